@@ -1,0 +1,889 @@
+"""Strict parsers for one spreadsheet column of text cells.
+
+Every parser takes a polars ``String`` series (already NFC, possibly with nulls) and returns a
+:class:`ParsedColumn`: the parsed values and, per row, a message saying why the cell could
+not be read, or null when it could. A cell is never guessed at: a bad cell gets a null value
+and a message naming what was found and what is expected, with an example, so that the caller
+can reject exactly that row. A null or blank cell (empty or only whitespace) is never an error
+here: it parses to null, or to the parser's documented default, and the caller decides which
+fields are required.
+
+All parsing is vectorized; where Python is needed (vocabulary suggestions) it runs once per
+distinct value, not once per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import polars as pl
+
+from eligibility.text import match_key, match_key_expr, strip_expr
+
+__all__ = [
+    "ParsedColumn",
+    "Vocabulary",
+    "parse_booleans",
+    "parse_codes",
+    "parse_dates",
+    "parse_integers",
+    "parse_intervals",
+    "parse_numbers",
+    "parse_text",
+    "parse_vocabulary",
+]
+
+_CELL: Final = "cell"
+_TEXT: Final = "text"
+_ROW: Final = "row"
+_ITEM: Final = "item"
+_VALUE: Final = "value"
+_ERROR: Final = "error"
+
+# Difflib runs in Python once per distinct unknown word; a column of free text in a
+# vocabulary field could have a million of them, so only the first few get a suggestion.
+_MAX_SUGGESTIONS: Final = 1_000
+_MAX_LISTED_CODES: Final = 12
+_MAX_LISTED_SYNONYMS: Final = 4
+
+
+@dataclass(frozen=True, eq=False)
+class ParsedColumn:
+    """The parsed values of one column and, per row, why a cell could not be read.
+
+    ``values`` and ``errors`` have the input's length and name. Where ``errors`` is not null,
+    ``values`` is null.
+    """
+
+    values: pl.Series
+    errors: pl.Series
+
+    def __post_init__(self) -> None:
+        if len(self.values) != len(self.errors):
+            msg = f"{len(self.values)} values but {len(self.errors)} errors"
+            raise ValueError(msg)
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def _cells(s: pl.Series) -> pl.Series:
+    """Check that ``s`` holds text; an all-null column of unknown type counts as text."""
+    if s.dtype == pl.Null:
+        return s.cast(pl.String)
+    if s.dtype != pl.String:
+        msg = f"column {s.name!r} must be read as text (String), not {s.dtype}"
+        raise TypeError(msg)
+    return s
+
+
+def _stripped(expr: pl.Expr) -> pl.Expr:
+    """Strip whitespace; a blank cell becomes null."""
+    text = strip_expr(expr)
+    return pl.when(text != "").then(text)
+
+
+def _text_frame(s: pl.Series) -> pl.LazyFrame:
+    """A one-column frame ``text``: the stripped cells, null where blank."""
+    return s.to_frame(_CELL).lazy().select(_stripped(pl.col(_CELL)).alias(_TEXT))
+
+
+def _result(s: pl.Series, frame: pl.LazyFrame) -> ParsedColumn:
+    """Collect a frame with ``value`` and ``error`` columns into a :class:`ParsedColumn`."""
+    out = frame.select(_VALUE, _ERROR).collect()
+    return ParsedColumn(values=out[_VALUE].alias(s.name), errors=out[_ERROR].alias(s.name))
+
+
+def _quoted(expr: pl.Expr) -> pl.Expr:
+    return pl.format("'{}'", expr)
+
+
+def _or_list(parts: Sequence[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    if len(parts) == 1:
+        return parts[0]
+    return f"{', '.join(parts[:-1])} or {parts[-1]}"
+
+
+def _listing(codes: Sequence[str]) -> str:
+    """The codes, comma-separated; a long list is cut short and says how long it is."""
+    if len(codes) <= _MAX_LISTED_CODES:
+        return ", ".join(codes)
+    shown = ", ".join(codes[:_MAX_LISTED_CODES])
+    return f"{shown}, ... ({len(codes)} in all)"
+
+
+def _did_you_mean(suggestion: str | None) -> str:
+    return "" if suggestion is None else f" — did you mean '{suggestion}'?"
+
+
+def _unknown_messages(
+    unknown: pl.Series, suggest: Callable[[str], str | None], *, is_not: str, expected: str
+) -> pl.Series:
+    """One message per distinct unknown word, with a suggestion for the first few.
+
+    ``'<word>' is not <is_not>; expected <expected> — did you mean '<suggestion>'?``
+    """
+    words = unknown.to_list()
+    hints = [
+        _did_you_mean(suggest(word) if index < _MAX_SUGGESTIONS else None)
+        for index, word in enumerate(words)
+    ]
+    frame = pl.DataFrame({"word": unknown, "hint": pl.Series(hints, dtype=pl.String)})
+    message = pl.format(
+        "'{}' is not {}; expected {}{}",
+        pl.col("word"),
+        pl.lit(is_not),
+        pl.lit(expected),
+        pl.col("hint"),
+    )
+    return frame.select(message).to_series()
+
+
+# --------------------------------------------------------------------------- text
+
+
+def parse_text(s: pl.Series) -> ParsedColumn:
+    """Strip surrounding whitespace; a blank cell becomes null. Never an error.
+
+    >>> parse_text(pl.Series(["  Hà Nội ", " ", None])).values.to_list()
+    ['Hà Nội', None, None]
+    """
+    cells = _cells(s)
+    frame = _text_frame(cells).select(
+        pl.col(_TEXT).alias(_VALUE), pl.lit(None, pl.String).alias(_ERROR)
+    )
+    return _result(cells, frame)
+
+
+# --------------------------------------------------------------------------- numbers
+
+_INTEGER: Final = r"^[+-]?[0-9]+$"
+_NUMBER: Final = r"^[+-]?[0-9]+(?:\.[0-9]+)?$"
+
+
+def parse_integers(s: pl.Series) -> ParsedColumn:
+    """Parse whole numbers: plain ASCII digits with an optional sign (Int64).
+
+    >>> parsed = parse_integers(pl.Series(["42", " -7 ", "1.234", None]))
+    >>> parsed.values.to_list()
+    [42, -7, None, None]
+    >>> parsed.errors[2]
+    "'1.234' is not a whole number; expected digits with an optional sign (e.g. 42 or -7)"
+    """
+    cells = _cells(s)
+    text = pl.col(_TEXT)
+    shaped = text.str.contains(_INTEGER)
+    value = pl.when(shaped).then(text.str.to_integer(strict=False))
+    error = (
+        pl.when(text.is_null())
+        .then(None)
+        .when(~shaped)
+        .then(
+            pl.format(
+                "{} is not a whole number; expected digits with an optional sign (e.g. 42 or -7)",
+                _quoted(text),
+            )
+        )
+        .when(value.is_null())
+        .then(pl.format("{} is too large for a whole number", _quoted(text)))
+    )
+    frame = _text_frame(cells).select(value.alias(_VALUE), error.cast(pl.String).alias(_ERROR))
+    return _result(cells, frame.with_columns(_null_where_error(_VALUE)))
+
+
+def parse_numbers(s: pl.Series) -> ParsedColumn:
+    """Parse decimal numbers: digits, optional sign, optional ``.`` and decimals (Float64).
+
+    No thousands separators and no decimal comma: ``1.234.567`` and ``1,5`` are errors.
+
+    >>> parsed = parse_numbers(pl.Series(["3.25", "-7", "1,5"]))
+    >>> parsed.values.to_list()
+    [3.25, -7.0, None]
+    >>> parsed.errors[2]
+    "'1,5' is not a number; expected digits with an optional sign and decimal point \
+(e.g. 42, -7 or 3.25)"
+    """
+    cells = _cells(s)
+    text = pl.col(_TEXT)
+    shaped = text.str.contains(_NUMBER)
+    value = pl.when(shaped).then(text.cast(pl.Float64, strict=False))
+    error = (
+        pl.when(text.is_null())
+        .then(None)
+        .when(~shaped)
+        .then(
+            pl.format(
+                "{} is not a number; expected digits with an optional sign and decimal "
+                "point (e.g. 42, -7 or 3.25)",
+                _quoted(text),
+            )
+        )
+        .when(~value.is_finite())
+        .then(pl.format("{} is too large for a number", _quoted(text)))
+    )
+    frame = _text_frame(cells).select(value.alias(_VALUE), error.cast(pl.String).alias(_ERROR))
+    return _result(cells, frame.with_columns(_null_where_error(_VALUE)))
+
+
+def _null_where_error(column: str) -> pl.Expr:
+    return pl.when(pl.col(_ERROR).is_null()).then(pl.col(column)).alias(column)
+
+
+# --------------------------------------------------------------------------- dates
+
+_MIN_DATE: Final = dt.date(1900, 1, 1)
+_MAX_DATE: Final = dt.date(2200, 12, 31)
+# Excel's 1900 date system counts days from 1899-12-30 (it believes 1900 was a leap year, so
+# serials from 61 on are right from this epoch; below 10000 we read a number as a year).
+_EXCEL_EPOCH_TO_UNIX: Final = (dt.date(1970, 1, 1) - dt.date(1899, 12, 30)).days
+_MIN_SERIAL: Final = 10_000
+_MAX_SERIAL: Final = 2_958_465  # 9999-12-31, the largest date Excel shows
+_MONTHS: Final = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+_ISO_DATE: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DMY_DATE: Final = r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$"
+_BARE_YEAR: Final = r"^[0-9]{4}$"
+_SERIAL: Final = r"^[0-9]{5,}(?:\.0+)?$"
+
+
+@dataclass(frozen=True)
+class _DateForms:
+    """Which spellings of a date a column accepts besides ``YYYY-MM-DD``."""
+
+    day_first: bool
+    bare_year: bool
+    excel_serial: bool
+
+    def expected(self) -> str:
+        forms = ["YYYY-MM-DD (e.g. 1985-06-15)"]
+        if self.day_first:
+            forms.append("DD/MM/YYYY (e.g. 15/06/1985)")
+        if self.bare_year:
+            forms.append("a bare year (1985)")
+        if self.excel_serial:
+            forms.append("an Excel date serial (e.g. 31213)")
+        return _or_list(forms)
+
+
+_ISO_ONLY: Final = _DateForms(day_first=False, bare_year=False, excel_serial=False)
+
+
+def parse_dates(
+    s: pl.Series, *, allow_bare_year: bool = True, allow_excel_serial: bool = True
+) -> ParsedColumn:
+    """Parse dates written ``YYYY-MM-DD``, ``DD/MM/YYYY``, as a bare year or an Excel serial.
+
+    ``D/M/YYYY`` with one-digit day or month is accepted; a bare year ``YYYY`` means 1 January;
+    a whole number of five digits or more (``45123`` or ``45123.0``) is an Excel 1900-system
+    serial. Impossible dates are errors, never rolled over; so are dates before 1900-01-01 or
+    after 2200-12-31.
+
+    >>> parsed = parse_dates(pl.Series(["1985-06-15", "5/6/1985", "1985", "31213", None]))
+    >>> [str(d) for d in parsed.values]
+    ['1985-06-15', '1985-06-05', '1985-01-01', '1985-06-15', 'None']
+    >>> parse_dates(pl.Series(["31/02/2020"])).errors[0]
+    "'31/02/2020' is not a real date (February 2020 has 29 days)"
+    """
+    cells = _cells(s)
+    forms = _DateForms(day_first=True, bare_year=allow_bare_year, excel_serial=allow_excel_serial)
+    frame = _with_dates(_text_frame(cells), _TEXT, forms, value=_VALUE, error=_ERROR)
+    return _result(cells, frame)
+
+
+@dataclass(frozen=True)
+class _DateColumns:
+    """Names of the working columns while one text column is read as dates."""
+
+    prefix: str
+
+    @property
+    def kind(self) -> str:
+        return f"{self.prefix}_kind"
+
+    @property
+    def year(self) -> str:
+        return f"{self.prefix}_year"
+
+    @property
+    def month(self) -> str:
+        return f"{self.prefix}_month"
+
+    @property
+    def day(self) -> str:
+        return f"{self.prefix}_day"
+
+    @property
+    def serial(self) -> str:
+        return f"{self.prefix}_serial"
+
+    @property
+    def date(self) -> str:
+        return f"{self.prefix}_date"
+
+    def all(self) -> list[str]:
+        return [self.kind, self.year, self.month, self.day, self.serial, self.date]
+
+
+def _with_dates(
+    frame: pl.LazyFrame, text: str, forms: _DateForms, *, value: str, error: str
+) -> pl.LazyFrame:
+    """Add columns ``value`` (Date) and ``error`` parsed from the stripped column ``text``.
+
+    Works in stages of plain columns, so that each regex runs once per cell.
+    """
+    cols = _DateColumns(value)
+    t = pl.col(text)
+    year, month, day = _date_fields(t, pl.col(cols.kind))
+    return (
+        frame.with_columns(_date_kind(t, forms).alias(cols.kind))
+        .with_columns(
+            year.alias(cols.year),
+            month.alias(cols.month),
+            day.alias(cols.day),
+            _excel_serial(t, pl.col(cols.kind)).alias(cols.serial),
+        )
+        .with_columns(_date_value(cols).alias(cols.date))
+        .with_columns(_date_error(t, forms, cols).alias(error))
+        .with_columns(pl.when(pl.col(error).is_null()).then(pl.col(cols.date)).alias(value))
+        .drop(cols.all())
+    )
+
+
+def _date_kind(text: pl.Expr, forms: _DateForms) -> pl.Expr:
+    """``iso``, ``dmy``, ``year``, ``serial`` or null (not a date at all).
+
+    A bare year is recognized even where it is not accepted, to say so in the error.
+    """
+    kind = pl.when(text.str.contains(_ISO_DATE)).then(pl.lit("iso"))
+    if forms.day_first:
+        kind = kind.when(text.str.contains(_DMY_DATE)).then(pl.lit("dmy"))
+    kind = kind.when(text.str.contains(_BARE_YEAR)).then(pl.lit("year"))
+    if forms.excel_serial:
+        kind = kind.when(text.str.contains(_SERIAL)).then(pl.lit("serial"))
+    return kind.otherwise(None)
+
+
+def _date_fields(text: pl.Expr, kind: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Year, month and day as written (not checked yet); null for a serial."""
+    iso, dmy, bare = kind == "iso", kind == "dmy", kind == "year"
+    year = pl.when(iso | bare).then(text.str.slice(0, 4)).when(dmy).then(text.str.slice(-4))
+    month = (
+        pl.when(iso)
+        .then(text.str.slice(5, 2))
+        .when(dmy)
+        .then(text.str.extract(r"/([0-9]+)/", 1))
+        .when(bare)
+        .then(pl.lit("1"))
+    )
+    day = (
+        pl.when(iso)
+        .then(text.str.slice(8, 2))
+        .when(dmy)
+        .then(text.str.extract(r"^([0-9]+)/", 1))
+        .when(bare)
+        .then(pl.lit("1"))
+    )
+    return _to_int32(year), _to_int32(month), _to_int32(day)
+
+
+def _to_int32(digits: pl.Expr) -> pl.Expr:
+    return digits.str.to_integer(strict=False).cast(pl.Int32)
+
+
+def _excel_serial(text: pl.Expr, kind: pl.Expr) -> pl.Expr:
+    """The serial number as an integer; null when too long to be one (or not a serial)."""
+    digits = text.str.extract(r"^([0-9]+)", 1)
+    return pl.when(kind == "serial").then(digits.str.to_integer(strict=False))
+
+
+def _serial_in_range(serial: pl.Expr) -> pl.Expr:
+    """False also where the digits were too many for an integer (``serial`` is null)."""
+    return serial.is_between(_MIN_SERIAL, _MAX_SERIAL).fill_null(value=False)
+
+
+def _days_in_month(year: pl.Expr, month: pl.Expr) -> pl.Expr:
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    return (
+        pl.when(month == 2)
+        .then(pl.when(leap).then(29).otherwise(28))
+        .when(month.is_in([4, 6, 9, 11]))
+        .then(30)
+        .otherwise(31)
+    )
+
+
+def _date_value(cols: _DateColumns) -> pl.Expr:
+    """The date, or null where the fields do not make a real date."""
+    y, m, d, n = pl.col(cols.year), pl.col(cols.month), pl.col(cols.day), pl.col(cols.serial)
+    real = m.is_between(1, 12) & d.is_between(1, _days_in_month(y, m))
+    # pl.date raises on impossible components, and both branches of a when/then are
+    # computed for every row, so impossible rows are nulled before the date is built.
+    from_fields = pl.date(pl.when(real).then(y), m, d)
+    from_serial = (pl.when(_serial_in_range(n)).then(n) - _EXCEL_EPOCH_TO_UNIX).cast(pl.Int32)
+    is_serial = pl.col(cols.kind) == "serial"
+    return pl.when(is_serial).then(from_serial.cast(pl.Date)).otherwise(from_fields)
+
+
+def _date_error(text: pl.Expr, forms: _DateForms, cols: _DateColumns) -> pl.Expr:
+    """The reason a non-blank cell is not an accepted date, checked in order of severity."""
+    kind, y, m, d = pl.col(cols.kind), pl.col(cols.year), pl.col(cols.month), pl.col(cols.day)
+    expected = pl.lit(forms.expected())
+    not_a_date = pl.format("{} is not a date; expected {}", _quoted(text), expected)
+    days = _days_in_month(y, m)
+    month_name = m.replace_strict(range(1, 13), _MONTHS, default=None, return_dtype=pl.String)
+    from_fields = kind != "serial"
+    return (
+        pl.when(text.is_null())
+        .then(None)
+        .when(kind.is_null())
+        .then(not_a_date)
+        .when((kind == "year") & (not forms.bare_year))
+        .then(pl.format("{} is only a year; expected a full date: {}", _quoted(text), expected))
+        .when((kind == "serial") & ~_serial_in_range(pl.col(cols.serial)))
+        .then(
+            pl.format(
+                "{} is out of range for an Excel date serial; expected a whole number "
+                f"from {_MIN_SERIAL} to {_MAX_SERIAL}",
+                _quoted(text),
+            )
+        )
+        .when(from_fields & (~m.is_between(1, 12) | (d < 1)))
+        .then(not_a_date)
+        .when(from_fields & (d > days))
+        .then(
+            pl.format(
+                "{} is not a real date ({} {} has {} days)", _quoted(text), month_name, y, days
+            )
+        )
+        .when(~pl.col(cols.date).is_between(_MIN_DATE, _MAX_DATE))
+        .then(_out_of_range(text, kind, pl.col(cols.date)))
+        .when(pl.col(cols.date).is_null())  # unreachable; a cell must never vanish silently
+        .then(not_a_date)
+        .cast(pl.String)
+    )
+
+
+def _out_of_range(text: pl.Expr, kind: pl.Expr, date: pl.Expr) -> pl.Expr:
+    limits = f"expected a date between {_MIN_DATE} and {_MAX_DATE}"
+    serial_date = date.dt.to_string("%Y-%m-%d")
+    return (
+        pl.when(kind == "serial")
+        .then(
+            pl.format(
+                "{} is out of range (Excel date serial for {}); {}",
+                _quoted(text),
+                serial_date,
+                pl.lit(limits),
+            )
+        )
+        .otherwise(pl.format("{} is out of range; {}", _quoted(text), pl.lit(limits)))
+    )
+
+
+# --------------------------------------------------------------------------- intervals
+
+_INTERVAL: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\s*/\s*[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_INTERVAL_DTYPE: Final = pl.Struct({"start": pl.Date, "end": pl.Date})
+
+
+def parse_intervals(s: pl.Series, *, separator: str = ";") -> ParsedColumn:
+    """Parse ``separator``-separated ISO 8601 date intervals ``YYYY-MM-DD/YYYY-MM-DD``.
+
+    Values are lists of ``{"start", "end"}`` structs (both days included); a blank cell is an
+    empty list. An empty item, an impossible date or an end before the start is an error.
+
+    >>> parsed = parse_intervals(pl.Series(["2023-09-11/2023-09-29", "", "2023-09-29/2023-09-11"]))
+    >>> [len(v) if v is not None else None for v in parsed.values]
+    [1, 0, None]
+    >>> parsed.errors[2]
+    "'2023-09-29/2023-09-11' ends before it starts; expected the end on or after the start \
+(e.g. 2023-09-11/2023-09-29)"
+    """
+    cells = _cells(s)
+    items = _split_items(cells, separator)
+    shaped = pl.col(_ITEM).str.contains(_INTERVAL)
+    items = items.with_columns(
+        pl.when(shaped).then(pl.col(_ITEM).str.slice(0, 10)).alias("start_text"),
+        pl.when(shaped).then(pl.col(_ITEM).str.slice(-10)).alias("end_text"),
+    )
+    items = _with_dates(items, "start_text", _ISO_ONLY, value="start", error="start_error")
+    items = _with_dates(items, "end_text", _ISO_ONLY, value="end", error="end_error")
+    item_error = _interval_error(shaped, separator)
+    interval = pl.struct("start", "end").cast(_INTERVAL_DTYPE)
+    return _result(cells, _join_items(items, interval, item_error, empty=[]))
+
+
+def _interval_error(shaped: pl.Expr, separator: str) -> pl.Expr:
+    item = pl.col(_ITEM)
+    return (
+        pl.when(item.is_null())
+        .then(None)
+        .when(item == "")
+        .then(_empty_item_error("intervals", separator, "2023-01-09/2023-01-13"))
+        .when(~shaped)
+        .then(
+            pl.format(
+                "{} is not an interval; expected start/end as YYYY-MM-DD/YYYY-MM-DD "
+                "(e.g. 2023-09-11/2023-09-29)",
+                _quoted(item),
+            )
+        )
+        .when(pl.col("start_error").is_not_null())
+        .then(pl.format("in {}: {}", _quoted(item), pl.col("start_error")))
+        .when(pl.col("end_error").is_not_null())
+        .then(pl.format("in {}: {}", _quoted(item), pl.col("end_error")))
+        .when(pl.col("end") < pl.col("start"))
+        .then(
+            pl.format(
+                "{} ends before it starts; expected the end on or after the start "
+                "(e.g. 2023-09-11/2023-09-29)",
+                _quoted(item),
+            )
+        )
+        .cast(pl.String)
+    )
+
+
+# --------------------------------------------------------------------------- item lists
+
+
+def _split_items(cells: pl.Series, separator: str) -> pl.LazyFrame:
+    """One row per item: ``row`` (cell index), ``text`` (the whole cell), ``item`` (stripped).
+
+    A blank cell gives one row whose ``item`` is null; an empty item gives ``item == ""``.
+    """
+    if not separator:
+        msg = "separator must not be empty"
+        raise ValueError(msg)
+    return (
+        _text_frame(cells)
+        .with_row_index(_ROW)
+        .with_columns(pl.col(_TEXT).str.split(separator).alias(_ITEM))
+        .explode(_ITEM)
+        .with_columns(strip_expr(pl.col(_ITEM)))
+    )
+
+
+def _empty_item_error(what: str, separator: str, example: str) -> pl.Expr:
+    return pl.format(
+        "{} has an empty item; expected {} separated by {} (e.g. {})",
+        _quoted(pl.col(_TEXT)),
+        pl.lit(what),
+        pl.lit(f"'{separator}'"),
+        pl.lit(example),
+    )
+
+
+def _join_items(
+    items: pl.LazyFrame, value: pl.Expr, item_error: pl.Expr, *, empty: list[object] | None
+) -> pl.LazyFrame:
+    """Gather items back into one row per cell: a list of values, or the joined errors.
+
+    A blank cell's value is ``empty`` (``[]`` or null).
+    """
+    cells = items.group_by(_ROW, maintain_order=True).agg(
+        pl.col(_TEXT).first(),
+        value.alias(_VALUE),
+        item_error.drop_nulls().unique(maintain_order=True).str.join("; ").alias(_ERROR),
+    )
+    error = pl.when(pl.col(_ERROR) != "").then(pl.col(_ERROR))
+    blank = pl.lit(empty, dtype=cells.collect_schema()[_VALUE]) if empty is not None else None
+    value_out = (
+        pl.when(pl.col(_TEXT).is_null()).then(blank).when(pl.col(_ERROR) == "").then(pl.col(_VALUE))
+    )
+    return cells.select(value_out.alias(_VALUE), error.alias(_ERROR))
+
+
+# --------------------------------------------------------------------------- codes
+
+
+def parse_codes(
+    s: pl.Series,
+    *,
+    separator: str = ";",
+    allowed: Collection[str] | None,
+    what: str,
+) -> ParsedColumn:
+    """Parse ``separator``-separated codes such as quota ids, most wanted first.
+
+    Items are stripped and compared exactly, except for case: ``NOI-VU-URBAN`` reads as the
+    allowed spelling ``noi-vu-urban``. With ``allowed=None`` any non-empty item is a code.
+    An empty item, a code listed twice or a code not in ``allowed`` is an error; a blank cell
+    is null. ``what`` names one code in messages (e.g. ``"quota"``).
+
+    >>> quotas = ["noi-vu-urban", "tai-chinh"]
+    >>> parsed = parse_codes(
+    ...     pl.Series(["Tai-Chinh; noi-vu-urban", "tai-chinhh"]), allowed=quotas, what="quota"
+    ... )
+    >>> parsed.values[0].to_list()
+    ['tai-chinh', 'noi-vu-urban']
+    >>> parsed.errors[1]
+    "'tai-chinhh' is not a known quota; expected one of: noi-vu-urban, tai-chinh \
+— did you mean 'tai-chinh'?"
+    """
+    cells = _cells(s)
+    codes = _CodeList.build(allowed)
+    items = _split_items(cells, separator).with_columns(
+        codes.canonical(pl.col(_ITEM)).alias("code")
+    )
+    unknown = _unknown_codes(items, codes, what=what)
+    example = separator.join(codes.example())
+    item_error = (
+        pl.when(pl.col(_ITEM).is_null())
+        .then(None)
+        .when(pl.col(_ITEM) == "")
+        .then(_empty_item_error(f"{what} codes", separator, example))
+        .when(pl.col("code").is_null())
+        .then(pl.col(_ITEM).replace_strict(unknown, default=None, return_dtype=pl.String))
+        .when(pl.struct(_ROW, "code").is_first_distinct().not_())
+        .then(
+            pl.format(
+                "{} lists {} more than once; expected each {} once",
+                _quoted(pl.col(_TEXT)),
+                _quoted(pl.col("code")),
+                pl.lit(what),
+            )
+        )
+        .cast(pl.String)
+    )
+    return _result(cells, _join_items(items, pl.col("code"), item_error, empty=None))
+
+
+@dataclass(frozen=True)
+class _CodeList:
+    """Allowed codes by their lowercase spelling; ``None`` accepts any code as written."""
+
+    by_lowercase: Mapping[str, str] | None
+
+    @classmethod
+    def build(cls, allowed: Collection[str] | None) -> _CodeList:
+        if allowed is None:
+            return cls(None)
+        if isinstance(allowed, str):
+            msg = "allowed must be a collection of codes, not one string"
+            raise TypeError(msg)
+        codes = sorted(allowed)
+        # Lowercase with polars, as the cells will be, so that both sides agree exactly.
+        lowered = pl.Series(codes, dtype=pl.String).str.to_lowercase().to_list()
+        by_lowercase: dict[str, str] = {}
+        for code, lower in zip(codes, lowered, strict=True):
+            if lower in by_lowercase and by_lowercase[lower] != code:
+                msg = f"allowed codes {by_lowercase[lower]!r} and {code!r} differ only in case"
+                raise ValueError(msg)
+            by_lowercase[lower] = code
+        return cls(by_lowercase)
+
+    def canonical(self, item: pl.Expr) -> pl.Expr:
+        """The allowed spelling of ``item``; null for an unknown or empty item."""
+        if self.by_lowercase is None:
+            return pl.when(item != "").then(item)
+        return item.str.to_lowercase().replace_strict(
+            self.by_lowercase, default=None, return_dtype=pl.String
+        )
+
+    def codes(self) -> list[str]:
+        return [] if self.by_lowercase is None else sorted(set(self.by_lowercase.values()))
+
+    def example(self) -> list[str]:
+        return self.codes()[:2] or ["code-1", "code-2"]
+
+    def suggest(self, text: str) -> str | None:
+        if self.by_lowercase is None:
+            return None
+        close = difflib.get_close_matches(text.lower(), list(self.by_lowercase), n=1)
+        return self.by_lowercase[close[0]] if close else None
+
+
+def _unknown_codes(items: pl.LazyFrame, codes: _CodeList, *, what: str) -> dict[str, str]:
+    """Message for each distinct unknown item (only with an ``allowed`` list)."""
+    if codes.by_lowercase is None:
+        return {}
+    unknown = (
+        items.filter(pl.col("code").is_null() & (pl.col(_ITEM) != ""))
+        .select(pl.col(_ITEM).unique(maintain_order=True))
+        .collect()
+        .to_series()
+    )
+    expected = f"one of: {_listing(codes.codes())}"
+    messages = _unknown_messages(
+        unknown, codes.suggest, is_not=f"a known {what}", expected=expected
+    )
+    return dict(zip(unknown.to_list(), messages.to_list(), strict=True))
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+class Vocabulary:
+    """Canonical codes and the spellings that stand for them, compared by match key.
+
+    A cell stands for a code when its :func:`~eligibility.text.match_key` equals the key of
+    the code itself or of one of its synonyms. Build it once with :meth:`from_mapping`.
+
+    >>> gender = Vocabulary.from_mapping({"female": ["Nữ", "F"], "male": ["Nam", "M"]})
+    >>> gender.lookup("  NỮ "), gender.lookup("nu"), gender.lookup("x")
+    ('female', 'female', None)
+    >>> gender.suggest("Nuu")
+    'female'
+    """
+
+    __slots__ = ("_code_by_key", "_codes", "_synonyms")
+
+    def __init__(
+        self,
+        codes: Sequence[str],
+        synonyms: Mapping[str, Sequence[str]],
+        code_by_key: Mapping[str, str],
+    ) -> None:
+        self._codes = tuple(codes)
+        self._synonyms = {code: tuple(synonyms.get(code, ())) for code in self._codes}
+        self._code_by_key = dict(code_by_key)
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Sequence[str]]) -> Vocabulary:
+        """Build from ``{code: [synonym, ...]}``.
+
+        Raises ``ValueError`` when two codes would share a key (a cell could not tell them
+        apart), a code or synonym is blank or there is no code at all, and ``TypeError`` when
+        the synonyms are one string instead of a list.
+        """
+        if not mapping:
+            msg = "a vocabulary needs at least one code"
+            raise ValueError(msg)
+        code_by_key: dict[str, str] = {}
+        spelled_as: dict[str, str] = {}
+        for code, synonyms in mapping.items():
+            if isinstance(synonyms, str):
+                msg = f"synonyms of {code!r} must be a list of words, not the string {synonyms!r}"
+                raise TypeError(msg)
+            for word in (code, *synonyms):
+                key = match_key(word)
+                if not key:
+                    msg = f"{code!r} has a blank spelling {word!r}"
+                    raise ValueError(msg)
+                other = code_by_key.setdefault(key, code)
+                if other != code:
+                    msg = (
+                        f"{spelled_as[key]!r} ({other}) and {word!r} ({code}) have the same "
+                        f"match key {key!r}; a cell could not tell them apart"
+                    )
+                    raise ValueError(msg)
+                spelled_as.setdefault(key, word)
+        return cls(tuple(mapping), mapping, code_by_key)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The canonical codes, in the order given."""
+        return self._codes
+
+    @property
+    def keys(self) -> Mapping[str, str]:
+        """Every accepted match key and the code it stands for."""
+        return dict(self._code_by_key)
+
+    def lookup(self, text: str) -> str | None:
+        """The code that ``text`` stands for, or ``None``."""
+        return self._code_by_key.get(match_key(text))
+
+    def suggest(self, text: str) -> str | None:
+        """The code whose spelling is closest to ``text`` (difflib on keys), or ``None``."""
+        close = difflib.get_close_matches(match_key(text), list(self._code_by_key), n=1)
+        return self._code_by_key[close[0]] if close else None
+
+    def describe(self) -> str:
+        """The codes and a few other spellings: ``female, male (also Nữ, Nam, F, M, ...)``."""
+        others = self._other_spellings()
+        codes = ", ".join(self._codes)
+        if not others:
+            return codes
+        shown = ", ".join(others[:_MAX_LISTED_SYNONYMS])
+        more = ", ..." if len(others) > _MAX_LISTED_SYNONYMS else ""
+        return f"{codes} (also {shown}{more})"
+
+    def _other_spellings(self) -> list[str]:
+        """Synonyms that look different from their code, taking each code's first, then second..."""
+        spellings = [
+            [word for word in self._synonyms[code] if match_key(word) != match_key(code)]
+            for code in self._codes
+        ]
+        longest = max((len(words) for words in spellings), default=0)
+        return [words[i] for i in range(longest) for words in spellings if i < len(words)]
+
+    def __repr__(self) -> str:
+        return f"Vocabulary({dict(self._synonyms)!r})"
+
+
+def parse_vocabulary(
+    s: pl.Series, vocabulary: Vocabulary | Mapping[str, Sequence[str]], *, what: str
+) -> ParsedColumn:
+    """Read each cell as one word of ``vocabulary``; values are the canonical codes.
+
+    Case, surrounding and repeated spaces, Unicode form and diacritics are ignored. ``what``
+    names the field in messages (e.g. ``"gender"``).
+
+    >>> gender = {"female": ["Nữ", "F"], "male": ["Nam", "M"]}
+    >>> parsed = parse_vocabulary(pl.Series(["NỮ", " nam ", "Nuu"]), gender, what="gender")
+    >>> parsed.values.to_list()
+    ['female', 'male', None]
+    >>> parsed.errors[2]
+    "'Nuu' is not a known gender; expected one of: female, male (also Nữ, Nam, F, M) \
+— did you mean 'female'?"
+    """
+    vocab = (
+        vocabulary if isinstance(vocabulary, Vocabulary) else Vocabulary.from_mapping(vocabulary)
+    )
+    expected = f"one of: {vocab.describe()}"
+    return _parse_words(_cells(s), vocab, is_not=f"a known {what}", expected=expected)
+
+
+def _parse_words(
+    cells: pl.Series, vocabulary: Vocabulary, *, is_not: str, expected: str
+) -> ParsedColumn:
+    """Look each distinct cell up once, then map the answers back onto the rows."""
+    text = _text_frame(cells).collect().to_series()
+    distinct = text.drop_nulls().unique(maintain_order=True)
+    keys = distinct.to_frame().select(match_key_expr(pl.col(distinct.name))).to_series()
+    table = vocabulary.keys
+    codes = keys.replace_strict(table, default=None, return_dtype=pl.String)
+    unknown = distinct.filter(codes.is_null())
+    messages = _unknown_messages(unknown, vocabulary.suggest, is_not=is_not, expected=expected)
+    values = text.replace_strict(distinct, codes, default=None, return_dtype=pl.String)
+    errors = text.replace_strict(unknown, messages, default=None, return_dtype=pl.String)
+    return ParsedColumn(values=values.alias(cells.name), errors=errors.alias(cells.name))
+
+
+# --------------------------------------------------------------------------- booleans
+
+_YES_NO: Final = Vocabulary.from_mapping(
+    {"yes": ["true", "1", "có", "y"], "no": ["false", "0", "không", "n"]}
+)
+
+
+def parse_booleans(s: pl.Series, *, default: bool | None = False) -> ParsedColumn:
+    """Read ``yes/no``, ``true/false``, ``1/0``, ``có/không`` or ``y/n``; blank is ``default``.
+
+    Compared like vocabulary words: ``CÓ``, ``co`` and ``Có`` are all yes.
+
+    >>> parse_booleans(pl.Series(["Có", "KHÔNG", "1", "", None])).values.to_list()
+    [True, False, True, False, False]
+    >>> parse_booleans(pl.Series(["maybe"])).errors[0]
+    "'maybe' is not a yes/no value; expected yes/no, true/false, 1/0, có/không or y/n"
+    """
+    cells = _cells(s)
+    words = _parse_words(
+        cells, _YES_NO, is_not="a yes/no value", expected="yes/no, true/false, 1/0, có/không or y/n"
+    )
+    truth = words.values.replace_strict(
+        {"yes": True, "no": False}, default=None, return_dtype=pl.Boolean
+    )
+    blank = truth.is_null() & words.errors.is_null()
+    values = truth.zip_with(~blank, pl.repeat(default, len(truth), dtype=pl.Boolean, eager=True))
+    return ParsedColumn(values=values.alias(cells.name), errors=words.errors)

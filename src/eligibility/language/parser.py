@@ -1,0 +1,503 @@
+"""Parse and type-check rule expressions into typed trees.
+
+The rule language is a small, pure subset of Python's expression syntax, parsed with the
+standard :mod:`ast` module (never ``eval``): literals, names, ``quota.<attribute>``,
+``date.year``-style attributes, ``field[year]`` and ``parameter[code]`` look-ups,
+arithmetic, comparisons (chained too), ``in``/``not in``, ``is None``, ``and``/``or``/``not``,
+``a if c else b``, calls of the documented functions and reducers over one generator
+(``any(overlaps(e, quota.course) for e in enrollments)``). Every name is resolved and every
+operator checked against the declared types, so a rulebook that loads cannot fail at run
+time for a reason its author could have seen.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from eligibility.errors import suggest
+from eligibility.language import nodes as n
+from eligibility.language.functions import FUNCTIONS, REDUCERS, VARIADIC
+from eligibility.language.types import (
+    ATTRIBUTES,
+    BOOL,
+    DATE,
+    INT,
+    NULL,
+    NUMBER,
+    RANGE,
+    TEXT,
+    ByCodeType,
+    EnumType,
+    ListType,
+    Type,
+    YearlyType,
+    comparable,
+    is_numeric,
+    numeric_result,
+    orderable,
+)
+
+
+@dataclass
+class ExpressionProblem(Exception):
+    """A problem at ``line``/``column`` (1-based line, 0-based character offset) of a text."""
+
+    message: str
+    line: int = 1
+    column: int = 0
+    kind: str = "type"
+    expected: str | None = None
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything an expression may name, with its type."""
+
+    fields: Mapping[str, Type]
+    quota: Mapping[str, Type]
+    parameters: Mapping[str, Type]
+    loop: Mapping[str, Type] = field(default_factory=dict)
+
+    def with_loop(self, name: str, kind: Type) -> Scope:
+        return Scope(self.fields, self.quota, self.parameters, {**self.loop, name: kind})
+
+
+_COMPARE_OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
+                ast.GtE: ">="}
+_ARITH_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
+              ast.Mod: "%"}
+
+
+def parse_expression(text: str, scope: Scope, *, expect: Type | None = None) -> n.Node:
+    """Parse ``text`` and check it against ``scope``; its type must be ``expect`` if given.
+
+    >>> from eligibility.language.types import DATE
+    >>> scope = Scope(fields={"birth_date": DATE}, quota={"start": DATE}, parameters={})
+    >>> parse_expression("age_on(birth_date, quota.start) <= 35", scope).type.name
+    'bool'
+    """
+    # Wrapping in parentheses lets an expression span lines; line numbers are shifted back.
+    try:
+        tree = ast.parse(f"(\n{text}\n)", mode="eval")
+    except SyntaxError as error:
+        line = max((error.lineno or 2) - 1, 1)
+        column = max((error.offset or 1) - 1, 0)
+        lines = text.split("\n")
+        if line > len(lines):
+            line, column = len(lines), len(lines[-1])
+        raise ExpressionProblem(f"syntax error: {error.msg}", line, column, kind="syntax",
+                                expected="an expression such as "
+                                         "'age_on(birth_date, quota.start) <= 35'") from None
+    checker = _Checker(text)
+    node = checker.check(tree.body, scope)
+    if expect is not None and not _assignable(node.type, expect):
+        raise checker.problem(tree.body, f"this expression gives {node.type}, not {expect}",
+                              expected=f"an expression of type {expect}")
+    if expect == NUMBER and node.type == INT:
+        return node
+    return node
+
+
+def _assignable(actual: Type, expected: Type) -> bool:
+    return actual == expected or (expected == NUMBER and actual == INT) or actual == NULL
+
+
+class _Checker:
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+
+    def problem(self, node: ast.AST, message: str, *, kind: str = "type",
+                expected: str | None = None, suggestion: str | None = None) -> ExpressionProblem:
+        line = max(getattr(node, "lineno", 2) - 1, 1)
+        byte_offset = getattr(node, "col_offset", 0)
+        source = self.lines[line - 1] if line - 1 < len(self.lines) else ""
+        column = len(source.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+        return ExpressionProblem(message, line, column, kind, expected, suggestion)
+
+    def check(self, node: ast.AST, scope: Scope) -> n.Node:
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            raise self.problem(node, f"'{_describe(node)}' is not part of the rule language",
+                               kind="syntax",
+                               expected="literals, names, comparisons, and/or/not, arithmetic, "
+                                        "'x if c else y' and the documented functions")
+        return method(node, scope)
+
+    # literals and names -------------------------------------------------------------------
+    def _Constant(self, node: ast.Constant, scope: Scope) -> n.Node:
+        value = node.value
+        if isinstance(value, bool):
+            return n.Const(BOOL, value)
+        if isinstance(value, int):
+            return n.Const(INT, value)
+        if isinstance(value, float):
+            return n.Const(NUMBER, value)
+        if isinstance(value, str):
+            return n.Const(TEXT, value)
+        if value is None:
+            return n.Const(NULL, None)
+        raise self.problem(node, f"literal {value!r} is not allowed", kind="syntax")
+
+    def _Name(self, node: ast.Name, scope: Scope) -> n.Node:
+        name = node.id
+        if name in scope.loop:
+            return n.LoopVar(scope.loop[name], name)
+        if name in scope.fields:
+            return n.FieldRef(scope.fields[name], name)
+        if name in scope.parameters:
+            return n.ParamRef(scope.parameters[name], name)
+        if name in ("true", "false"):
+            return n.Const(BOOL, name == "true")
+        if name == "quota":
+            raise self.problem(node, "'quota' needs an attribute, e.g. quota.start",
+                               expected=f"one of quota.{', quota.'.join(sorted(scope.quota))}")
+        known = [*scope.loop, *scope.fields, *scope.parameters]
+        raise self.problem(node, f"unknown name '{name}'", kind="name",
+                           expected="a candidate field, a parameter or a loop variable",
+                           suggestion=suggest(name, known))
+
+    def _List(self, node: ast.List | ast.Tuple, scope: Scope) -> n.Node:
+        items = tuple(self.check(item, scope) for item in node.elts)
+        kinds = {item.type for item in items if item.type != NULL}
+        if len(kinds) > 1:
+            if all(is_numeric(kind) for kind in kinds):
+                return n.ListOf(ListType("list", NUMBER), items)
+            raise self.problem(node, "a list must hold values of one type, not "
+                               + ", ".join(sorted(map(str, kinds))))
+        item_type = kinds.pop() if kinds else TEXT
+        return n.ListOf(ListType("list", item_type), items)
+
+    _Tuple = _List
+
+    def _Attribute(self, node: ast.Attribute, scope: Scope) -> n.Node:
+        if isinstance(node.value, ast.Name) and node.value.id == "quota" \
+                and "quota" not in scope.loop:
+            if node.attr not in scope.quota:
+                raise self.problem(node, f"quotas have no attribute '{node.attr}'", kind="name",
+                                   expected="one of quota." + ", quota.".join(sorted(scope.quota)),
+                                   suggestion=_prefixed("quota.", suggest(node.attr, scope.quota)))
+            return n.QuotaRef(scope.quota[node.attr], node.attr)
+        operand = self.check(node.value, scope)
+        attributes = ATTRIBUTES.get(operand.type, {})
+        if node.attr not in attributes:
+            hint = ", ".join(f".{name}" for name in attributes) or "none"
+            raise self.problem(node, f"a value of type {operand.type} has no attribute "
+                                     f"'{node.attr}'", kind="name",
+                               expected=f"attributes of {operand.type}: {hint}",
+                               suggestion=suggest(node.attr, attributes))
+        return n.Attribute(attributes[node.attr], operand, node.attr)
+
+    def _Subscript(self, node: ast.Subscript, scope: Scope) -> n.Node:
+        operand = self.check(node.value, scope)
+        key = self.check(node.slice, scope)
+        if isinstance(operand.type, YearlyType):
+            if key.type != INT:
+                raise self.problem(node.slice, f"a yearly field is indexed by a year (int), "
+                                               f"not {key.type}", expected="e.g. rating[2022]")
+            return n.Index(operand.type.item, operand, key)
+        if isinstance(operand.type, ByCodeType):
+            key = self._coerce(key, operand.type.key, node.slice)
+            if key.type != operand.type.key:
+                raise self.problem(node.slice, f"this parameter is indexed by a "
+                                               f"{operand.type.key}, not {key.type}")
+            return n.Index(operand.type.item, operand, key)
+        raise self.problem(node, f"a value of type {operand.type} cannot be indexed",
+                           expected="a yearly field (rating[2022]) or a parameter given "
+                                    "per code (retirement_age[gender])")
+
+    # operators -----------------------------------------------------------------------------
+    def _UnaryOp(self, node: ast.UnaryOp, scope: Scope) -> n.Node:
+        operand = self.check(node.operand, scope)
+        if isinstance(node.op, ast.Not):
+            self._require(operand, BOOL, node.operand, "'not' needs a condition")
+            return n.Not(BOOL, operand)
+        if isinstance(node.op, (ast.USub, ast.UAdd)):
+            if not is_numeric(operand.type):
+                raise self.problem(node, f"a sign needs a number, not {operand.type}")
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            if isinstance(operand, n.Const):
+                return n.Const(operand.type, -operand.value)
+            return n.Negate(operand.type, operand)
+        raise self.problem(node, "this operator is not part of the rule language", kind="syntax")
+
+    def _BoolOp(self, node: ast.BoolOp, scope: Scope) -> n.Node:
+        operands = tuple(self.check(value, scope) for value in node.values)
+        op = "and" if isinstance(node.op, ast.And) else "or"
+        for value, operand in zip(node.values, operands, strict=True):
+            self._require(operand, BOOL, value, f"'{op}' joins conditions")
+        return n.BoolOp(BOOL, op, operands)
+
+    def _BinOp(self, node: ast.BinOp, scope: Scope) -> n.Node:
+        op = _ARITH_OPS.get(type(node.op))
+        if op is None:
+            raise self.problem(node, "this operator is not part of the rule language",
+                               kind="syntax", expected="+ - * / // %")
+        left = self.check(node.left, scope)
+        right = self.check(node.right, scope)
+        if op == "+" and left.type == TEXT and right.type == TEXT:
+            return n.Arith(TEXT, op, left, right)
+        for side, value in ((node.left, left), (node.right, right)):
+            if not is_numeric(value.type):
+                raise self.problem(side, f"'{op}' needs numbers, not {value.type}",
+                                   expected="to shift a date use add_days/add_months/add_years")
+        result = NUMBER if op == "/" else numeric_result(left.type, right.type)
+        return n.Arith(result, op, left, right)
+
+    def _Compare(self, node: ast.Compare, scope: Scope) -> n.Node:
+        parts: list[n.Node] = []
+        left_ast, left = node.left, self.check(node.left, scope)
+        for op, right_ast in zip(node.ops, node.comparators, strict=True):
+            right = self.check(right_ast, scope)
+            parts.append(self._compare_pair(node, op, left, right, left_ast, right_ast))
+            left_ast, left = right_ast, right
+        return parts[0] if len(parts) == 1 else n.BoolOp(BOOL, "and", tuple(parts))
+
+    def _compare_pair(self, node: ast.AST, op: ast.cmpop, left: n.Node, right: n.Node,
+                      left_ast: ast.AST, right_ast: ast.AST) -> n.Node:
+        if isinstance(op, (ast.Is, ast.IsNot)):
+            if not (isinstance(right, n.Const) and right.value is None):
+                raise self.problem(right_ast, "'is' only tests for None (an empty value)",
+                                   expected="x is None, x is not None")
+            return n.IsNull(BOOL, left, isinstance(op, ast.IsNot))
+        if isinstance(op, (ast.In, ast.NotIn)):
+            return self._member(left, right, left_ast, right_ast, isinstance(op, ast.NotIn))
+        symbol = _COMPARE_OPS[type(op)]
+        left = self._coerce(left, right.type, left_ast)
+        right = self._coerce(right, left.type, right_ast)
+        if not comparable(left.type, right.type):
+            raise self.problem(node, f"cannot compare {left.type} with {right.type}",
+                               expected=f"two values of the same type around '{symbol}'")
+        if symbol not in ("==", "!=") and not orderable(left.type if left.type != NULL
+                                                         else right.type):
+            raise self.problem(node, f"values of type {left.type} have no order",
+                               expected="only == and != (declare the vocabulary 'ordered: "
+                                        "true' to compare its levels)")
+        return n.Compare(BOOL, symbol, left, right)
+
+    def _member(self, element: n.Node, container: n.Node, element_ast: ast.AST,
+                container_ast: ast.AST, negated: bool) -> n.Node:
+        if not isinstance(container.type, ListType):
+            raise self.problem(container_ast, f"'in' needs a list on its right, not "
+                                              f"{container.type}")
+        item_type = container.type.item
+        if isinstance(container, n.ListOf) and isinstance(element.type, EnumType):
+            items = tuple(self._coerce(item, element.type, container_ast)
+                          for item in container.items)
+            container = n.ListOf(ListType("list", element.type), items)
+            item_type = element.type
+        element = self._coerce(element, item_type, element_ast)
+        if not comparable(element.type, item_type):
+            raise self.problem(element_ast, f"a {element.type} cannot be in a list of "
+                                            f"{item_type}")
+        return n.Member(BOOL, element, container, negated)
+
+    def _IfExp(self, node: ast.IfExp, scope: Scope) -> n.Node:
+        test = self.check(node.test, scope)
+        self._require(test, BOOL, node.test, "the test of 'x if test else y'")
+        then = self.check(node.body, scope)
+        otherwise = self.check(node.orelse, scope)
+        then = self._coerce(then, otherwise.type, node.body)
+        otherwise = self._coerce(otherwise, then.type, node.orelse)
+        if then.type == otherwise.type or otherwise.type == NULL:
+            kind = then.type
+        elif then.type == NULL:
+            kind = otherwise.type
+        elif is_numeric(then.type) and is_numeric(otherwise.type):
+            kind = NUMBER
+        else:
+            raise self.problem(node, f"both branches must have one type, not {then.type} and "
+                                     f"{otherwise.type}")
+        return n.Conditional(kind, test, then, otherwise)
+
+    # calls -----------------------------------------------------------------------------------
+    def _Call(self, node: ast.Call, scope: Scope) -> n.Node:
+        if not isinstance(node.func, ast.Name):
+            raise self.problem(node, "only the documented functions can be called",
+                               kind="syntax")
+        name = node.func.id
+        if node.keywords:
+            raise self.problem(node.keywords[0], "arguments are given by position only",
+                               kind="syntax")
+        if name in REDUCERS:
+            return self._reduce(node, name, scope)
+        if name == "date":
+            return self._date_literal(node)
+        if name in VARIADIC:
+            return self._variadic(node, name, scope)
+        function = FUNCTIONS.get(name)
+        if function is None:
+            known = [*FUNCTIONS, *REDUCERS, *VARIADIC, "date"]
+            raise self.problem(node.func, f"unknown function '{name}'", kind="name",
+                               expected="a function listed in docs/rule-language.md",
+                               suggestion=suggest(name, known))
+        if len(node.args) != len(function.params):
+            raise self.problem(node, f"{name}() takes {len(function.params)} argument(s), "
+                                     f"{len(node.args)} given",
+                               expected=f"e.g. {function.example}")
+        args: list[n.Node] = []
+        for arg_ast, param in zip(node.args, function.params, strict=True):
+            arg = self.check(arg_ast, scope)
+            if not _accepts(param, arg.type):
+                raise self.problem(arg_ast, f"{name}() expects {param} here, not {arg.type}",
+                                   expected=f"e.g. {function.example}")
+            args.append(arg)
+        return n.Call(function.result, name, tuple(args))
+
+    def _variadic(self, node: ast.Call, name: str, scope: Scope) -> n.Node:
+        if len(node.args) < 2:
+            raise self.problem(node, f"{name}() takes two or more values")
+        args = tuple(self.check(arg, scope) for arg in node.args)
+        kinds = {arg.type for arg in args}
+        if all(is_numeric(kind) for kind in kinds):
+            result = INT if kinds == {INT} else NUMBER
+        elif kinds == {DATE}:
+            result = DATE
+        else:
+            raise self.problem(node, f"{name}() compares numbers or dates, not "
+                                     + ", ".join(sorted(map(str, kinds))))
+        return n.Call(result, name, args)
+
+    def _date_literal(self, node: ast.Call) -> n.Node:
+        if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant) \
+                or not isinstance(node.args[0].value, str):
+            raise self.problem(node, "date() takes one literal text 'YYYY-MM-DD'",
+                               expected="e.g. date('2025-07-01')")
+        try:
+            return n.Const(DATE, dt.date.fromisoformat(node.args[0].value))
+        except ValueError:
+            raise self.problem(node.args[0], f"'{node.args[0].value}' is not a date",
+                               expected="YYYY-MM-DD, for instance '2025-07-01'") from None
+
+    def _reduce(self, node: ast.Call, reducer: str, scope: Scope) -> n.Node:
+        if len(node.args) != 1 or not isinstance(node.args[0], ast.GeneratorExp):
+            raise self.problem(node, f"{reducer}() takes one generator, e.g. "
+                                     f"{reducer}(x for x in list)", kind="syntax",
+                               expected="any(overlaps(e, quota.course) for e in enrollments)")
+        generator = node.args[0]
+        if len(generator.generators) != 1:
+            raise self.problem(generator, "only one 'for' is allowed", kind="syntax")
+        loop = generator.generators[0]
+        if not isinstance(loop.target, ast.Name) or loop.is_async:
+            raise self.problem(loop.target, "the loop variable must be a plain name",
+                               kind="syntax")
+        iterable = self._iterable(loop.iter, scope)
+        item_type = INT if iterable.type == RANGE else iterable.type.item  # type: ignore[attr-defined]
+        inner = scope.with_loop(loop.target.id, item_type)
+        conditions = tuple(self.check(test, inner) for test in loop.ifs)
+        for test, condition in zip(loop.ifs, conditions, strict=True):
+            self._require(condition, BOOL, test, "an 'if' filter")
+        element = self.check(generator.elt, inner)
+        if iterable.type != RANGE:
+            self._only_item_inside(generator.elt, element, loop.target.id)
+            for test, condition in zip(loop.ifs, conditions, strict=True):
+                self._only_item_inside(test, condition, loop.target.id)
+        result = self._reducer_type(reducer, element, generator.elt)
+        return n.Reduce(result, reducer, element, loop.target.id, iterable, conditions)
+
+    def _only_item_inside(self, node: ast.AST, value: n.Node, var: str) -> None:
+        # Each item of a list is decided on its own (a polars list.eval), so the loop body
+        # may use the item, quota attributes and parameters, not other candidate fields.
+        fields = n.references(value, n.FieldRef)
+        if fields:
+            raise self.problem(node, f"inside a loop over a list only '{var}', quota "
+                                     f"attributes and parameters may be used, not "
+                                     f"'{sorted(fields)[0]}'",
+                               expected=f"compute with '{sorted(fields)[0]}' outside the loop")
+
+    def _iterable(self, node: ast.AST, scope: Scope) -> n.Node:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "range":
+            if len(node.args) != 2:
+                raise self.problem(node, "range() takes a start and a stop (stop excluded)",
+                                   expected="range(quota.start.year - 3, quota.start.year)")
+            start, stop = (self.check(arg, scope) for arg in node.args)
+            for arg_ast, arg in zip(node.args, (start, stop), strict=True):
+                self._require(arg, INT, arg_ast, "range() bounds")
+                fixed = {item.name for item in arg.walk()
+                         if isinstance(item, (n.FieldRef, n.LoopVar))}
+                if fixed:
+                    raise self.problem(arg_ast, "range() bounds must be fixed for a quota, "
+                                                "not depend on the candidate",
+                                       expected="bounds made of numbers, quota attributes "
+                                                "and parameters")
+            return n.Range(RANGE, start, stop)
+        iterable = self.check(node, scope)
+        if not isinstance(iterable.type, ListType):
+            raise self.problem(node, f"cannot loop over a {iterable.type}",
+                               expected="a list field or range(a, b)")
+        return iterable
+
+    def _reducer_type(self, reducer: str, element: n.Node, element_ast: ast.AST) -> Type:
+        if reducer in ("any", "all", "count"):
+            self._require(element, BOOL, element_ast, f"{reducer}() counts conditions")
+            return INT if reducer == "count" else BOOL
+        if reducer == "sum":
+            if not is_numeric(element.type):
+                raise self.problem(element_ast, f"sum() adds numbers, not {element.type}")
+            return element.type
+        if not (is_numeric(element.type) or element.type == DATE):
+            raise self.problem(element_ast, f"{reducer}() needs numbers or dates")
+        return element.type
+
+    # helpers ------------------------------------------------------------------------------------
+    def _require(self, value: n.Node, kind: Type, node: ast.AST, context: str) -> None:
+        if value.type != kind and value.type != NULL:
+            raise self.problem(node, f"{context}: expected {kind}, got {value.type}",
+                               expected=f"a {kind} expression")
+
+    def _coerce(self, value: n.Node, target: Type, node: ast.AST) -> n.Node:
+        """Give a text literal the vocabulary type it is compared with, checking the code."""
+        if not (isinstance(target, EnumType) and isinstance(value, n.Const)
+                and value.type == TEXT):
+            return value
+        if value.value not in target.codes:
+            raise self.problem(node, f"'{value.value}' is not a code of {target.name}",
+                               kind="name", expected="one of " + ", ".join(target.codes),
+                               suggestion=suggest(str(value.value), target.codes))
+        return n.Const(target, value.value)
+
+
+def _accepts(param: Type, actual: Type) -> bool:
+    if actual == NULL or param.name == "any":
+        return True
+    if isinstance(param, ListType) and param.item.name == "any":
+        return isinstance(actual, ListType)
+    if param == NUMBER:
+        return is_numeric(actual)
+    return param == actual
+
+
+def _prefixed(prefix: str, name: str | None) -> str | None:
+    return f"{prefix}{name}" if name else None
+
+
+def _describe(node: ast.AST) -> str:
+    names: dict[type, str] = {ast.Lambda: "lambda", ast.NamedExpr: ":=", ast.ListComp: "[... for ...]",
+                              ast.DictComp: "{...: ... for ...}", ast.Dict: "{...}",
+                              ast.Set: "{...}", ast.Starred: "*", ast.JoinedStr: "f-string",
+                              ast.Await: "await", ast.Yield: "yield", ast.Slice: "slice"}
+    return names.get(type(node), type(node).__name__)
+
+
+def literal_type(value: Any) -> Type:
+    """The language type of a plain YAML value (used for quota values and parameters)."""
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int):
+        return INT
+    if isinstance(value, float):
+        return NUMBER
+    if isinstance(value, dt.date):
+        return DATE
+    if isinstance(value, str):
+        return TEXT
+    if isinstance(value, list):
+        kinds = {literal_type(item) for item in value}
+        return ListType("list", kinds.pop() if len(kinds) == 1 else TEXT)
+    raise ValueError(f"unsupported value {value!r}")

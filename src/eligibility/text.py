@@ -1,0 +1,120 @@
+"""Normalization keys for text that comes from the field.
+
+Names and vocabulary words arrive in NFC or NFD, in any case, with stray spaces and with or
+without Vietnamese diacritics. :func:`match_key` folds all of that away so that ``Nữ``,
+``NỮ`` and `` nu `` compare equal; :func:`match_key_expr` does the same to a polars column.
+
+The scalar and the polars versions give identical results for every character that Python's
+own Unicode database knows (Unicode 14 for Python 3.11); polars ships newer Unicode tables, so
+characters assigned after that version may be folded differently.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Final
+
+import polars as pl
+
+__all__ = ["WHITESPACE", "match_key", "match_key_expr", "nfc", "nfc_expr", "strip", "strip_expr"]
+
+#: The characters stripped and collapsed as whitespace: Unicode ``White_Space``, which is what
+#: polars (Rust) means by whitespace. Python's ``str.isspace`` would add U+001C..U+001F, so
+#: both implementations use this explicit set instead.
+WHITESPACE: Final[str] = (
+    "\t\n\v\f\r \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+_WHITESPACE_RUN: Final[str] = f"[{WHITESPACE}]+"
+_WHITESPACE_RUN_RE: Final[re.Pattern[str]] = re.compile(_WHITESPACE_RUN)
+# "Đ"/"đ" carry a stroke, not a combining mark, so NFD leaves them whole.
+_D_WITH_STROKE: Final[dict[str, str]] = {"đ": "d", "Đ": "d"}
+_D_WITH_STROKE_TABLE: Final[dict[int, str]] = str.maketrans(_D_WITH_STROKE)
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode normalization form C.
+
+    >>> nfc("Nu\u0303") == "Nũ"
+    True
+    """
+    return unicodedata.normalize("NFC", text)
+
+
+def nfc_expr(expr: pl.Expr) -> pl.Expr:
+    """Polars version of :func:`nfc`; nulls stay null.
+
+    >>> pl.select(nfc_expr(pl.lit("Nu\u0303"))).item() == "Nũ"
+    True
+    """
+    return expr.str.normalize("NFC")
+
+
+def strip(text: str) -> str:
+    """Remove leading and trailing :data:`WHITESPACE`.
+
+    >>> strip("\u00a0 Hà Nội \t")
+    'Hà Nội'
+    """
+    return text.strip(WHITESPACE)
+
+
+def strip_expr(expr: pl.Expr) -> pl.Expr:
+    """Polars version of :func:`strip`; nulls stay null.
+
+    >>> pl.select(strip_expr(pl.lit("\u00a0 Hà Nội \t"))).item()
+    'Hà Nội'
+    """
+    return expr.str.strip_chars(WHITESPACE)
+
+
+def match_key(text: str) -> str:
+    """Return the key under which vocabulary words compare equal.
+
+    NFC, case-fold, drop diacritics (NFD minus combining marks, and ``đ`` → ``d``), NFC again,
+    then strip and collapse inner whitespace to one space. Whitespace comes last so that a
+    stray combining mark between two spaces cannot leave a double space behind: the key of a
+    key is the key itself.
+
+    >>> match_key(" NỮ ")
+    'nu'
+    >>> match_key("Hoàn  thành xuất sắc nhiệm vụ")
+    'hoan thanh xuat sac nhiem vu'
+    >>> match_key("Thuý") == match_key("Thúy") == "thuy"
+    True
+    """
+    decomposed = unicodedata.normalize("NFD", nfc(text).casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return _WHITESPACE_RUN_RE.sub(" ", strip(nfc(bare.translate(_D_WITH_STROKE_TABLE))))
+
+
+def match_key_expr(expr: pl.Expr) -> pl.Expr:
+    """Polars version of :func:`match_key`; nulls stay null.
+
+    >>> pl.select(match_key_expr(pl.lit(" NỮ "))).item()
+    'nu'
+    """
+    folded = nfc_expr(expr).str.to_lowercase().str.replace_many(_casefold_fixes())
+    bare = folded.str.normalize("NFD").str.replace_all(r"\p{M}", "")
+    composed = nfc_expr(bare.str.replace_many(_D_WITH_STROKE))
+    return strip_expr(composed).str.replace_all(_WHITESPACE_RUN, " ")
+
+
+@functools.cache
+def _casefold_fixes() -> dict[str, str]:
+    """Map each lowercase character whose case fold differs (``ß`` → ``ss``, ``ς`` → ``σ``).
+
+    Polars has lowercasing but no case folding. Folding is context-free per character and
+    ``casefold(lower(s)) == casefold(s)``, so lowercasing and then applying this map gives
+    exactly ``str.casefold``.
+    """
+    fixes: dict[str, str] = {}
+    for code_point in range(0x110000):
+        char = chr(code_point)
+        folded = char.casefold()
+        if folded != char and char.lower() == char:
+            fixes[char] = folded
+    return fixes
