@@ -166,9 +166,9 @@ def _agency_weights(field: str) -> list[float]:
         else:
             weights.append(0.0)
     # Scale departments and units to 1 - district share.
-    rest = sum(w for a, w in zip(AGENCIES, weights) if AGENCY_KIND[a] != "district")
+    rest = sum(w for a, w in zip(AGENCIES, weights, strict=True) if AGENCY_KIND[a] != "district")
     return [w if AGENCY_KIND[a] == "district" else w * (1 - districts) / rest
-            for a, w in zip(AGENCIES, weights)]
+            for a, w in zip(AGENCIES, weights, strict=True)]
 
 
 # --------------------------------------------------------------------------------------
@@ -281,8 +281,9 @@ SERVICE_STYLES = {"iso": 60, "dmy": 39, "year": 1}
 # rule its note names.
 # --------------------------------------------------------------------------------------
 
+AUTO = "at 23"  # service_start default: the 23rd birthday
 BOUNDARY_DEFAULTS = dict(
-    category="cong_chuc", service=D(2010, 8, 1), ratings=(1, 1, 1, 1, 1, 1),
+    category="cong_chuc", service=AUTO, ratings=(1, 1, 1, 1, 1, 1),
     succession=False, discipline=False, enrollments=None, phone="0912000000",
 )
 BOUNDARY = [
@@ -541,8 +542,8 @@ def draw_people(n: int, draw: Draw) -> pl.DataFrame:
     pref = draw.grouped(primary, prefs_tables)  # an index into prefs_text
 
     position = draw.grouped(primary, position_tables()) - primary * len(POSITIONS)
-    field_idx = lookup(pl.col("position"), [FIELDS.index(FIELD_OF_POSITION[p]) for p in POSITIONS],
-                       pl.Int64)
+    field_idx = lookup(pl.col("position"),
+                       [FIELDS.index(FIELD_OF_POSITION[p]) for p in POSITIONS], pl.Int64)
     df = pl.DataFrame({"primary": primary, "pref": pref, "position": position})
     df = df.with_columns(field=field_idx)
 
@@ -563,11 +564,12 @@ def draw_people(n: int, draw: Draw) -> pl.DataFrame:
         pl.col("u_day") * (365 + pl.date(pl.col("birth_year"), 12, 31).dt.ordinal_day()
                            .eq(366).cast(pl.Int64))).floor().cast(pl.Int64)))
 
-    kind_idx = lookup(pl.col("agency"), [["department", "district", "unit"].index(AGENCY_KIND[a])
-                                         for a in AGENCIES], pl.Int64)
+    kinds = ["department", "district", "unit"]
+    kind_idx = lookup(pl.col("agency"), [kinds.index(AGENCY_KIND[a]) for a in AGENCIES],
+                      pl.Int64)
     df = df.with_columns(kind=kind_idx)
-    df = df.with_columns(category=draw.grouped(df["kind"], [
-        list(CATEGORY_BY_KIND[k]) for k in ("department", "district", "unit")]) - df["kind"] * 3)
+    df = df.with_columns(category=draw.grouped(
+        df["kind"], [list(CATEGORY_BY_KIND[k]) for k in kinds]) - df["kind"] * 3)
 
     # Service from age 22, mostly within a few years; 2 % unknown.
     latest = D(2023, 1, 31)
@@ -576,7 +578,8 @@ def draw_people(n: int, draw: Draw) -> pl.DataFrame:
                          u_unknown=draw.uniform(n))
     span = (pl.lit(latest) - pl.col("adult")).dt.total_days()
     wait = (-(1 - pl.col("u_wait")).log() * 4 * 365).floor().cast(pl.Int64)
-    wait = pl.when(wait > span).then((pl.col("u_clip") * span).floor().cast(pl.Int64)).otherwise(wait)
+    wait = (pl.when(wait > span).then((pl.col("u_clip") * span).floor().cast(pl.Int64))
+            .otherwise(wait))
     df = df.with_columns(service=pl.when(pl.col("u_unknown") < 0.02).then(None)
                          .otherwise(pl.col("adult") + pl.duration(days=wait)))
 
@@ -622,7 +625,7 @@ def draw_people(n: int, draw: Draw) -> pl.DataFrame:
     phone_prefix = ["09", "03", "08", "07", "05"]
     df = df.with_columns(
         phone=pl.when(pl.lit(draw.uniform(n)) < 0.08).then(None).otherwise(pl.concat_str([
-            lookup(draw.choice(n, [45, 25, 15, 10, 5]).alias("p"), phone_prefix),
+            lookup(pl.lit(draw.choice(n, [45, 25, 15, 10, 5])), phone_prefix),
             (pl.lit(draw.uniform(n)) * 1e8).floor().cast(pl.Int64).cast(pl.String)
             .str.zfill(8)])),
         note=lookup(draw.choice(n, list(NOTES.values())), list(NOTES)),
@@ -632,9 +635,12 @@ def draw_people(n: int, draw: Draw) -> pl.DataFrame:
     return df.select(PERSON_COLUMNS)
 
 
-PERSON_COLUMNS = ["fam", "mid", "given", "name", "female", "birth", "agency", "category", "position", "service",
-                  *[f"r{y}" for y in RATING_YEARS], "succession", "discipline",
-                  "enrollments", "nominated", "phone", "note", "boundary"]
+# A person before spelling: name parts (indices; ``name`` for boundary rows), codes as
+# indices into AGENCIES, CATEGORIES, POSITIONS, ratings as indices into RATING_CODES
+# (EMPTY = not rated), dates as dates.
+PERSON_COLUMNS = ["fam", "mid", "given", "name", "female", "birth", "agency", "category",
+                  "position", "service", *[f"r{y}" for y in RATING_YEARS], "succession",
+                  "discipline", "enrollments", "nominated", "phone", "note", "boundary"]
 
 
 def draw_enrollments(df: pl.DataFrame, draw: Draw) -> pl.Expr:
@@ -678,8 +684,12 @@ def boundary_people() -> pl.DataFrame:
     for case in BOUNDARY:
         c = BOUNDARY_DEFAULTS | case
         ratings = c["ratings"]
+        if c["service"] == AUTO:
+            b = c["birth"]
+            c["service"] = D(b.year + 23, b.month, min(b.day, 28 if b.month == 2 else 31))
         rows.append({
-            "fam": None, "mid": None, "given": None, "name": c["name"], "female": c["gender"] == "F", "birth": c["birth"],
+            "fam": None, "mid": None, "given": None, "name": c["name"],
+            "female": c["gender"] == "F", "birth": c["birth"],
             "agency": AGENCIES.index(c["agency"]), "category": CATEGORIES.index(c["category"]),
             "position": POSITIONS.index(c["position"]), "service": c["service"],
             **{f"r{y}": ratings[i] for i, y in enumerate(RATING_YEARS)},
@@ -688,8 +698,9 @@ def boundary_people() -> pl.DataFrame:
             "note": c["note"], "boundary": True,
         })
     return pl.DataFrame(rows, schema={
-        "fam": pl.Int64, "mid": pl.Int64, "given": pl.Int64, "name": pl.String, "female": pl.Boolean, "birth": pl.Date, "agency": pl.Int64,
-        "category": pl.Int64, "position": pl.Int64, "service": pl.Date,
+        "fam": pl.Int64, "mid": pl.Int64, "given": pl.Int64, "name": pl.String,
+        "female": pl.Boolean, "birth": pl.Date, "agency": pl.Int64, "category": pl.Int64,
+        "position": pl.Int64, "service": pl.Date,
         **{f"r{y}": pl.Int64 for y in RATING_YEARS}, "succession": pl.Boolean,
         "discipline": pl.Boolean, "enrollments": pl.String, "nominated": pl.String,
         "phone": pl.String, "note": pl.String, "boundary": pl.Boolean,
@@ -722,7 +733,11 @@ def spell(people: pl.DataFrame, draw: Draw) -> pl.DataFrame:
     def date_text(col: str, style: str) -> pl.Expr:
         c = pl.col(col)
         s = pl.col(style)
+        # Never a bare year on a boundary row, nor where 1 January would put the start of
+        # service before the 22nd birthday.
         bare_ok = ~pl.col("boundary")
+        if col == "service":
+            bare_ok = bare_ok & (c.dt.year() >= pl.col("birth").dt.year() + 23)
         return (pl.when(s == 0).then(c.dt.strftime("%Y-%m-%d"))
                 .when((s == 1) | ~bare_ok).then(c.dt.strftime("%d/%m/%Y"))
                 .otherwise(c.dt.year().cast(pl.String)))

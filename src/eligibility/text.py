@@ -28,8 +28,10 @@ WHITESPACE: Final[str] = (
     "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u2028\u2029\u202f\u205f\u3000"
 )
-_WHITESPACE_RUN: Final[str] = f"[{WHITESPACE}]+"
-_WHITESPACE_RUN_RE: Final[re.Pattern[str]] = re.compile(_WHITESPACE_RUN)
+_WHITESPACE_RUN_RE: Final[re.Pattern[str]] = re.compile(f"[{WHITESPACE}]+")
+# The same replacement, but leaving alone the single spaces that make up most of the matches
+# (about twice as fast in polars).
+_WHITESPACE_TO_SPACE: Final[str] = f"[{WHITESPACE}]{{2,}}|[{WHITESPACE.replace(' ', '')}]"
 # "Đ"/"đ" carry a stroke, not a combining mark, so NFD leaves them whole.
 _D_WITH_STROKE: Final[dict[str, str]] = {"đ": "d", "Đ": "d"}
 _D_WITH_STROKE_TABLE: Final[dict[int, str]] = str.maketrans(_D_WITH_STROKE)
@@ -97,10 +99,13 @@ def match_key_expr(expr: pl.Expr) -> pl.Expr:
     >>> pl.select(match_key_expr(pl.lit(" NỮ "))).item()
     'nu'
     """
-    folded = nfc_expr(expr).str.to_lowercase().str.replace_many(_casefold_fixes())
-    bare = folded.str.normalize("NFD").str.replace_all(r"\p{M}", "")
+    # No NFC first: it costs as much as the NFD below and cannot change the key, because
+    # case folding maps marks to marks (or, for U+0345, to a letter that stays in place)
+    # and every mark is dropped. The differential tests check this.
+    folded = expr.str.to_lowercase().str.replace_many(_casefold_fixes())
+    bare = folded.str.normalize("NFD").str.replace_all(r"\p{M}+", "")
     composed = nfc_expr(bare.str.replace_many(_D_WITH_STROKE))
-    return strip_expr(composed).str.replace_all(_WHITESPACE_RUN, " ")
+    return strip_expr(composed).str.replace_all(_WHITESPACE_TO_SPACE, " ")
 
 
 @functools.cache

@@ -1,0 +1,290 @@
+"""Turn a frame of text cells into typed candidates, nominations and rejected rows.
+
+Columns are matched to the rulebook's candidate fields by header (or alias); each field is
+parsed strictly by its declared type (:mod:`eligibility.intake.cells`). A row with any cell
+that cannot be read, a required value missing, or an id that appears on more than one row
+is rejected with its row number, column, value and the reason; every other row is kept.
+Rows in = candidates kept + rows rejected, always.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from eligibility.errors import InputError
+from eligibility.intake import cells
+from eligibility.intake.readers import read_cells
+from eligibility.language.types import (
+    BOOL,
+    DATE,
+    INT,
+    INTERVAL,
+    NUMBER,
+    EnumType,
+    ListType,
+)
+from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec, yearly_column
+
+ROW = "row"
+CANDIDATE = "candidate_id"
+NOMINATIONS = "nominated_for"
+QUOTA = "quota_id"
+PREFERENCE = "preference"
+REJECTED_SCHEMA = {ROW: pl.Int64, "column": pl.String, "value": pl.String, "error": pl.String}
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which input column feeds which field."""
+
+    id: str
+    nominations: str
+    fields: dict[str, str]  # field -> header (non-yearly)
+    yearly: dict[str, dict[int, str]]  # field -> year -> header
+    missing_optional: tuple[str, ...]
+    ignored: tuple[str, ...]
+
+
+@dataclass
+class Intake:
+    """The result of reading nominees: typed candidates, their nominations, rejected rows."""
+
+    candidates: pl.DataFrame  # one row per accepted person, with ``row`` (1-based data row)
+    nominations: pl.DataFrame  # one row per (person, quota named), ``preference`` 1 = first
+    rejected: pl.DataFrame  # row, column, value, error
+    rows_in: int
+    columns: ColumnMap
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_nominees(path: str | Path, rulebook: CompiledRulebook, *,
+                  sheet: str | int = 0) -> Intake:
+    """Read the nominee file at ``path`` (CSV, .xlsx or Parquet) against ``rulebook``."""
+    path = Path(path)
+    return intake_cells(read_cells(path, sheet=sheet), rulebook, source=str(path))
+
+
+def intake_cells(frame: pl.DataFrame, rulebook: CompiledRulebook, *,
+                 source: str = "<frame>") -> Intake:
+    """Parse a frame of text cells (one row per person) against ``rulebook``."""
+    columns = map_columns(frame.columns, rulebook, source)
+    frame = frame.with_columns(pl.col(name).cast(pl.String) for name in frame.columns)
+    parsed: dict[str, pl.Series] = {}
+    errors: list[tuple[str, pl.Series]] = []  # (header, per-row message)
+
+    def take(name: str, header: str, result: cells.ParsedColumn, required: bool) -> None:
+        parsed[name] = result.values.alias(name)
+        message = result.errors
+        if required:
+            missing = frame[header].is_null() & result.errors.is_null()
+            message = pl.select(pl.when(missing).then(pl.lit("a value is required here"))
+                                .otherwise(message)).to_series()
+        errors.append((header, message))
+
+    take(CANDIDATE, columns.id, cells.parse_text(frame[columns.id]), True)
+    for name, header in columns.fields.items():
+        spec = rulebook.fields[name]
+        take(name, header, parse_field(frame[header], spec, rulebook), spec.required)
+    for name, years in columns.yearly.items():
+        spec = rulebook.fields[name]
+        for year, header in sorted(years.items()):
+            take(yearly_column(name, year), header,
+                 parse_field(frame[header], spec, rulebook), spec.required)
+    quota_ids = list(rulebook.quotas)
+    take(NOMINATIONS, columns.nominations,
+         cells.parse_codes(frame[columns.nominations], separator=rulebook.nominations_separator,
+                           allowed=quota_ids, what="quota"), True)
+    typed = pl.DataFrame(parsed).with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
+    typed = _add_missing_fields(typed, columns, rulebook)
+    rejected, bad_rows = _rejections(frame, errors, columns.id, typed)
+    candidates = typed.filter(~pl.col(ROW).is_in(bad_rows))
+    warnings = [f"{source}: column '{name}' not found; every row takes its default"
+                for name in columns.missing_optional]
+    return Intake(candidates, explode_nominations(candidates), rejected, frame.height, columns,
+                  warnings)
+
+
+def map_columns(headers: list[str], rulebook: CompiledRulebook, source: str) -> ColumnMap:
+    """Match headers to fields; raise :class:`InputError` naming every missing column."""
+    available = set(headers)
+    missing: list[str] = []
+
+    def find(candidates: tuple[str, ...]) -> str | None:
+        return next((name for name in candidates if name in available), None)
+
+    id_header = find(rulebook.id_columns)
+    nominations_header = find(rulebook.nominations_columns)
+    if id_header is None:
+        missing.append(rulebook.id_columns[0])
+    if nominations_header is None:
+        missing.append(rulebook.nominations_columns[0])
+    fields: dict[str, str] = {}
+    yearly: dict[str, dict[int, str]] = {}
+    optional_missing: list[str] = []
+    for name, spec in rulebook.fields.items():
+        if spec.yearly:
+            yearly[name] = _yearly_headers(headers, spec)
+            continue
+        header = find(spec.columns)
+        if header is not None:
+            fields[name] = header
+        elif spec.required:
+            missing.append(spec.columns[0])
+        else:
+            optional_missing.append(spec.columns[0])
+    if missing:
+        raise InputError(
+            f"missing required column(s): {', '.join(missing)}; the header has: "
+            f"{', '.join(headers) or '(nothing)'}", file=source, column=missing[0])
+    used = {id_header, nominations_header, *fields.values(),
+            *(header for years in yearly.values() for header in years.values())}
+    ignored = tuple(name for name in headers if name not in used)
+    assert id_header is not None and nominations_header is not None
+    return ColumnMap(id_header, nominations_header, fields, yearly, tuple(optional_missing),
+                     ignored)
+
+
+def _yearly_headers(headers: list[str], spec: FieldSpec) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for pattern in spec.columns:
+        regex = re.escape(pattern).replace(re.escape("{year}"), r"(\d{4})")
+        for header in headers:
+            match = re.fullmatch(regex, header)
+            if match and int(match.group(1)) not in found:
+                found[int(match.group(1))] = header
+    return found
+
+
+def parse_field(column: pl.Series, spec: FieldSpec,
+                rulebook: CompiledRulebook) -> cells.ParsedColumn:
+    """Parse one column of text cells by the field's declared type."""
+    kind = spec.type
+    what = spec.title.en if spec.title else spec.name
+    if isinstance(kind, EnumType):
+        vocabulary = rulebook.vocabularies[kind.name]
+        mapping = {code: vocabulary.synonyms_of(code) for code in vocabulary.values}
+        result = cells.parse_vocabulary(column, _vocabulary(kind.name, mapping), what=what)
+        return cells.ParsedColumn(result.values.cast(pl.Enum(list(kind.codes))), result.errors)
+    if kind == DATE:
+        return cells.parse_dates(column)
+    if kind == BOOL:
+        default = spec.default if isinstance(spec.default, bool) else None
+        return cells.parse_booleans(column, default=default)
+    if kind == INT:
+        return cells.parse_integers(column)
+    if kind == NUMBER:
+        return cells.parse_numbers(column)
+    if kind == ListType("list", INTERVAL):
+        return cells.parse_intervals(column, separator=spec.separator)
+    if kind == INTERVAL:
+        return _single_interval(column, spec.separator)
+    if isinstance(kind, ListType):
+        result = cells.parse_codes(column, separator=spec.separator, allowed=None, what=what)
+        values = pl.select(result.values.fill_null(pl.lit([], pl.List(pl.String)))).to_series()
+        return cells.ParsedColumn(values.alias(column.name), result.errors)
+    return cells.parse_text(column)
+
+
+_VOCABULARIES: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], cells.Vocabulary] = {}
+
+
+def _vocabulary(name: str, mapping: dict[str, list[str]]) -> cells.Vocabulary:
+    key = (name, tuple((code, tuple(words)) for code, words in mapping.items()))
+    if key not in _VOCABULARIES:
+        _VOCABULARIES[key] = cells.Vocabulary.from_mapping(mapping)
+    return _VOCABULARIES[key]
+
+
+def _single_interval(column: pl.Series, separator: str) -> cells.ParsedColumn:
+    result = cells.parse_intervals(column, separator=separator)
+    frame = pl.DataFrame({"v": result.values, "e": result.errors})
+    frame = frame.with_columns(
+        pl.when(pl.col("e").is_null() & (pl.col("v").list.len() > 1))
+        .then(pl.lit("expected one interval YYYY-MM-DD/YYYY-MM-DD, found several"))
+        .otherwise(pl.col("e")).alias("e"))
+    values = frame.select(pl.when(pl.col("e").is_null()).then(pl.col("v").list.first()))
+    return cells.ParsedColumn(values.to_series().alias(column.name), frame["e"])
+
+
+def _add_missing_fields(typed: pl.DataFrame, columns: ColumnMap,
+                        rulebook: CompiledRulebook) -> pl.DataFrame:
+    """Columns for optional fields absent from the file, holding each field's default."""
+    from eligibility.engines.vectorized import constant, polars_type
+
+    additions = []
+    for name, spec in rulebook.fields.items():
+        if spec.yearly or name in columns.fields:
+            continue
+        if spec.default is None:
+            value = pl.lit(None, dtype=polars_type(spec.type))
+        else:
+            value = constant(spec.default, spec.type)
+            assert isinstance(value, pl.Expr)
+        additions.append(value.alias(name))
+    return typed.with_columns(additions) if additions else typed
+
+
+def _rejections(frame: pl.DataFrame, errors: list[tuple[str, pl.Series]], id_header: str,
+                typed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """One rejected row per unreadable input row: its first problem, others mentioned."""
+    problems = pl.DataFrame({
+        **{f"e{index}": message for index, (_, message) in enumerate(errors)},
+        **{f"v{index}": frame[header] for index, (header, _) in enumerate(errors)},
+    }).with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
+    duplicate = _duplicate_ids(frame[id_header])
+    problems = problems.with_columns(duplicate.alias("dup"))
+    indices = range(len(errors))
+    first_index = pl.coalesce([pl.when(pl.col(f"e{i}").is_not_null()).then(pl.lit(i))
+                               for i in indices])
+    others = pl.sum_horizontal([pl.col(f"e{i}").is_not_null().cast(pl.Int64) for i in indices])
+    bad = problems.with_columns(first_index.alias("first"), others.alias("count")).filter(
+        pl.col("first").is_not_null() | pl.col("dup").is_not_null())
+    if bad.is_empty():
+        return pl.DataFrame(schema=REJECTED_SCHEMA), pl.Series(ROW, [], dtype=pl.Int64)
+    headers = [header for header, _ in errors]
+    rows = []
+    for record in bad.iter_rows(named=True):
+        if record["dup"] is not None:
+            column, value, message = id_header, frame[id_header][record[ROW] - 1], record["dup"]
+            count = record["count"]
+        else:
+            index = record["first"]
+            column, value, message = headers[index], record[f"v{index}"], record[f"e{index}"]
+            count = record["count"] - 1
+        if count:
+            others_named = [headers[i] for i in indices
+                            if record[f"e{i}"] is not None and headers[i] != column]
+            message += f" (also unreadable: {', '.join(others_named)})"
+        rows.append({ROW: record[ROW], "column": column, "value": value, "error": message})
+    rejected = pl.DataFrame(rows, schema=REJECTED_SCHEMA).sort(ROW)
+    return rejected, rejected[ROW]
+
+
+def _duplicate_ids(ids: pl.Series) -> pl.Series:
+    frame = pl.DataFrame({"id": ids}).with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
+    rows = frame.filter(pl.col("id").is_not_null()).group_by("id").agg(
+        pl.col(ROW).sort().alias("rows")).filter(pl.col("rows").list.len() > 1)
+    joined = frame.join(rows, on="id", how="left", maintain_order="left")
+    message = pl.when(pl.col("rows").is_not_null()).then(pl.format(
+        "id '{}' appears on rows {}; no row of a person is chosen over another — fix the "
+        "file so each person appears once", pl.col("id"),
+        pl.col("rows").cast(pl.List(pl.String)).list.join(", ")))
+    return joined.select(message).to_series()
+
+
+def explode_nominations(candidates: pl.DataFrame) -> pl.DataFrame:
+    """One row per (candidate, quota named), with ``preference`` (1 = most wanted)."""
+    return (candidates
+            .with_columns(pl.col(NOMINATIONS).list.eval(
+                pl.struct(pl.element().alias(QUOTA),
+                          pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(PREFERENCE)))
+                .alias("__nomination"))
+            .explode("__nomination")
+            .unnest("__nomination")
+            .drop(NOMINATIONS))

@@ -1,0 +1,42 @@
+"""Ranking eligible nominations within each quota by the rulebook's tie-break order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from eligibility.rulebook.models import TieBreak
+
+CANDIDATE = "candidate_id"
+QUOTA = "quota_id"
+RANK = "rank"
+
+
+def rank_key_column(key: str) -> str:
+    """The evaluated-frame column a tie-break key reads ('id' is the candidate id)."""
+    return CANDIDATE if key == "id" else key
+
+
+def total_order(ranking: Sequence[TieBreak]) -> list[TieBreak]:
+    """The rulebook's order, ended by the candidate id so that no two nominations tie."""
+    keys = list(ranking)
+    if not any(tie.key == "id" for tie in keys):
+        keys.append(TieBreak(key="id", order="ascending"))
+    return keys
+
+
+def rank_nominations(frame: pl.DataFrame, ranking: Sequence[TieBreak]) -> pl.DataFrame:
+    """``frame`` with ``rank`` (1 = best) among the eligible nominations of each quota.
+
+    Ineligible nominations get a null rank. The order is total, so shuffling the rows
+    never changes a rank.
+    """
+    order = total_order(ranking)
+    columns = [QUOTA, *(rank_key_column(tie.key) for tie in order)]
+    descending = [False, *(tie.order == "descending" for tie in order)]
+    eligible = frame.filter(pl.col("eligible")).sort(columns, descending=descending,
+                                                     nulls_last=True, maintain_order=True)
+    ranks = eligible.select(
+        CANDIDATE, QUOTA, pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(QUOTA).alias(RANK))
+    return frame.join(ranks, on=[CANDIDATE, QUOTA], how="left", maintain_order="left")
