@@ -792,7 +792,7 @@ def _year_of(text: str | None) -> str:
     return text[:4] if "-" in text else text[-4:]
 
 
-# (kind, column, rows it spoils, how)
+# (kind, column spoiled, new value from (row as a dict, how many of this kind before))
 BAD_KINDS = [
     ("impossible_date", "birth_date", lambda r, k: f"31/02/{_year_of(r['birth_date'])}"),
     ("unknown_gender", "gender", lambda r, k: ["Khác", "không rõ", "N/A"][k % 3]),
@@ -843,7 +843,6 @@ def spoil(df: pl.DataFrame, count: int, rng: random.Random) -> tuple[pl.DataFram
     rng.shuffle(units)
     slots = list(positions)
     rng.shuffle(slots)
-    rows = df.to_dicts() if len(df) <= 20000 else None
     changes: dict[str, dict[int, str | None]] = {}
     report = []
     seen: dict[str, int] = {}
@@ -852,19 +851,20 @@ def spoil(df: pl.DataFrame, count: int, rng: random.Random) -> tuple[pl.DataFram
         k = seen.get(kind, 0)
         seen[kind] = k + 1
         if kind == "duplicate_id":
+            # The second row repeats the first one's id, name, birth date and gender:
+            # one person on two lists.
             first, second = sorted([slots.pop(), slots.pop()])
-            row = rows[first] if rows is not None else df.row(first, named=True)
+            row = df.row(first, named=True)
             for col in ("id", "full_name", "birth_date", "gender"):
                 changes.setdefault(col, {})[second] = row[col]
             report += [(first + 1, "id", kind, row["id"]), (second + 1, "id", kind, row["id"])]
             continue
         pos = slots.pop()
-        row = rows[pos] if rows is not None else df.row(pos, named=True)
+        row = df.row(pos, named=True)
         _, column, make = next(b for b in BAD_KINDS if b[0] == kind)
         value = make(row, k)
         changes.setdefault(column, {})[pos] = value
         report.append((pos + 1, column, kind, value))
-    # An enrollment defect needs a row that had none or some; either way it replaces it.
     columns = []
     for col, edits in changes.items():
         s = df[col].clone()

@@ -18,7 +18,16 @@ from typing import Final
 
 import polars as pl
 
-__all__ = ["WHITESPACE", "match_key", "match_key_expr", "nfc", "nfc_expr", "strip", "strip_expr"]
+__all__ = [
+    "WHITESPACE",
+    "match_key",
+    "match_key_expr",
+    "match_key_series",
+    "nfc",
+    "nfc_expr",
+    "strip",
+    "strip_expr",
+]
 
 #: The characters stripped and collapsed as whitespace: Unicode ``White_Space``, which is what
 #: polars (Rust) means by whitespace. Python's ``str.isspace`` would add U+001C..U+001F, so
@@ -106,6 +115,27 @@ def match_key_expr(expr: pl.Expr) -> pl.Expr:
     bare = folded.str.normalize("NFD").str.replace_all(r"\p{M}+", "")
     composed = nfc_expr(bare.str.replace_many(_D_WITH_STROKE))
     return strip_expr(composed).str.replace_all(_WHITESPACE_TO_SPACE, " ")
+
+
+def match_key_series(s: pl.Series) -> pl.Series:
+    """:func:`match_key_expr` applied to ``s``, faster where many cells are plain ASCII.
+
+    For ASCII text the key is just lowercase with whitespace stripped and collapsed; the
+    Unicode normalizations, which cost most of the time, run only on the other cells.
+
+    >>> match_key_series(pl.Series(["  YES ", "Có", None])).to_list()
+    ['yes', 'co', None]
+    """
+    is_ascii = (s.str.len_bytes() == s.str.len_chars()).fill_null(value=True)
+    frame = s.to_frame("text")
+    keys = frame.select(_ascii_match_key_expr(pl.col("text"))).to_series()
+    others = frame.filter(~is_ascii).select(match_key_expr(pl.col("text"))).to_series()
+    return keys.scatter(is_ascii.not_().arg_true(), others).alias(s.name)
+
+
+def _ascii_match_key_expr(expr: pl.Expr) -> pl.Expr:
+    """:func:`match_key_expr` for ASCII-only text."""
+    return strip_expr(expr.str.to_lowercase()).str.replace_all(_WHITESPACE_TO_SPACE, " ")
 
 
 @functools.cache

@@ -164,7 +164,7 @@ def parse_field(column: pl.Series, spec: FieldSpec,
                 rulebook: CompiledRulebook) -> cells.ParsedColumn:
     """Parse one column of text cells by the field's declared type."""
     kind = spec.type
-    what = spec.title.en if spec.title else spec.name
+    what = spec.title.en.lower() if spec.title else spec.name.replace("_", " ")
     if isinstance(kind, EnumType):
         vocabulary = rulebook.vocabularies[kind.name]
         mapping = {code: vocabulary.synonyms_of(code) for code in vocabulary.values}

@@ -35,7 +35,7 @@ def read_cells(path: Path, *, sheet: str | int = 0) -> pl.DataFrame:
     else:
         raise InputError(f"unsupported file type '{suffix or path.name}'; expected {FORMATS}",
                          file=str(path))
-    return _normalized(frame, path)
+    return normalized_cells(frame, source=str(path))
 
 
 def _read_csv(path: Path, *, separator: str) -> pl.DataFrame:
@@ -46,7 +46,7 @@ def _read_csv(path: Path, *, separator: str) -> pl.DataFrame:
     data = _as_utf8(raw, path)
     try:
         return pl.read_csv(data, infer_schema=False, separator=separator,
-                           missing_utf8_is_empty_string=False, truncate_ragged_lines=False,
+                           truncate_ragged_lines=False,
                            raise_if_empty=True)
     except pl.exceptions.NoDataError:
         raise InputError("the file is empty", file=str(path)) from None
@@ -98,24 +98,29 @@ def _read_parquet(path: Path) -> pl.DataFrame:
     except (pl.exceptions.ComputeError, OSError) as error:
         raise InputError(f"cannot read the Parquet file: {_first_line(error)}",
                          file=str(path)) from None
-    return frame.with_columns(_as_text(name, dtype) for name, dtype in frame.schema.items())
+    return frame
 
 
 def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
     column = pl.col(name)
     if dtype == pl.Date:
         return column.dt.strftime("%Y-%m-%d")
+    if dtype == pl.Null:
+        return column.cast(pl.String)
     if isinstance(dtype, pl.List):
         return column.cast(pl.List(pl.String)).list.join(";")
     return column.cast(pl.String)
 
 
-def _normalized(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
+def normalized_cells(frame: pl.DataFrame, *, source: str = "<frame>") -> pl.DataFrame:
+    """Every column as NFC text, stripped, empty cells null; headers stripped and NFC."""
+    frame = frame.with_columns(_as_text(name, dtype) for name, dtype in frame.schema.items()
+                               if dtype != pl.String)
     headers = [nfc(str(name)).strip() for name in frame.columns]
     duplicates = sorted({name for name in headers if headers.count(name) > 1})
     if duplicates:
         raise InputError(f"column(s) {', '.join(duplicates)} appear more than once in the header",
-                         file=str(path))
+                         file=source)
     frame = frame.rename(dict(zip(frame.columns, headers, strict=True)))
     return frame.with_columns(
         nfc_expr(pl.col(name)).str.strip_chars().replace("", None).alias(name)

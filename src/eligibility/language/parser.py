@@ -81,19 +81,8 @@ def parse_expression(text: str, scope: Scope, *, expect: Type | None = None) -> 
     >>> parse_expression("age_on(birth_date, quota.start) <= 35", scope).type.name
     'bool'
     """
-    # Wrapping in parentheses lets an expression span lines; line numbers are shifted back.
-    try:
-        tree = ast.parse(f"(\n{text}\n)", mode="eval")
-    except SyntaxError as error:
-        line = max((error.lineno or 2) - 1, 1)
-        column = max((error.offset or 1) - 1, 0)
-        lines = text.split("\n")
-        if line > len(lines):
-            line, column = len(lines), len(lines[-1])
-        raise ExpressionProblem(f"syntax error: {error.msg}", line, column, kind="syntax",
-                                expected="an expression such as "
-                                         "'age_on(birth_date, quota.start) <= 35'") from None
-    checker = _Checker(text)
+    tree, shift = _parse(text)
+    checker = _Checker(text, shift)
     node = checker.check(tree.body, scope)
     if expect is not None and not _assignable(node.type, expect):
         raise checker.problem(tree.body, f"this expression gives {node.type}, not {expect}",
@@ -103,20 +92,49 @@ def parse_expression(text: str, scope: Scope, *, expect: Type | None = None) -> 
     return node
 
 
+def _parse(text: str) -> tuple[ast.Expression, int]:
+    """The syntax tree of ``text`` and how far its first line was shifted to the right.
+
+    An expression written over several YAML lines, or indented, only parses inside
+    parentheses; the first line's columns then move one to the right.
+    """
+    try:
+        return ast.parse(text, mode="eval"), 0
+    except SyntaxError as error:
+        first = error
+    try:
+        return ast.parse(f"({text}\n)", mode="eval"), 1
+    except SyntaxError:
+        pass
+    line = first.lineno or 1
+    lines = text.split("\n")
+    if line > len(lines):
+        line = len(lines)
+    column = min(max((first.offset or 1) - 1, 0), len(lines[line - 1]))
+    raise ExpressionProblem(f"syntax error: {first.msg}", line, column, kind="syntax",
+                            expected="an expression such as "
+                                     "'age_on(birth_date, quota.start) <= 35'")
+
+
 def _assignable(actual: Type, expected: Type) -> bool:
     return actual == expected or (expected == NUMBER and actual == INT) or actual == NULL
 
 
 class _Checker:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, shift: int) -> None:
         self.lines = text.split("\n")
+        self.shift = shift
 
     def problem(self, node: ast.AST, message: str, *, kind: str = "type",
                 expected: str | None = None, suggestion: str | None = None) -> ExpressionProblem:
-        line = max(getattr(node, "lineno", 2) - 1, 1)
+        line = getattr(node, "lineno", 1)
         byte_offset = getattr(node, "col_offset", 0)
         source = self.lines[line - 1] if line - 1 < len(self.lines) else ""
+        if line == 1:
+            source = "(" * self.shift + source
         column = len(source.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+        if line == 1:
+            column = max(column - self.shift, 0)
         return ExpressionProblem(message, line, column, kind, expected, suggestion)
 
     def check(self, node: ast.AST, scope: Scope) -> n.Node:
@@ -178,7 +196,7 @@ class _Checker:
         if isinstance(node.value, ast.Name) and node.value.id == "quota" \
                 and "quota" not in scope.loop:
             if node.attr not in scope.quota:
-                raise self.problem(node, f"quotas have no attribute '{node.attr}'", kind="name",
+                raise self.problem(_attribute_name(node), f"quotas have no attribute '{node.attr}'", kind="name",
                                    expected="one of quota." + ", quota.".join(sorted(scope.quota)),
                                    suggestion=_prefixed("quota.", suggest(node.attr, scope.quota)))
             return n.QuotaRef(scope.quota[node.attr], node.attr)
@@ -186,7 +204,7 @@ class _Checker:
         attributes = ATTRIBUTES.get(operand.type, {})
         if node.attr not in attributes:
             hint = ", ".join(f".{name}" for name in attributes) or "none"
-            raise self.problem(node, f"a value of type {operand.type} has no attribute "
+            raise self.problem(_attribute_name(node), f"a value of type {operand.type} has no attribute "
                                      f"'{node.attr}'", kind="name",
                                expected=f"attributes of {operand.type}: {hint}",
                                suggestion=suggest(node.attr, attributes))
@@ -461,6 +479,14 @@ class _Checker:
                                kind="name", expected="one of " + ", ".join(target.codes),
                                suggestion=suggest(str(value.value), target.codes))
         return n.Const(target, value.value)
+
+
+def _attribute_name(node: ast.Attribute) -> ast.AST:
+    """A stand-in node placed on the attribute's name, for the caret."""
+    marker = ast.Name(id=node.attr)
+    marker.lineno = node.end_lineno or node.lineno
+    marker.col_offset = (node.end_col_offset or node.col_offset) - len(node.attr.encode())
+    return marker
 
 
 def _accepts(param: Type, actual: Type) -> bool:

@@ -1,0 +1,202 @@
+"""The ``eligibility`` command: check a rulebook, rank a nominee file, explain a decision.
+
+Exit status: 0 the command completed (a ranking run with rejected rows included);
+1 an unexpected internal error; 2 a rulebook that cannot be used, a nominee file that
+cannot be read, or a wrong command line; 3 the engine asked for is not installed here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from eligibility.api import ENGINES, Decisions, decide_intake
+from eligibility.errors import EligibilityError, EngineUnavailableError, InputError, RulebookError
+from eligibility.explain import explain_person, render_explanation
+from eligibility.intake.nominees import read_nominees
+from eligibility.output.decisions import write_csv, write_xlsx
+from eligibility.output.manifest import build_manifest, write_manifest
+from eligibility.rulebook import CompiledRulebook, load_rulebook
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Decide, explain and rank who may be sent to a training programme.")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+RulesOption = Annotated[Path, typer.Option("--rules", "-r", help="The rulebook (YAML).")]
+LangOption = Annotated[str, typer.Option("--lang", help="Language of messages: vi or en.")]
+EngineOption = Annotated[str, typer.Option("--engine", help="vectorized, scalar or durable.")]
+
+
+@app.command()
+def check(rulebook: Annotated[Path, typer.Argument(help="The rulebook to check.")]) -> None:
+    """Check a rulebook: exit 0 with a summary if it is valid, 2 with its errors if not."""
+    with _errors_exit():
+        compiled = load_rulebook(rulebook)
+    model = compiled.model
+    includes = ", ".join(model.include) or "none"
+    out.print(f"{rulebook}: valid — rulebook [bold]{model.id}[/bold] version {model.version}, "
+              f"in force {model.effective.from_}"
+              f"{' to ' + str(model.effective.until) if model.effective.until else ''}")
+    out.print(f"  {len(compiled.quotas)} quotas, {len(compiled.criterion_ids)} criteria, "
+              f"{len(compiled.priority_ids)} priorities, {len(compiled.fields)} candidate "
+              f"fields; includes: {includes}")
+
+
+@app.command()
+def rank(
+    nominees: Annotated[Path, typer.Argument(help="Nominee file: .csv, .xlsx or .parquet.")],
+    rules: RulesOption,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")],
+    lang: LangOption = "vi",
+    engine: EngineOption = "vectorized",
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write decisions.xlsx.")] = False,
+    sheet: Annotated[str, typer.Option("--sheet", help="Excel sheet name or index.")] = "0",
+) -> None:
+    """Rank a nominee file: decisions.csv, rejected.csv and manifest.json in --out."""
+    _check_choice("--lang", lang, ("vi", "en"))
+    _check_choice("--engine", engine, ENGINES)
+    with _errors_exit(), _progress() as progress:
+        step = progress.add_task("Loading the rulebook", total=None)
+        compiled = load_rulebook(rules)
+        progress.update(step, description=f"Reading {nominees.name}")
+        intake = read_nominees(nominees, compiled, sheet=_sheet(sheet))
+        progress.update(step, description=f"Deciding {intake.nominations.height:,} nominations "
+                                          f"({engine} engine)")
+        decisions = decide_intake(compiled, intake, engine=engine)
+        progress.update(step, description="Writing the results")
+        written = _write_outputs(decisions, out_dir, lang=lang, xlsx=xlsx)
+        manifest = build_manifest(rulebook=compiled, input_path=nominees, engine=engine,
+                                  language=lang, counts=decisions.counts(),
+                                  summary=decisions.summary(), outputs=written,
+                                  warnings=decisions.warnings)
+        write_manifest(manifest, out_dir / "manifest.json")
+    _print_summary(decisions, out_dir)
+
+
+@app.command()
+def explain(
+    nominees: Annotated[Path, typer.Argument(help="Nominee file: .csv, .xlsx or .parquet.")],
+    rules: RulesOption,
+    candidate_id: Annotated[str, typer.Option("--id", help="The person's id.")],
+    lang: LangOption = "vi",
+    engine: EngineOption = "vectorized",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Explain every decision on one person: criteria, legal basis, points, rank, cut-offs."""
+    _check_choice("--lang", lang, ("vi", "en"))
+    _check_choice("--engine", engine, ENGINES)
+    with _errors_exit():
+        compiled = load_rulebook(rules)
+        intake = read_nominees(nominees, compiled)
+        decisions = decide_intake(compiled, intake, engine=engine)
+        explanation = explain_person(decisions, candidate_id, language=lang)
+    if explanation is None:
+        err.print(f"no person with id '{candidate_id}' in {nominees} "
+                  f"(nor among its rejected rows)")
+        raise typer.Exit(EXIT_INVALID)
+    if as_json:
+        out.print_json(json.dumps(explanation, ensure_ascii=False, default=str))
+    else:
+        render_explanation(explanation, out)
+
+
+def _write_outputs(decisions: Decisions, out_dir: Path, *, lang: str,
+                   xlsx: bool) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table = decisions.table(lang)
+    written = {"decisions.csv": out_dir / "decisions.csv",
+               "rejected.csv": out_dir / "rejected.csv"}
+    write_csv(table, written["decisions.csv"])
+    write_csv(decisions.rejected, written["rejected.csv"])
+    if xlsx:
+        written["decisions.xlsx"] = out_dir / "decisions.xlsx"
+        write_xlsx(table, written["decisions.xlsx"], sheet="decisions")
+    return written
+
+
+def _print_summary(decisions: Decisions, out_dir: Path) -> None:
+    summary = decisions.summary()
+    table = Table(title="Quotas", title_justify="left")
+    for name in ("quota", "seats", "nominated", "eligible", "selected", "cut-off score"):
+        table.add_column(name, justify="left" if name == "quota" else "right")
+    for row in summary.iter_rows(named=True):
+        cutoff = row["cutoff_score"]
+        table.add_row(row["quota_id"], str(row["seats"]), str(row["nominated"]),
+                      str(row["eligible"]), str(row["selected"]),
+                      "—" if cutoff is None else f"{cutoff:g}")
+    out.print(table)
+    counts = decisions.counts()
+    out.print(f"{counts['rows_in']:,} rows in: {counts['people_decided']:,} people decided "
+              f"({counts['nominations']:,} nominations), {counts['rows_rejected']:,} rows "
+              f"rejected. Results in {out_dir}/")
+    for warning in decisions.warnings:
+        err.print(f"warning: {warning}")
+    if counts["rows_rejected"]:
+        err.print(f"{counts['rows_rejected']} row(s) could not be read; see "
+                  f"{out_dir / 'rejected.csv'}")
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                        console=err, transient=True, disable=not err.is_terminal)
+    with progress:
+        yield progress
+
+
+@contextmanager
+def _errors_exit() -> Iterator[None]:
+    try:
+        yield
+    except RulebookError as error:
+        err.print(error.render(), markup=False, highlight=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    except InputError as error:
+        err.print(f"error: {error}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    except EngineUnavailableError as error:
+        err.print(f"error: {error}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_ENGINE) from None
+    except EligibilityError as error:
+        err.print(f"error: {error}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    except OSError as error:
+        err.print(f"error: {error}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INVALID) from None
+
+
+def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        err.print(f"error: {option} must be one of {', '.join(choices)}, not '{value}'")
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _sheet(value: str) -> str | int:
+    return int(value) if value.isdigit() else value
+
+
+def main() -> None:
+    """Entry point of the ``eligibility`` console script."""
+    pl.Config.set_fmt_str_lengths(200)
+    try:
+        app()
+    except Exception as error:  # the last resort: never a bare traceback for a user
+        err.print(f"internal error: {type(error).__name__}: {error}\nPlease report this with "
+                  f"the command you ran.", markup=False)
+        sys.exit(EXIT_INTERNAL)
+
+
+__all__ = ["CompiledRulebook", "app", "main"]

@@ -1,0 +1,61 @@
+"""The decisions table and the files it is written to (CSV for Excel, .xlsx, rejected rows)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from eligibility.rulebook.compiled import CompiledRulebook, points_column
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SPEC_COLUMNS = ("candidate_id", "full_name", "agency", "quota_id", "preference", "status",
+                "eligible", "score", "rank", "failed", "reasons")
+
+
+def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,
+                    language: str = "vi") -> pl.DataFrame:
+    """One row per nomination in a fixed order: quota (rulebook order), rank, candidate id.
+
+    Columns: candidate_id, full_name, agency, quota_id, preference, status, eligible, score,
+    rank, failed, reasons (in ``language``), one ``points.<priority>`` per priority, and
+    ``row`` (the person's data row in the input file).
+    """
+    quota_order = {quota_id: index for index, quota_id in enumerate(rulebook.quotas)}
+    points = [points_column(rule) for rule in rulebook.priority_ids]
+    optional = [pl.col(name) if name in decided.columns else pl.lit(None, pl.String).alias(name)
+                for name in ("full_name", "agency")]
+    return (decided
+            .with_columns(pl.col("quota_id").replace_strict(quota_order, return_dtype=pl.Int64)
+                          .alias("__quota_order"))
+            .sort(["__quota_order", "rank", "candidate_id"], nulls_last=True)
+            .select(pl.col("candidate_id"), *optional, pl.col("quota_id"), pl.col("preference"),
+                    pl.col("status"), pl.col("eligible"), pl.col("score"), pl.col("rank"),
+                    _empty_as_null("failed"), _empty_as_null(f"reasons.{language}")
+                    .alias("reasons"),
+                    *(pl.col(name) for name in points), pl.col("row")))
+
+
+def _empty_as_null(name: str) -> pl.Expr:
+    return pl.when(pl.col(name) != "").then(pl.col(name)).alias(name)
+
+
+def neutralize_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells a spreadsheet would run as a formula are prefixed with an apostrophe."""
+    pattern = "^[" + "".join("\\" + prefix if prefix in "+-" else prefix
+                             for prefix in FORMULA_PREFIXES) + "]"
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(pattern)).then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name)).alias(name)
+        for name, dtype in frame.schema.items() if dtype == pl.String)
+
+
+def write_csv(frame: pl.DataFrame, path: Path) -> None:
+    """CSV for Excel: UTF-8 with a BOM (so Vietnamese shows), formulas neutralized."""
+    neutralize_formulas(frame).write_csv(path, include_bom=True, line_terminator="\r\n")
+
+
+def write_xlsx(frame: pl.DataFrame, path: Path, *, sheet: str) -> None:
+    """An Excel workbook; every text cell is written as text, never as a formula."""
+    neutralize_formulas(frame).write_excel(path, worksheet=sheet, autofit=True,
+                                           table_style="Table Style Light 9")
