@@ -18,7 +18,7 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 import polars as pl
 
@@ -116,6 +116,10 @@ def _per_distinct(cells: pl.Series, parse: Callable[[pl.Series], ParsedColumn]) 
         table, on=_CELL, how="left", maintain_order="left", nulls_equal=True
     )
     return ParsedColumn(values=out[_VALUE].alias(cells.name), errors=out[_ERROR].alias(cells.name))
+
+
+def _null_where_error(column: str) -> pl.Expr:
+    return pl.when(pl.col(_ERROR).is_null()).then(pl.col(column)).alias(column)
 
 
 def _quoted(expr: pl.Expr) -> pl.Expr:
@@ -248,10 +252,6 @@ def parse_numbers(s: pl.Series) -> ParsedColumn:
     return _result(cells, frame.with_columns(_null_where_error(_VALUE)))
 
 
-def _null_where_error(column: str) -> pl.Expr:
-    return pl.when(pl.col(_ERROR).is_null()).then(pl.col(column)).alias(column)
-
-
 # --------------------------------------------------------------------------- dates
 
 _MIN_DATE: Final = dt.date(1900, 1, 1)
@@ -319,38 +319,19 @@ def parse_dates(
     return _per_distinct(_cells(s), parse)
 
 
-@dataclass(frozen=True)
-class _DateColumns:
+class _DateColumns(NamedTuple):
     """Names of the working columns while one text column is read as dates."""
 
-    prefix: str
+    kind: str
+    year: str
+    month: str
+    day: str
+    serial: str
+    date: str
 
-    @property
-    def kind(self) -> str:
-        return f"{self.prefix}_kind"
-
-    @property
-    def year(self) -> str:
-        return f"{self.prefix}_year"
-
-    @property
-    def month(self) -> str:
-        return f"{self.prefix}_month"
-
-    @property
-    def day(self) -> str:
-        return f"{self.prefix}_day"
-
-    @property
-    def serial(self) -> str:
-        return f"{self.prefix}_serial"
-
-    @property
-    def date(self) -> str:
-        return f"{self.prefix}_date"
-
-    def all(self) -> list[str]:
-        return [self.kind, self.year, self.month, self.day, self.serial, self.date]
+    @classmethod
+    def prefixed(cls, prefix: str) -> _DateColumns:
+        return cls(*(f"{prefix}_{field}" for field in cls._fields))
 
 
 def _with_dates(
@@ -360,7 +341,7 @@ def _with_dates(
 
     Works in stages of plain columns, so that each regex runs once per cell.
     """
-    cols = _DateColumns(value)
+    cols = _DateColumns.prefixed(value)
     t = pl.col(text)
     year, month, day = _date_fields(t, pl.col(cols.kind))
     return (
@@ -374,7 +355,7 @@ def _with_dates(
         .with_columns(_date_value(cols).alias(cols.date))
         .with_columns(_date_error(t, forms, cols).alias(error))
         .with_columns(pl.when(pl.col(error).is_null()).then(pl.col(cols.date)).alias(value))
-        .drop(cols.all())
+        .drop(cols)
     )
 
 

@@ -26,8 +26,8 @@ _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
 _FLOAT = re.compile(r"[-+]?(0|[1-9][0-9_]*)\.[0-9]+")
 _NULL = {"", "~", "null"}
 _BOOL = {"true": True, "false": False}
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
-               ("str", "int", "float", "bool", "null", "timestamp")}
+_ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+                 ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 
 @dataclass(frozen=True)
@@ -150,15 +150,17 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
 def _convert(node: yaml.Node, path: YamlPath, source_map: SourceMap,
              problems: list[Problem]) -> Any:
     source_map.positions[path] = _source_of(node)
+    if node.tag not in _ALLOWED_TAGS:
+        problems.append(Problem(f"YAML tag '{node.tag}' is not allowed in a rulebook",
+                                source_map.location(path), kind="yaml",
+                                expected="plain values, mappings and lists"))
+        return None
     if isinstance(node, yaml.MappingNode):
         return _convert_mapping(node, path, source_map, problems)
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*path, index), source_map, problems)
                 for index, item in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
-    if node.tag not in _PLAIN_TAGS:
-        problems.append(Problem(f"YAML tag '{node.tag}' is not allowed in a rulebook",
-                                source_map.location(path), kind="yaml"))
     return _resolve_scalar(node)
 
 

@@ -1,0 +1,87 @@
+"""Every deliberately broken rulebook fails with the error its expectation file describes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import eligibility
+from eligibility.errors import RulebookError
+
+BROKEN = Path(__file__).parent / "data" / "rulebooks" / "broken"
+CASES = sorted(path for path in BROKEN.glob("*.yaml") if not path.name.endswith(".expect.yaml"))
+
+
+def _expectation(path: Path) -> dict:
+    return yaml.safe_load(path.with_name(path.stem + ".expect.yaml").read_text())
+
+
+def test_the_corpus_is_not_empty() -> None:
+    """GIVEN the broken-rulebook folder THEN it holds at least twenty paired examples."""
+    assert len(CASES) >= 20
+    assert all(path.with_name(path.stem + ".expect.yaml").exists() for path in CASES)
+
+
+@pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
+def test_broken_rulebook_reports_file_line_and_words(path: Path) -> None:
+    """GIVEN a deliberately broken rulebook and its expectation
+    WHEN it is loaded
+    THEN the expected error class is raised, one problem sits on the expected line of that
+    file, and the rendered message contains every expected phrase."""
+    expected = _expectation(path)
+    with pytest.raises(RulebookError) as caught:
+        eligibility.load_rulebook(path)
+    error = caught.value
+    assert type(error).__name__ == expected["error"]
+    lines = {(Path(p.location.file).name, p.location.line) for p in error.problems if p.location}
+    assert (path.name, expected["line"]) in lines, error.render()
+    rendered = error.render()
+    for phrase in expected["contains"]:
+        assert phrase in rendered, f"{phrase!r} not in:\n{rendered}"
+    assert f"{path}:{expected['line']}:" in rendered
+
+
+@pytest.mark.parametrize("name", ["duplicate_top_key", "expression_syntax", "misspelt_field"])
+def test_check_command_exits_2_naming_file_and_line(name: str) -> None:
+    """GIVEN a rulebook with a duplicated key, a syntax error or a misspelt field
+    WHEN `eligibility check` runs on it
+    THEN it exits 2 and stderr names the file and the right line, with a caret."""
+    path = BROKEN / f"{name}.yaml"
+    line = _expectation(path)["line"]
+    result = subprocess.run([sys.executable, "-m", "eligibility", "check", str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert f"{path}:{line}:" in result.stderr
+    assert "^" in result.stderr
+    assert result.stdout == ""
+
+
+def test_check_command_accepts_the_bundled_rulebook() -> None:
+    """GIVEN the bundled Hanoi rulebook WHEN `eligibility check` runs THEN it exits 0."""
+    result = subprocess.run([sys.executable, "-m", "eligibility", "check",
+                             "rules/hanoi-2022-2025.yaml"], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert "valid" in result.stdout
+    assert "9 quotas, 8 criteria, 4 priorities" in result.stdout
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    """GIVEN a rulebook with two independent mistakes in two criteria
+    WHEN it is loaded
+    THEN both are reported, in file order."""
+    text = (BROKEN.parent / "minimal.yaml").read_text().replace(
+        "../../../", str(Path.cwd()) + "/")
+    text = text.replace("age_on(birth_date, quota.start) <= quota.max_age",
+                        "age_on(birth_dat, quota.start) <= quota.max_age")
+    text = text.replace("position in quota.positions", "positon in quota.positions")
+    path = tmp_path / "two.yaml"
+    path.write_text(text)
+    with pytest.raises(RulebookError) as caught:
+        eligibility.load_rulebook(path)
+    messages = [problem.message for problem in caught.value.problems]
+    assert messages == ["unknown name 'birth_dat'", "unknown name 'positon'"]
