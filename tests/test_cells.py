@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eligibility.intake import cells
@@ -893,9 +893,14 @@ def test_all_lists_exactly_the_public_names() -> None:
 
 # --------------------------------------------------------------------------- properties
 
+# A polars call, or the first use of a cached table, can take longer than Hypothesis'
+# default deadline; a slow example here is not a failure.
+no_deadline = settings(deadline=None)
+
 dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31))
 
 
+@no_deadline
 @given(dates, st.sampled_from(["iso", "dmy", "dmy-padded", "serial", "serial.0"]), st.booleans())
 def test_a_formatted_date_parses_back_to_itself(day: dt.date, form: str, pad: bool) -> None:
     """GIVEN any date in range, written in any accepted form, maybe padded with spaces
@@ -915,6 +920,7 @@ def test_a_formatted_date_parses_back_to_itself(day: dt.date, form: str, pad: bo
     assert parsed_one(parse_dates, f" {text} " if pad else text) == (day, None)
 
 
+@no_deadline
 @given(st.integers(1900, 2200), st.integers(1, 12), st.integers(1, 31))
 def test_day_month_year_is_a_date_exactly_when_the_calendar_says_so(
     year: int, month: int, day: int
@@ -933,6 +939,7 @@ def test_day_month_year_is_a_date_exactly_when_the_calendar_says_so(
         assert (error is None) == (expected is not None)
 
 
+@no_deadline
 @given(st.lists(st.one_of(st.none(), st.text(max_size=12)), max_size=30))
 def test_a_cell_is_a_value_or_an_error_never_both(values: list[str | None]) -> None:
     """GIVEN any column of text
@@ -949,6 +956,7 @@ def test_a_cell_is_a_value_or_an_error_never_both(values: list[str | None]) -> N
             assert is_blank or value is not None or error is not None
 
 
+@no_deadline
 @given(st.lists(st.sampled_from(["Nữ", "nam", "F", "x", "", None, "NỮ", nfd("Nữ")]), max_size=40))
 def test_vocabulary_rows_are_independent(values: list[str | None]) -> None:
     """GIVEN any column of gender spellings, in any mix and number of repeats
@@ -961,6 +969,7 @@ def test_vocabulary_rows_are_independent(values: list[str | None]) -> None:
     assert list(zip(result.values, result.errors, strict=True)) == expected
 
 
+@no_deadline
 @given(
     st.lists(
         st.lists(st.sampled_from([*QUOTAS, "TAI-CHINH", "zz", "", " y-te "]), max_size=4).map(
@@ -988,6 +997,7 @@ def test_codes_rows_are_independent_and_lists_are_canonical(values: list[str]) -
             assert set(codes) <= set(QUOTAS)
 
 
+@no_deadline
 @given(st.lists(st.tuples(dates, dates), min_size=1, max_size=4))
 def test_intervals_round_trip(pairs: list[tuple[dt.date, dt.date]]) -> None:
     """GIVEN intervals made of any two dates in range
@@ -1004,6 +1014,7 @@ def test_intervals_round_trip(pairs: list[tuple[dt.date, dt.date]]) -> None:
         assert "ends before it starts" in str(error)
 
 
+@no_deadline
 @given(st.integers(-(2**63), 2**63 - 1), st.booleans())
 def test_integers_round_trip(number: int, plus: bool) -> None:
     """GIVEN any 64-bit integer, maybe with an explicit plus sign
@@ -1014,6 +1025,7 @@ def test_integers_round_trip(number: int, plus: bool) -> None:
     assert parsed_one(parse_integers, text) == (number, None)
 
 
+@no_deadline
 @given(st.decimals(min_value=-(10**12), max_value=10**12, places=4, allow_nan=False))
 def test_numbers_round_trip(number: object) -> None:
     """GIVEN any decimal number written in plain notation

@@ -8,7 +8,7 @@ import unicodedata
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eligibility import text
@@ -190,7 +190,12 @@ def test_all_lists_exactly_the_public_names() -> None:
 
 # --------------------------------------------------------------------------- properties
 
+# A polars call, or the first use of a cached table, can take longer than Hypothesis'
+# default deadline; a slow example here is not a failure.
+no_deadline = settings(deadline=None)
 
+
+@no_deadline
 @given(st.lists(st.one_of(st.none(), field_text()), max_size=20))
 def test_polars_match_key_equals_scalar(values: list[str | None]) -> None:
     """GIVEN any column of field text (NFC, NFD, odd spaces, stray marks, nulls)
@@ -202,6 +207,7 @@ def test_polars_match_key_equals_scalar(values: list[str | None]) -> None:
     assert match_key_series(_polars_series(values)).to_list() == expected
 
 
+@no_deadline
 @given(st.lists(st.one_of(st.none(), field_text()), max_size=20))
 def test_polars_nfc_and_strip_equal_scalar(values: list[str | None]) -> None:
     """GIVEN any column of field text
@@ -216,6 +222,7 @@ def test_polars_nfc_and_strip_equal_scalar(values: list[str | None]) -> None:
     ]
 
 
+@no_deadline
 @given(field_text())
 def test_match_key_is_idempotent(value: str) -> None:
     """GIVEN any field text
@@ -226,6 +233,7 @@ def test_match_key_is_idempotent(value: str) -> None:
     assert match_key(key) == key
 
 
+@no_deadline
 @given(field_text())
 def test_match_key_ignores_form_and_spacing(value: str) -> None:
     """GIVEN any field text
@@ -238,6 +246,7 @@ def test_match_key_ignores_form_and_spacing(value: str) -> None:
     assert match_key(f"  {value}\u00a0") == key
 
 
+@no_deadline
 @given(st.lists(vietnamese_words(), min_size=1, max_size=5))
 def test_match_key_ignores_case_and_accents_of_vietnamese(words: list[str]) -> None:
     """GIVEN Vietnamese words, each in NFC, NFD or a mixture
@@ -258,6 +267,7 @@ def test_match_key_ignores_case_and_accents_of_vietnamese(words: list[str]) -> N
     assert match_key(phrase).isascii()
 
 
+@no_deadline
 @given(field_text())
 def test_match_key_is_clean(value: str) -> None:
     """GIVEN any field text

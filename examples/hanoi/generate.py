@@ -501,7 +501,7 @@ def preference_table() -> tuple[list[str], list[list[float]]]:
         else:  # pg-domestic
             tails = {(): 82, ("pg-abroad",): 6}
             tails |= {(f,): 12 / len(FOSTERING) for f in FOSTERING}
-        texts += [";".join((q,) + tail) for tail in tails]
+        texts += [";".join((q, *tail)) for tail in tails]
         tables.append([float(w) for w in tails.values()])
     return texts, tables
 

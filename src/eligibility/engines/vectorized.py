@@ -306,8 +306,9 @@ class ExpressionCompiler:
             element = element.cast(pl.String)
         if isinstance(node.container, n.Const):
             items = [item for item in node.container.value if item is not None]
-            found = element.is_in(pl.Series(items, dtype=polars_type(_item_type(node.element,
-                                                                              node.container))))
+            dtype = pl.String() if isinstance(node.element.type, EnumType) \
+                else polars_type(_item_type(node.element, node.container))
+            found = element.is_in(pl.lit(pl.Series(items, dtype=dtype)).implode())
         elif isinstance(node.container, n.ListOf):
             found = pl.any_horizontal([element == self.compile(item)
                                        for item in node.container.items]).fill_null(False)
@@ -536,7 +537,7 @@ def constant(value: Any, kind: Type) -> Compiled:
         assert isinstance(value, Interval)
         return (pl.lit(value.start, pl.Date), pl.lit(value.end, pl.Date))
     if isinstance(kind, ListType):
-        return pl.lit(pl.Series([value], dtype=pl.List(polars_type(kind.item))))
+        return pl.lit(pl.Series([value], dtype=pl.List(polars_type(kind.item)))).first()
     if isinstance(kind, EnumType):
         return pl.lit(value, pl.String)
     return pl.lit(value, dtype=polars_type(kind))

@@ -102,7 +102,7 @@ def intake_cells(frame: pl.DataFrame, rulebook: CompiledRulebook, *,
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
     typed = _add_missing_fields(typed, columns, rulebook)
     rejected, bad_rows = _rejections(frame, errors, columns.id, typed)
-    candidates = typed.filter(~pl.col(ROW).is_in(bad_rows))
+    candidates = typed.filter(~pl.col(ROW).is_in(bad_rows.implode()))
     warnings = [f"{source}: column '{name}' not found; every row takes its default"
                 for name in columns.missing_optional]
     return Intake(candidates, explode_nominations(candidates), rejected, frame.height, columns,

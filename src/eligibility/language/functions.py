@@ -45,10 +45,8 @@ def _age_on(birth: dt.date, on: dt.date) -> int:
     return calendar.completed_years(birth, on)
 
 
-def _interval(start: dt.date, end: dt.date) -> Interval:
-    if end < start:
-        raise ValueError(f"interval end {end} is before its start {start}")
-    return Interval(start, end)
+def _interval(start: dt.date, end: dt.date) -> Interval | None:
+    return Interval(start, end) if start <= end else None
 
 
 def _overlaps(first: Interval, second: Interval) -> bool:
@@ -99,7 +97,7 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in (
              "reaches the age the schedule sets for the first year they reach it.",
              "retirement_date(birth_date, retirement_age[gender])", calendar.retirement_date),
     Function("interval", (DATE, DATE), INTERVAL,
-             "The inclusive interval between two dates.",
+             "The inclusive interval between two dates (null if the end is before the start).",
              "interval(quota.start, add_months(quota.start, 6))", _interval),
     Function("overlaps", (INTERVAL, INTERVAL), BOOL,
              "Whether two inclusive intervals share at least one day (touching edges do).",

@@ -117,7 +117,7 @@ def _parse(text: str) -> tuple[ast.Expression, int]:
 
 
 def _assignable(actual: Type, expected: Type) -> bool:
-    return actual == expected or (expected == NUMBER and actual == INT) or actual == NULL
+    return actual in (expected, NULL) or (expected == NUMBER and actual == INT)
 
 
 class _Checker:
@@ -196,7 +196,8 @@ class _Checker:
         if isinstance(node.value, ast.Name) and node.value.id == "quota" \
                 and "quota" not in scope.loop:
             if node.attr not in scope.quota:
-                raise self.problem(_attribute_name(node), f"quotas have no attribute '{node.attr}'", kind="name",
+                raise self.problem(_attribute_name(node),
+                                   f"quotas have no attribute '{node.attr}'", kind="name",
                                    expected="one of quota." + ", quota.".join(sorted(scope.quota)),
                                    suggestion=_prefixed("quota.", suggest(node.attr, scope.quota)))
             return n.QuotaRef(scope.quota[node.attr], node.attr)
@@ -204,8 +205,9 @@ class _Checker:
         attributes = ATTRIBUTES.get(operand.type, {})
         if node.attr not in attributes:
             hint = ", ".join(f".{name}" for name in attributes) or "none"
-            raise self.problem(_attribute_name(node), f"a value of type {operand.type} has no attribute "
-                                     f"'{node.attr}'", kind="name",
+            raise self.problem(_attribute_name(node),
+                               f"a value of type {operand.type} has no attribute '{node.attr}'",
+                               kind="name",
                                expected=f"attributes of {operand.type}: {hint}",
                                suggestion=suggest(node.attr, attributes))
         return n.Attribute(attributes[node.attr], operand, node.attr)
@@ -504,7 +506,8 @@ def _prefixed(prefix: str, name: str | None) -> str | None:
 
 
 def _describe(node: ast.AST) -> str:
-    names: dict[type, str] = {ast.Lambda: "lambda", ast.NamedExpr: ":=", ast.ListComp: "[... for ...]",
+    names: dict[type, str] = {ast.Lambda: "lambda", ast.NamedExpr: ":=",
+                              ast.ListComp: "[... for ...]",
                               ast.DictComp: "{...: ... for ...}", ast.Dict: "{...}",
                               ast.Set: "{...}", ast.Starred: "*", ast.JoinedStr: "f-string",
                               ast.Await: "await", ast.Yield: "yield", ast.Slice: "slice"}

@@ -226,7 +226,7 @@ class _Compiler:
             self.problems.add(f"parameter '{name}': {error}", location)
             return None
 
-    # quotas ----------------------------------------------------------------------------------------
+    # quotas ---------------------------------------------------------------------------------
     def _quota_types(self, enums: dict[str, EnumType]) -> dict[str, Type]:
         position = enums.get(POSITION_VOCABULARY)
         types: dict[str, Type] = {

@@ -56,7 +56,8 @@ class SourceMap:
         source = self.positions.get(probe)
         if source is None:
             return SourceLocation(self.file, 1, 1, self._line(0))
-        return SourceLocation(self.file, source.line + 1, source.column + 1, self._line(source.line))
+        return SourceLocation(self.file, source.line + 1, source.column + 1,
+                              self._line(source.line))
 
     def location_in_scalar(self, path: YamlPath, line: int, offset: int) -> SourceLocation:
         """The location of character ``offset`` of line ``line`` (1-based) of a scalar's text."""

@@ -24,7 +24,7 @@ def case(name, old, new, error, contains, marker=None, description="", occurrenc
     (out / f"{name}.yaml").write_text(text)
     lines = text.splitlines()
     marker = marker or new.strip().splitlines()[-1].strip()
-    line = [i + 1 for i, l in enumerate(lines) if marker in l][occurrence - 1]
+    line = [i + 1 for i, text_line in enumerate(lines) if marker in text_line][occurrence - 1]
     expect = {"description": description, "error": error, "line": line, "contains": contains}
     (out / f"{name}.expect.yaml").write_text(
         yaml.safe_dump(expect, allow_unicode=True, sort_keys=False)
@@ -234,7 +234,8 @@ def main() -> None:
     case(
         "loop_uses_field",
         F,
-        "    condition: not any(overlaps(e, interval(birth_date, birth_date)) for e in enrollments)",
+        "    condition: not any(overlaps(e, interval(birth_date, birth_date))"
+        " for e in enrollments)",
         "ExpressionTypeError",
         ["inside a loop over a list only 'e'"],
         None,

@@ -1,0 +1,64 @@
+"""Project hygiene: public API, JSON Schema in sync, lint, documented functions, README."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import eligibility
+from eligibility.language.functions import FUNCTIONS, REDUCERS, VARIADIC
+from eligibility.rulebook.schema import SCHEMAS, render
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_public_names_are_exactly_all() -> None:
+    """GIVEN the package WHEN its public names are listed THEN __all__ lists exactly them."""
+    public = {name for name in vars(eligibility) if not name.startswith("_")} - {"annotations"}
+    modules = {"api", "calendar", "engines", "errors", "evaluation", "intake", "language",
+               "messages", "rulebook", "selection", "text", "output", "explain", "cli"}
+    assert set(eligibility.__all__) == public - modules
+
+
+def test_committed_json_schemas_match_the_models() -> None:
+    """GIVEN the committed schema files WHEN regenerated from the models THEN nothing changes."""
+    for name, model in SCHEMAS.items():
+        assert (ROOT / "schema" / name).read_text(encoding="utf-8") == render(model), name
+
+
+def test_bundled_rulebooks_name_their_schema() -> None:
+    """GIVEN the bundled rulebooks WHEN their first line is read THEN it names the schema."""
+    assert (ROOT / "rules/hanoi-2022-2025.yaml").read_text().startswith(
+        "# yaml-language-server: $schema=../schema/rulebook.schema.json")
+    assert (ROOT / "rules/vn-regulations.yaml").read_text().startswith(
+        "# yaml-language-server: $schema=../schema/shared.schema.json")
+
+
+def test_ruff_is_clean() -> None:
+    """GIVEN the sources and tests WHEN ruff checks them THEN it reports nothing."""
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests", "bench",
+                             "examples"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_function_is_documented_with_an_example() -> None:
+    """GIVEN the rule-language reference page WHEN read THEN every function, reducer and
+    operator has a section with an example."""
+    page = (ROOT / "docs" / "rule-language.md").read_text(encoding="utf-8")
+    for name in [*FUNCTIONS, *REDUCERS, *VARIADIC, "date", "range"]:
+        assert re.search(rf"^### `{name}\(", page, re.MULTILINE), name
+    for function in FUNCTIONS.values():
+        assert function.example in page, function.name
+
+
+def test_readme_quick_start_is_two_commands() -> None:
+    """GIVEN the README WHEN its quick start is read THEN it has exactly two commands, the
+    second being the test command CI runs."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Quick start", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    commands = [line for line in block.splitlines() if line and not line.startswith("#")]
+    assert len(commands) == 2
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert commands[1] in ci
