@@ -116,18 +116,7 @@ def _evaluate_quota(rules: QuotaRules, part: pl.DataFrame,
           for rule in rulebook.criterion_ids if rule not in met))
     eligible = pl.all_horizontal([pl.col(criterion_column(rule)) for rule in met]) \
         if met else pl.lit(True)
-    failed = [pl.when(~pl.col(criterion_column(criterion.id))).then(pl.lit(criterion.id))
-              for criterion in rules.criteria]
-    reasons = {
-        language: [pl.when(~pl.col(criterion_column(criterion.id))).then(
-            _message(compiler, criterion.message[language], language, labels[language]))
-            for criterion in rules.criteria]
-        for language in LANGUAGES}
-    part = part.with_columns(
-        eligible.alias("eligible"),
-        _joined(failed, ";").alias("failed"),
-        *(_joined(reasons[language], REASON_SEPARATOR).alias(f"reasons.{language}")
-          for language in LANGUAGES))
+    part = part.with_columns(eligible.alias("eligible"))
     points = {priority.id: pl.when(pl.col("eligible")).then(
         compiler.compile(priority.points).fill_null(0).cast(points_type))
         for priority in rules.priorities}
@@ -137,8 +126,26 @@ def _evaluate_quota(rules: QuotaRules, part: pl.DataFrame,
           for rule in rulebook.priority_ids if rule not in points))
     score = pl.sum_horizontal([pl.col(points_column(rule)) for rule in points]) \
         if points else pl.lit(0, points_type)
-    return part.with_columns(
+    part = part.with_columns(
         pl.when(pl.col("eligible")).then(score.cast(points_type)).alias("score"))
+    return _with_reasons(part, rules, compiler, labels)
+
+
+def _with_reasons(part: pl.DataFrame, rules: QuotaRules, compiler: ExpressionCompiler,
+                  labels: dict[str, dict[str, dict[str, str]]]) -> pl.DataFrame:
+    """Add failed rule ids and rendered messages; messages are built for failing rows only."""
+    failing = part.filter(~pl.col("eligible"))
+    failed = [pl.when(~pl.col(criterion_column(criterion.id))).then(pl.lit(criterion.id))
+              for criterion in rules.criteria]
+    reasons = failing.select(
+        ROW, _joined(failed, ";").alias("failed"),
+        *(_joined([pl.when(~pl.col(criterion_column(criterion.id))).then(
+            _message(compiler, criterion.message[language], language, labels[language]))
+            for criterion in rules.criteria], REASON_SEPARATOR).alias(f"reasons.{language}")
+          for language in LANGUAGES))
+    joined = part.join(reasons, on=ROW, how="left", maintain_order="left")
+    return joined.with_columns(pl.col(name).fill_null("") for name in
+                               ("failed", *(f"reasons.{language}" for language in LANGUAGES)))
 
 
 def _joined(items: list[pl.Expr], separator: str) -> pl.Expr:

@@ -9,8 +9,12 @@ Rows in = candidates kept + rows rejected, always.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -28,6 +32,7 @@ from eligibility.language.types import (
     ListType,
 )
 from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec, yearly_column
+from eligibility.text import nfc
 
 ROW = "row"
 CANDIDATE = "candidate_id"
@@ -73,31 +78,28 @@ def intake_cells(frame: pl.DataFrame, rulebook: CompiledRulebook, *,
     """Parse a frame of text cells (one row per person) against ``rulebook``."""
     columns = map_columns(frame.columns, rulebook, source)
     frame = frame.with_columns(pl.col(name).cast(pl.String) for name in frame.columns)
-    parsed: dict[str, pl.Series] = {}
-    errors: list[tuple[str, pl.Series]] = []  # (header, per-row message)
-
-    def take(name: str, header: str, result: cells.ParsedColumn, required: bool) -> None:
-        parsed[name] = result.values.alias(name)
-        message = result.errors
-        if required:
-            missing = frame[header].is_null() & result.errors.is_null()
-            message = pl.select(pl.when(missing).then(pl.lit("a value is required here"))
-                                .otherwise(message)).to_series()
-        errors.append((header, message))
-
-    take(CANDIDATE, columns.id, cells.parse_text(frame[columns.id]), True)
+    jobs: list[tuple[str, str, Callable[[], cells.ParsedColumn], bool]] = [
+        (CANDIDATE, columns.id, partial(_parse_text, frame[columns.id]), True)]
     for name, header in columns.fields.items():
         spec = rulebook.fields[name]
-        take(name, header, parse_field(frame[header], spec, rulebook), spec.required)
+        jobs.append((name, header, partial(parse_field, frame[header], spec, rulebook),
+                     spec.required))
     for name, years in columns.yearly.items():
         spec = rulebook.fields[name]
-        for year, header in sorted(years.items()):
-            take(yearly_column(name, year), header,
-                 parse_field(frame[header], spec, rulebook), spec.required)
-    quota_ids = list(rulebook.quotas)
-    take(NOMINATIONS, columns.nominations,
-         cells.parse_codes(frame[columns.nominations], separator=rulebook.nominations_separator,
-                           allowed=quota_ids, what="quota"), True)
+        jobs += [(yearly_column(name, year), header,
+                  partial(parse_field, frame[header], spec, rulebook), spec.required)
+                 for year, header in sorted(years.items())]
+    jobs.append((NOMINATIONS, columns.nominations, partial(
+        cells.parse_codes, frame[columns.nominations], separator=rulebook.nominations_separator,
+        allowed=list(rulebook.quotas), what="quota"), True))
+    # Most column parsers run on one core; polars releases the GIL, so columns go in parallel.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = list(pool.map(lambda job: job[2](), jobs))
+    parsed: dict[str, pl.Series] = {}
+    errors: list[tuple[str, pl.Series]] = []  # (header, per-row message)
+    for (name, header, _, required), result in zip(jobs, results, strict=True):
+        parsed[name] = result.values.alias(name)
+        errors.append((header, _with_required(result) if required else result.errors))
     typed = pl.DataFrame(parsed).with_columns(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
     typed = _add_missing_fields(typed, columns, rulebook)
@@ -107,6 +109,12 @@ def intake_cells(frame: pl.DataFrame, rulebook: CompiledRulebook, *,
                 for name in columns.missing_optional]
     return Intake(candidates, explode_nominations(candidates), rejected, frame.height, columns,
                   warnings)
+
+
+def _with_required(result: cells.ParsedColumn) -> pl.Series:
+    missing = result.values.is_null() & result.errors.is_null()
+    return pl.select(pl.when(missing).then(pl.lit("a value is required here"))
+                     .otherwise(result.errors)).to_series()
 
 
 def map_columns(headers: list[str], rulebook: CompiledRulebook, source: str) -> ColumnMap:
@@ -187,7 +195,24 @@ def parse_field(column: pl.Series, spec: FieldSpec,
         result = cells.parse_codes(column, separator=spec.separator, allowed=None, what=what)
         values = pl.select(result.values.fill_null(pl.lit([], pl.List(pl.String)))).to_series()
         return cells.ParsedColumn(values.alias(column.name), result.errors)
-    return cells.parse_text(column)
+    return _parse_text(column)
+
+
+def _parse_text(column: pl.Series) -> cells.ParsedColumn:
+    """Text kept as written, stripped and in NFC (so NFD names compare equal)."""
+    result = cells.parse_text(column)
+    return cells.ParsedColumn(_nfc(result.values), result.errors)
+
+
+def _nfc(values: pl.Series) -> pl.Series:
+    if (values.str.len_bytes() == values.str.len_chars()).all():
+        return values  # ASCII only: already NFC
+    if 2 * values.approx_n_unique() > len(values):
+        return values.str.normalize("NFC")
+    distinct = values.unique()
+    table = pl.DataFrame({"cell": distinct, "nfc": distinct.str.normalize("NFC")})
+    return values.to_frame("cell").join(table, on="cell", how="left", maintain_order="left",
+                                        nulls_equal=True)["nfc"].alias(values.name)
 
 
 _VOCABULARIES: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], cells.Vocabulary] = {}
@@ -236,7 +261,7 @@ def _rejections(frame: pl.DataFrame, errors: list[tuple[str, pl.Series]], id_hea
         **{f"e{index}": message for index, (_, message) in enumerate(errors)},
         **{f"v{index}": frame[header] for index, (header, _) in enumerate(errors)},
     }).with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
-    duplicate = _duplicate_ids(frame[id_header])
+    duplicate = _duplicate_ids(typed[CANDIDATE])
     problems = problems.with_columns(duplicate.alias("dup"))
     indices = range(len(errors))
     first_index = pl.coalesce([pl.when(pl.col(f"e{i}").is_not_null()).then(pl.lit(i))
@@ -250,11 +275,13 @@ def _rejections(frame: pl.DataFrame, errors: list[tuple[str, pl.Series]], id_hea
     rows = []
     for record in bad.iter_rows(named=True):
         if record["dup"] is not None:
-            column, value, message = id_header, frame[id_header][record[ROW] - 1], record["dup"]
+            column, value = id_header, typed[CANDIDATE][record[ROW] - 1]
+            message = record["dup"]
             count = record["count"]
         else:
             index = record["first"]
             column, value, message = headers[index], record[f"v{index}"], record[f"e{index}"]
+            value = None if value is None else nfc(value)
             count = record["count"] - 1
         if count:
             others_named = [headers[i] for i in indices
@@ -266,25 +293,25 @@ def _rejections(frame: pl.DataFrame, errors: list[tuple[str, pl.Series]], id_hea
 
 
 def _duplicate_ids(ids: pl.Series) -> pl.Series:
+    """Per row, why it is rejected for sharing its id with another row (null if it is not)."""
+    duplicated = ids.is_duplicated() & ids.is_not_null()
+    messages = pl.Series("dup", [None] * len(ids), dtype=pl.String)
+    if not duplicated.any():
+        return messages
     frame = pl.DataFrame({"id": ids}).with_columns(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
-    rows = frame.filter(pl.col("id").is_not_null()).group_by("id").agg(
-        pl.col(ROW).sort().alias("rows")).filter(pl.col("rows").list.len() > 1)
-    joined = frame.join(rows, on="id", how="left", maintain_order="left")
-    message = pl.when(pl.col("rows").is_not_null()).then(pl.format(
-        "id '{}' appears on rows {}; no row of a person is chosen over another — fix the "
-        "file so each person appears once", pl.col("id"),
-        pl.col("rows").cast(pl.List(pl.String)).list.join(", ")))
-    return joined.select(message).to_series()
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW)).filter(duplicated)
+    rows = frame.group_by("id").agg(pl.col(ROW).sort().alias("rows"))
+    described = frame.join(rows, on="id", maintain_order="left").select(
+        ROW, pl.format("id '{}' appears on rows {}; no row of a person is chosen over another "
+                       "— fix the file so each person appears once", pl.col("id"),
+                       pl.col("rows").cast(pl.List(pl.String)).list.join(", ")).alias("dup"))
+    return messages.scatter(described[ROW] - 1, described["dup"])
 
 
 def explode_nominations(candidates: pl.DataFrame) -> pl.DataFrame:
     """One row per (candidate, quota named), with ``preference`` (1 = most wanted)."""
     return (candidates
-            .with_columns(pl.col(NOMINATIONS).list.eval(
-                pl.struct(pl.element().alias(QUOTA),
-                          pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(PREFERENCE)))
-                .alias("__nomination"))
-            .explode("__nomination")
-            .unnest("__nomination")
-            .drop(NOMINATIONS))
+            .with_columns(pl.int_ranges(1, pl.col(NOMINATIONS).list.len() + 1,
+                                        dtype=pl.Int64).alias(PREFERENCE))
+            .explode([NOMINATIONS, PREFERENCE])
+            .rename({NOMINATIONS: QUOTA}))

@@ -1,6 +1,6 @@
 """Read a nominee file (CSV, Excel .xlsx, Parquet) into a frame of text cells.
 
-Every cell is read as text and normalized to NFC; nothing is inferred here. CSV files must
+Every cell is read as text; nothing is inferred here. CSV files must
 be UTF-8 (with or without a BOM) or UTF-16 with a BOM; any other encoding is refused with
 the line of the first byte that is not UTF-8, never guessed at.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from eligibility.errors import InputError
-from eligibility.text import nfc, nfc_expr
+from eligibility.text import WHITESPACE, nfc
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -22,7 +22,7 @@ FORMATS = "CSV (.csv), Excel (.xlsx) or Parquet (.parquet)"
 
 
 def read_cells(path: Path, *, sheet: str | int = 0) -> pl.DataFrame:
-    """All cells of ``path`` as NFC text (empty cells null), headers stripped and NFC."""
+    """All cells of ``path`` as text (empty cells null), headers stripped and NFC."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError("no such file", file=str(path))
@@ -39,40 +39,47 @@ def read_cells(path: Path, *, sheet: str | int = 0) -> pl.DataFrame:
 
 
 def _read_csv(path: Path, *, separator: str) -> pl.DataFrame:
-    raw = path.read_bytes()
-    if not raw.strip():
+    with path.open("rb") as handle:
+        start = handle.read(4)
+    if not start.strip() and not path.read_bytes().strip():
         raise InputError("the file is empty; expected a header row naming the columns",
                          file=str(path))
-    data = _as_utf8(raw, path)
+    source: Path | bytes = path
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        source = _utf16_as_utf8(path)
     try:
-        return pl.read_csv(data, infer_schema=False, separator=separator,
-                           truncate_ragged_lines=False,
-                           raise_if_empty=True)
+        # polars reads the file in parallel, skips a UTF-8 BOM and refuses invalid UTF-8.
+        return pl.read_csv(source, infer_schema=False, separator=separator,
+                           truncate_ragged_lines=False, raise_if_empty=True)
     except pl.exceptions.NoDataError:
         raise InputError("the file is empty", file=str(path)) from None
     except pl.exceptions.ComputeError as error:
+        if "utf-8" in str(error).lower() or "utf8" in str(error).lower():
+            raise _not_utf8(path) from None
         raise InputError(f"not a well-formed CSV file: {_first_line(error)}",
                          file=str(path)) from None
 
 
-def _as_utf8(raw: bytes, path: Path) -> bytes:
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError("the file starts with a UTF-16 mark but is not valid UTF-16",
-                             file=str(path)) from None
+def _utf16_as_utf8(path: Path) -> bytes:
     try:
-        raw.decode("utf-8")
+        return path.read_bytes().decode("utf-16").encode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("the file starts with a UTF-16 mark but is not valid UTF-16",
+                         file=str(path)) from None
+
+
+def _not_utf8(path: Path) -> InputError:
+    """The error for a file that is not UTF-8, naming the line of the first bad byte."""
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise InputError(
+        return InputError(
             f"line {line}: the file is not UTF-8 (byte 0x{raw[error.start]:02x} at offset "
             f"{error.start}); it may be in a legacy encoding such as Windows-1258 or TCVN3. "
-            f"Save it from Excel as 'CSV UTF-8 (Comma delimited)'", file=str(path)) from None
-    return raw
+            f"Save it from Excel as 'CSV UTF-8 (Comma delimited)'", file=str(path))
+    return InputError("the file is not valid UTF-8", file=str(path))
 
 
 def _read_excel(path: Path, sheet: str | int) -> pl.DataFrame:
@@ -113,18 +120,21 @@ def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
 
 
 def normalized_cells(frame: pl.DataFrame, *, source: str = "<frame>") -> pl.DataFrame:
-    """Every column as NFC text, stripped, empty cells null; headers stripped and NFC."""
+    """Every column as text, headers stripped and NFC.
+
+    Cells are left as written: each field's parser strips them and compares vocabulary words
+    regardless of Unicode form, and text that is kept (names, agencies, ids) is stored NFC by
+    :mod:`eligibility.intake.nominees`, so no time is spent normalizing columns that only
+    hold dates, codes or words to look up.
+    """
     frame = frame.with_columns(_as_text(name, dtype) for name, dtype in frame.schema.items()
                                if dtype != pl.String)
-    headers = [nfc(str(name)).strip() for name in frame.columns]
+    headers = [nfc(str(name)).strip(WHITESPACE) for name in frame.columns]
     duplicates = sorted({name for name in headers if headers.count(name) > 1})
     if duplicates:
         raise InputError(f"column(s) {', '.join(duplicates)} appear more than once in the header",
                          file=source)
-    frame = frame.rename(dict(zip(frame.columns, headers, strict=True)))
-    return frame.with_columns(
-        nfc_expr(pl.col(name)).str.strip_chars().replace("", None).alias(name)
-        for name in frame.columns)
+    return frame.rename(dict(zip(frame.columns, headers, strict=True)))
 
 
 def _first_line(error: Exception) -> str:

@@ -25,15 +25,14 @@ def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,
     points = [points_column(rule) for rule in rulebook.priority_ids]
     optional = [pl.col(name) if name in decided.columns else pl.lit(None, pl.String).alias(name)
                 for name in ("full_name", "agency")]
-    return (decided
-            .with_columns(pl.col("quota_id").replace_strict(quota_order, return_dtype=pl.Int64)
-                          .alias("__quota_order"))
+    columns = [pl.col("candidate_id"), *optional, pl.col("quota_id"), pl.col("preference"),
+               pl.col("status"), pl.col("eligible"), pl.col("score"), pl.col("rank"),
+               _empty_as_null("failed"), _empty_as_null(f"reasons.{language}").alias("reasons"),
+               *(pl.col(name) for name in points), pl.col("row")]
+    order = pl.col("quota_id").replace_strict(quota_order, return_dtype=pl.Int64)
+    return (decided.lazy().select(*columns, order.alias("__quota_order"))
             .sort(["__quota_order", "rank", "candidate_id"], nulls_last=True)
-            .select(pl.col("candidate_id"), *optional, pl.col("quota_id"), pl.col("preference"),
-                    pl.col("status"), pl.col("eligible"), pl.col("score"), pl.col("rank"),
-                    _empty_as_null("failed"), _empty_as_null(f"reasons.{language}")
-                    .alias("reasons"),
-                    *(pl.col(name) for name in points), pl.col("row")))
+            .drop("__quota_order").collect())
 
 
 def _empty_as_null(name: str) -> pl.Expr:
@@ -42,11 +41,9 @@ def _empty_as_null(name: str) -> pl.Expr:
 
 def neutralize_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     """Text cells a spreadsheet would run as a formula are prefixed with an apostrophe."""
-    pattern = "^[" + "".join("\\" + prefix if prefix in "+-" else prefix
-                             for prefix in FORMULA_PREFIXES) + "]"
     return frame.with_columns(
-        pl.when(pl.col(name).str.contains(pattern)).then(pl.lit("'") + pl.col(name))
-        .otherwise(pl.col(name)).alias(name)
+        pl.when(pl.col(name).str.slice(0, 1).is_in(FORMULA_PREFIXES))
+        .then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)
         for name, dtype in frame.schema.items() if dtype == pl.String)
 
 

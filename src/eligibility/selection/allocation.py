@@ -7,8 +7,8 @@ prefers a quota that seats someone it ranks below them), gives each person at mo
 seat, and with one nomination each is exactly "top N per quota".
 
 Rounds are vectorized: every unplaced person proposes at once, so a round costs a few
-joins over all applications, and there are at most as many rounds as the longest chain of
-displacements (small in practice).
+integer joins over the applications, and there are at most as many rounds as the longest
+chain of displacements (a handful in practice).
 """
 
 from __future__ import annotations
@@ -21,36 +21,46 @@ CANDIDATE = "candidate_id"
 QUOTA = "quota_id"
 PREFERENCE = "preference"
 RANK = "rank"
-CHOICE = "__choice"
 
 
 def allocate(applications: pl.DataFrame, capacity: Mapping[str, int]) -> pl.DataFrame:
     """Seats won: one row (``candidate_id``, ``quota_id``) per selected nomination.
 
     ``applications`` holds the eligible nominations with ``candidate_id``, ``quota_id``,
-    ``preference`` (1 = most wanted) and ``rank`` (1 = best within the quota).
+    ``preference`` (1 = most wanted) and ``rank`` (1 = best within the quota, unique).
     """
-    capacities = pl.DataFrame({QUOTA: list(capacity), "__capacity": list(capacity.values())},
-                              schema={QUOTA: pl.String, "__capacity": pl.Int64})
-    apps = (applications.select(CANDIDATE, QUOTA, PREFERENCE, RANK)
-            .with_columns(pl.col(QUOTA).cast(pl.String))
-            .sort(CANDIDATE, PREFERENCE)
-            .with_columns(pl.int_range(pl.len()).over(CANDIDATE).alias(CHOICE))
-            .join(capacities, on=QUOTA, how="left"))
-    if apps["__capacity"].null_count():
-        missing = apps.filter(pl.col("__capacity").is_null())[QUOTA].unique().to_list()
-        raise ValueError(f"no capacity given for quotas {sorted(missing)}")
-    next_choice = apps.select(CANDIDATE).unique().with_columns(pl.lit(0).alias("__next"))
-    held = apps.clear()
-    while True:
-        proposals = (apps.join(next_choice, on=CANDIDATE)
-                     .filter(pl.col(CHOICE) == pl.col("__next")).drop("__next"))
+    unknown = set(applications[QUOTA].unique().to_list()) - set(capacity)
+    if unknown:
+        raise ValueError(f"no capacity given for quotas {sorted(unknown)}")
+    quota_codes = {quota: code for code, quota in enumerate(capacity)}
+    apps = (applications
+            .select(pl.col(CANDIDATE).cast(pl.Categorical).to_physical().alias("person"),
+                    pl.col(CANDIDATE),
+                    pl.col(QUOTA).replace_strict(quota_codes, return_dtype=pl.UInt32)
+                    .alias("quota"),
+                    PREFERENCE, RANK)
+            .sort("person", PREFERENCE)
+            .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).over("person").alias("choice")))
+    limits = pl.DataFrame({"quota": list(quota_codes.values()),
+                           "limit": list(capacity.values())},
+                          schema={"quota": pl.UInt32, "limit": pl.Int64})
+    proposing = apps.select("person").unique().with_columns(pl.lit(0, pl.UInt32).alias("next"))
+    held = apps.select("person", "quota", RANK, "choice").clear()
+    while proposing.height:
+        proposals = (apps.select("person", "quota", RANK, "choice")
+                     .join(proposing, on="person")
+                     .filter(pl.col("choice") == pl.col("next")).drop("next"))
         if proposals.is_empty():
             break
-        pool = pl.concat([held, proposals])
-        pool = pool.sort(QUOTA, RANK).with_columns(
-            (pl.int_range(pl.len()).over(QUOTA) < pl.col("__capacity")).alias("__keep"))
-        held = pool.filter("__keep").drop("__keep")
-        rejected = pool.filter(~pl.col("__keep"))
-        next_choice = rejected.select(CANDIDATE, (pl.col(CHOICE) + 1).alias("__next"))
-    return held.select(CANDIDATE, QUOTA).sort(QUOTA, CANDIDATE)
+        pool = (pl.concat([held, proposals]).sort("quota", RANK)
+                .join(limits, on="quota", maintain_order="left")
+                .with_columns((pl.int_range(pl.len()).over("quota") < pl.col("limit"))
+                              .alias("keep")))
+        held = pool.filter("keep").select("person", "quota", RANK, "choice")
+        proposing = pool.filter(~pl.col("keep")).select(
+            "person", (pl.col("choice") + 1).alias("next"))
+    names = apps.select("person", CANDIDATE).unique("person")
+    quota_names = pl.DataFrame({"quota": list(quota_codes.values()), QUOTA: list(quota_codes)},
+                               schema={"quota": pl.UInt32, QUOTA: pl.String})
+    return (held.join(names, on="person").join(quota_names, on="quota")
+            .select(CANDIDATE, QUOTA).sort(QUOTA, CANDIDATE))

@@ -35,8 +35,12 @@ def rank_nominations(frame: pl.DataFrame, ranking: Sequence[TieBreak]) -> pl.Dat
     order = total_order(ranking)
     columns = [QUOTA, *(rank_key_column(tie.key) for tie in order)]
     descending = [False, *(tie.order == "descending" for tie in order)]
-    eligible = frame.filter(pl.col("eligible")).sort(columns, descending=descending,
-                                                     nulls_last=True, maintain_order=True)
-    ranks = eligible.select(
-        CANDIDATE, QUOTA, pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(QUOTA).alias(RANK))
-    return frame.join(ranks, on=[CANDIDATE, QUOTA], how="left", maintain_order="left")
+    indexed = frame.with_row_index("__nomination")
+    eligible = (indexed.filter(pl.col("eligible"))
+                .select("__nomination", *dict.fromkeys(columns))
+                .sort(columns, descending=descending, nulls_last=True, maintain_order=True)
+                .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(QUOTA)
+                              .alias(RANK)))
+    ranks = pl.Series(RANK, [None] * frame.height, dtype=pl.Int64).scatter(
+        eligible["__nomination"], eligible[RANK])
+    return frame.with_columns(ranks)
