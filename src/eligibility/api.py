@@ -50,10 +50,19 @@ class Decisions:
     rows_in: int
     engine: str
     warnings: list[str] = field(default_factory=list)
+    extras: pl.DataFrame | None = None  # the input's own extra columns, by ``row``
 
     def table(self, language: str = "vi") -> pl.DataFrame:
-        """The decisions table (the columns of ``decisions.csv``)."""
-        return decisions_table(self.rulebook, self.decided, language=language)
+        """The decisions table (the columns of ``decisions.csv``).
+
+        The input's extra columns (those the rulebook does not use) follow, as given.
+        """
+        table = decisions_table(self.rulebook, self.decided, language=language)
+        if self.extras is None:
+            return table
+        extras = self.extras.rename({name: f"input.{name}" for name in self.extras.columns
+                                     if name in table.columns and name != "row"})
+        return table.join(extras, on="row", how="left", maintain_order="left")
 
     def summary(self) -> pl.DataFrame:
         """Per quota: seats, capacity, nominated, eligible, selected, cut-off score, budget."""
@@ -106,7 +115,7 @@ def decide_intake(rulebook: CompiledRulebook, intake: Intake, *,
     evaluated = frame_evaluator(engine)(rulebook, intake.nominations)
     decided = select(rulebook, evaluated)
     return Decisions(rulebook, decided, intake.rejected, intake.rows_in, engine,
-                     list(intake.warnings))
+                     list(intake.warnings), intake.extras)
 
 
 def _intake(rulebook: CompiledRulebook, nominees: Nominees) -> Intake:

@@ -64,6 +64,7 @@ class Intake:
     rows_in: int
     columns: ColumnMap
     warnings: list[str] = field(default_factory=list)
+    extras: pl.DataFrame | None = None  # ``row`` and the columns the rulebook does not use
 
 
 def read_nominees(path: str | Path, rulebook: CompiledRulebook, *,
@@ -107,8 +108,11 @@ def intake_cells(frame: pl.DataFrame, rulebook: CompiledRulebook, *,
     candidates = typed.filter(~pl.col(ROW).is_in(bad_rows.implode()))
     warnings = [f"{source}: column '{name}' not found; every row takes its default"
                 for name in columns.missing_optional]
+    extras = frame.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW),
+                          *(_nfc(frame[name]) for name in columns.ignored)) \
+        if columns.ignored else None
     return Intake(candidates, explode_nominations(candidates), rejected, frame.height, columns,
-                  warnings)
+                  warnings, extras)
 
 
 def _with_required(result: cells.ParsedColumn) -> pl.Series:

@@ -14,6 +14,7 @@ from eligibility.rulebook.models import Rulebook, SharedFile
 from eligibility.rulebook.yaml_source import SourceMap, YamlPath, read_yaml
 
 MERGED_SECTIONS = ("vocabularies", "parameters")
+_SINGULAR = {"vocabularies": "vocabulary", "parameters": "parameter"}
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def _merge_include(path: Path, include: Any, index: int, document: dict[str, Any
             if name in merged:
                 other = origins[(section, name)].source.location((section, name, "<key>"))
                 problems.append(Problem(
-                    f"{section[:-1]} '{name}' is defined both here and in '{include}'",
+                    f"{_SINGULAR[section]} '{name}' is defined both here and in '{include}'",
                     other, kind="schema", expected="each name defined in one file"))
                 continue
             merged[name] = value
