@@ -38,26 +38,24 @@ def select(rulebook: CompiledRulebook, evaluated: pl.DataFrame) -> pl.DataFrame:
 
 def quota_summary(rulebook: CompiledRulebook, decided: pl.DataFrame) -> pl.DataFrame:
     """Per quota: seats, capacity, nominated, eligible, selected, cut-off score, budget used."""
-    rows = []
-    for quota_id, rules in rulebook.quotas.items():
-        part = decided.filter(pl.col("quota_id") == quota_id)
-        chosen = part.filter(pl.col("status") == "selected")
-        cost = rules.quota.cost_per_seat or rules.quota.budget / rules.quota.seats
-        rows.append({
-            "quota_id": quota_id,
-            "seats": rules.quota.seats,
-            "capacity": rules.capacity,
-            "nominated": part.height,
-            "eligible": int(part["eligible"].sum()),
-            "selected": chosen.height,
-            "cutoff_score": chosen["score"].min() if chosen.height else None,
-            "budget": rules.quota.budget,
-            "budget_used": round(chosen.height * cost),
-        })
-    return pl.DataFrame(rows, schema={
-        "quota_id": pl.String, "seats": pl.Int64, "capacity": pl.Int64, "nominated": pl.Int64,
-        "eligible": pl.Int64, "selected": pl.Int64, "cutoff_score": pl.Float64,
-        "budget": pl.Int64, "budget_used": pl.Int64})
+    counted = decided.group_by("quota_id").agg(
+        pl.len().alias("nominated"),
+        pl.col("eligible").sum().alias("eligible"),
+        (pl.col("status") == "selected").sum().alias("selected"),
+        pl.col("score").filter(pl.col("status") == "selected").min().alias("cutoff_score"))
+    quotas = pl.DataFrame([{
+        "quota_id": quota_id, "seats": rules.quota.seats, "capacity": rules.capacity,
+        "budget": rules.quota.budget,
+        "cost_per_seat": rules.quota.cost_per_seat or rules.quota.budget / rules.quota.seats,
+    } for quota_id, rules in rulebook.quotas.items()])
+    return (quotas.join(counted, on="quota_id", how="left", maintain_order="left")
+            .with_columns(pl.col("nominated", "eligible", "selected").fill_null(0)
+                          .cast(pl.Int64),
+                          pl.col("cutoff_score").cast(pl.Float64))
+            .with_columns((pl.col("selected") * pl.col("cost_per_seat")).round()
+                          .cast(pl.Int64).alias("budget_used"))
+            .select("quota_id", "seats", "capacity", "nominated", "eligible", "selected",
+                    "cutoff_score", "budget", "budget_used"))
 
 
 __all__ = ["STATUSES", "allocate", "quota_summary", "rank_nominations", "select"]
