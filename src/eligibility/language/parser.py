@@ -87,8 +87,6 @@ def parse_expression(text: str, scope: Scope, *, expect: Type | None = None) -> 
     if expect is not None and not _assignable(node.type, expect):
         raise checker.problem(tree.body, f"this expression gives {node.type}, not {expect}",
                               expected=f"an expression of type {expect}")
-    if expect == NUMBER and node.type == INT:
-        return node
     return node
 
 

@@ -274,8 +274,6 @@ class _Compiler:
                                                      position_index)),
                         rule_id=quota.id, kind="name",
                         suggestion=suggest(code, positions.values))
-            if quota.cost_per_seat is None and quota.budget % quota.seats:
-                pass  # budget / seats need not be whole: capacity is then simply the seats
 
     def _check_ids(self) -> None:
         for section, items in (("criteria", self.model.criteria),
@@ -289,8 +287,8 @@ class _Compiler:
                 seen.add(item.id)
 
     # rules -----------------------------------------------------------------------------------
-    def _versions(self, rule: Criterion | Priority, section: str, index: int,
-                  attribute: str) -> list[tuple[RuleVersion | None, tuple[Any, ...]]]:
+    def _versions(self, rule: Criterion | Priority, section: str,
+                  index: int) -> list[tuple[RuleVersion | None, tuple[Any, ...]]]:
         if rule.versions is None:
             return [(None, (section, index))]
         return [(version, (section, index, "versions", number))
@@ -301,7 +299,7 @@ class _Compiler:
         self._check_applies(item.applies_to, ("criteria", index), item.id)
         self._check_basis(item.basis, ("criteria", index), item.id)
         compiled = []
-        for version, path in self._versions(item, "criteria", index, "condition"):
+        for version, path in self._versions(item, "criteria", index):
             text = item.condition if version is None else version.condition
             message = item.message if version is None else (version.message or item.message)
             if text is None:
@@ -331,7 +329,7 @@ class _Compiler:
         self._check_applies(item.applies_to, ("priorities", index), item.id)
         self._check_basis(item.basis, ("priorities", index), item.id)
         compiled = []
-        for version, path in self._versions(item, "priorities", index, "points"):
+        for version, path in self._versions(item, "priorities", index):
             text = item.points if version is None else version.points
             if text is None:
                 self.problems.add("this version has no 'points'",

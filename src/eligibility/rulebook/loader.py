@@ -56,9 +56,6 @@ def load_document(path: Path) -> LoadedRulebook:
         for name in (document.get(section) or {}) if isinstance(document.get(section), dict) \
                 else {}:
             origins[(section, name)] = Origin(source, (section, name))
-    basis_origins: dict[str, Origin] = {}
-    for index, _ in enumerate(document.get("basis") or []):
-        basis_origins[str(index)] = Origin(source, ("basis", index))
     for index, include in enumerate(document.get("include") or []):
         _merge_include(path, include, index, document, source, files, origins, problems)
     if problems:
