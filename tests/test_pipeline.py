@@ -184,3 +184,24 @@ def test_explain_unknown_id_exits_2() -> None:
                             capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert "NOBODY" in result.stderr
+
+
+def test_explain_a_rejected_person_says_which_row_and_why() -> None:
+    """GIVEN a person whose row was rejected (an enrolment ending before it starts)
+    WHEN explained THEN the row number, the column and the reason are printed."""
+    rejected = eligibility.read_nominees(
+        EXAMPLE, eligibility.load_rulebook(RULES)).rejected.filter(
+        pl.col("column") == "enrollments").row(0, named=True)
+    result = subprocess.run([sys.executable, "-m", "eligibility", "explain", str(EXAMPLE),
+                             "--rules", str(RULES), "--id", rejected["candidate_id"]],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert f"row {rejected['row']} was rejected" in result.stdout
+    assert "enrollments" in result.stdout
+
+
+def test_rejected_csv_has_exactly_the_spec_columns(tmp_path: Path) -> None:
+    """GIVEN the example WHEN ranked THEN rejected.csv has row, column, value, error."""
+    assert _rank(EXAMPLE, tmp_path).returncode == 0
+    header = (tmp_path / "rejected.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "row,column,value,error"

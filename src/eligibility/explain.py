@@ -74,8 +74,8 @@ def explain_person(decisions: Decisions, candidate_id: str, *,
 
 def _rejected_rows(decisions: Decisions, candidate_id: str) -> list[dict[str, Any]]:
     rejected = decisions.rejected
-    return rejected.filter((pl.col("column") == "id") & (pl.col("value") == candidate_id)) \
-        .to_dicts() if rejected.height else []
+    return rejected.filter(pl.col("candidate_id") == candidate_id).to_dicts() \
+        if rejected.height else []
 
 
 def render_explanation(explanation: dict[str, Any], console: Console) -> None:

@@ -64,19 +64,19 @@ def evaluate_frame(rulebook: CompiledRulebook, frame: pl.DataFrame) -> pl.DataFr
     """
     indexed = frame.with_row_index(ROW)
     labels = _labels(rulebook)
-    parts = []
     points_type = _points_dtype(rulebook)
-    for quota_id, rules in rulebook.quotas.items():
-        part = indexed.filter(pl.col(QUOTA) == quota_id)
-        if part.height:
-            parts.append(_evaluate_quota(rules, part, labels, rulebook, points_type))
-    unknown = indexed.filter(~pl.col(QUOTA).is_in(list(rulebook.quotas)))
-    if unknown.height:
-        raise ValueError(f"unknown quota ids: {sorted(set(unknown[QUOTA].to_list()))[:5]}")
+    by_quota = indexed.partition_by(QUOTA, as_dict=True, maintain_order=True)
+    unknown = sorted(str(key[0]) for key in by_quota if key[0] not in rulebook.quotas)
+    if unknown:
+        raise ValueError(f"unknown quota ids: {unknown[:5]}")
+    # One lazy query per quota, collected together so that polars runs them in parallel.
+    parts = [_evaluate_quota(rulebook.quotas[quota_id], part.lazy(), labels, rulebook,
+                             points_type)
+             for (quota_id,), part in by_quota.items()]
     if not parts:
         return _empty_result(rulebook, frame, points_type)
     result = pl.concat(parts, how="diagonal_relaxed").sort(ROW).drop(ROW)
-    return result.select(_output_order(rulebook, frame.columns))
+    return result.select(_output_order(rulebook, frame.columns)).collect()
 
 
 def _output_order(rulebook: CompiledRulebook, columns: Sequence[str]) -> list[str]:
@@ -104,10 +104,10 @@ def _points_dtype(rulebook: CompiledRulebook) -> pl.DataType:
     return pl.Int64() if kinds <= {INT} else pl.Float64()
 
 
-def _evaluate_quota(rules: QuotaRules, part: pl.DataFrame,
+def _evaluate_quota(rules: QuotaRules, part: pl.LazyFrame,
                     labels: dict[str, dict[str, dict[str, str]]],
-                    rulebook: CompiledRulebook, points_type: pl.DataType) -> pl.DataFrame:
-    compiler = ExpressionCompiler(set(part.columns))
+                    rulebook: CompiledRulebook, points_type: pl.DataType) -> pl.LazyFrame:
+    compiler = ExpressionCompiler(set(part.collect_schema().names()))
     met = {criterion.id: compiler.compile(criterion.condition).fill_null(False)
            for criterion in rules.criteria}
     part = part.with_columns(
@@ -131,8 +131,8 @@ def _evaluate_quota(rules: QuotaRules, part: pl.DataFrame,
     return _with_reasons(part, rules, compiler, labels)
 
 
-def _with_reasons(part: pl.DataFrame, rules: QuotaRules, compiler: ExpressionCompiler,
-                  labels: dict[str, dict[str, dict[str, str]]]) -> pl.DataFrame:
+def _with_reasons(part: pl.LazyFrame, rules: QuotaRules, compiler: ExpressionCompiler,
+                  labels: dict[str, dict[str, dict[str, str]]]) -> pl.LazyFrame:
     """Add failed rule ids and rendered messages; messages are built for failing rows only."""
     failing = part.filter(~pl.col("eligible"))
     failed = [pl.when(~pl.col(criterion_column(criterion.id))).then(pl.lit(criterion.id))

@@ -39,7 +39,9 @@ CANDIDATE = "candidate_id"
 NOMINATIONS = "nominated_for"
 QUOTA = "quota_id"
 PREFERENCE = "preference"
-REJECTED_SCHEMA = {ROW: pl.Int64, "column": pl.String, "value": pl.String, "error": pl.String}
+REJECTED_COLUMNS = (ROW, "column", "value", "error")  # the columns of rejected.csv
+REJECTED_SCHEMA = {ROW: pl.Int64, "column": pl.String, "value": pl.String, "error": pl.String,
+                   CANDIDATE: pl.String}
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Intake:
 
     candidates: pl.DataFrame  # one row per accepted person, with ``row`` (1-based data row)
     nominations: pl.DataFrame  # one row per (person, quota named), ``preference`` 1 = first
-    rejected: pl.DataFrame  # row, column, value, error
+    rejected: pl.DataFrame  # row, column, value, error, candidate_id (if the row has one)
     rows_in: int
     columns: ColumnMap
     warnings: list[str] = field(default_factory=list)
@@ -291,7 +293,8 @@ def _rejections(frame: pl.DataFrame, errors: list[tuple[str, pl.Series]], id_hea
             others_named = [headers[i] for i in indices
                             if record[f"e{i}"] is not None and headers[i] != column]
             message += f" (also unreadable: {', '.join(others_named)})"
-        rows.append({ROW: record[ROW], "column": column, "value": value, "error": message})
+        rows.append({ROW: record[ROW], "column": column, "value": value, "error": message,
+                     CANDIDATE: typed[CANDIDATE][record[ROW] - 1]})
     rejected = pl.DataFrame(rows, schema=REJECTED_SCHEMA).sort(ROW)
     return rejected, rejected[ROW]
 
