@@ -23,7 +23,7 @@ from rich.table import Table
 from eligibility.api import ENGINES, Decisions, decide_intake
 from eligibility.errors import EligibilityError, EngineUnavailableError, InputError, RulebookError
 from eligibility.explain import explain_person, render_explanation
-from eligibility.intake.nominees import read_nominees
+from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
 from eligibility.output.decisions import write_csv, write_xlsx
 from eligibility.output.manifest import build_manifest, write_manifest
 from eligibility.rulebook import CompiledRulebook, load_rulebook
@@ -113,6 +113,30 @@ def explain(
         render_explanation(explanation, out)
 
 
+EXIT_CASES_FAILED = 1  # `eligibility test`: some case decided otherwise than it expects
+
+
+@app.command("test")
+def run_cases(
+    target: Annotated[Path, typer.Argument(
+        help="A rulebook (its NAME.cases.yaml is run), a .cases.yaml file or a folder.")],
+) -> None:
+    """Run the YAML test cases of rulebooks: exit 0 if all pass, 1 if any fails, 2 if a file
+    cannot be used."""
+    from eligibility.testing.cases import Summary, discover, load_all
+    from eligibility.testing.cases import run_cases as run_file
+
+    with _errors_exit():
+        case_files = load_all(discover(target))
+    summary = Summary()
+    for case_file in case_files:
+        summary.add(run_file(case_file))
+    for failure in summary.failures:
+        out.print(failure.render(), markup=False, highlight=False)
+    out.print(summary.line(), markup=False, highlight=False)
+    raise typer.Exit(EXIT_CASES_FAILED if summary.failed else EXIT_OK)
+
+
 def _write_outputs(decisions: Decisions, out_dir: Path, *, lang: str,
                    xlsx: bool) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -120,7 +144,7 @@ def _write_outputs(decisions: Decisions, out_dir: Path, *, lang: str,
     written = {"decisions.csv": out_dir / "decisions.csv",
                "rejected.csv": out_dir / "rejected.csv"}
     write_csv(table, written["decisions.csv"])
-    write_csv(decisions.rejected, written["rejected.csv"])
+    write_csv(decisions.rejected.select(REJECTED_COLUMNS), written["rejected.csv"])
     if xlsx:
         written["decisions.xlsx"] = out_dir / "decisions.xlsx"
         write_xlsx(table, written["decisions.xlsx"], sheet="decisions")
