@@ -123,7 +123,7 @@ def _intake(rulebook: CompiledRulebook, nominees: Nominees) -> Intake:
         return read_nominees(Path(nominees), rulebook)
     if isinstance(nominees, pl.DataFrame):
         return intake_cells(normalized_cells(nominees), rulebook)
-    frame = pl.DataFrame([_as_cells(record) for record in nominees], orient="row")
+    frame = pl.DataFrame([record_cells(record) for record in nominees], orient="row")
     return intake_cells(normalized_cells(frame), rulebook)
 
 
@@ -135,7 +135,7 @@ def candidate_from_record(rulebook: CompiledRulebook,
     quota ids, ``{year: rating}`` for a yearly field). Raises :class:`RecordError` naming
     the field that cannot be read.
     """
-    frame = normalized_cells(pl.DataFrame([_as_cells(record, rulebook)], orient="row"))
+    frame = normalized_cells(pl.DataFrame([record_cells(record, rulebook)], orient="row"))
     intake = intake_cells(frame, rulebook, source="record")
     if intake.rejected.height:
         problem = intake.rejected.row(0, named=True)
@@ -156,8 +156,9 @@ def evaluate(rulebook: CompiledRulebook, record: Mapping[str, Any], *,
     return [evaluate_candidate(rulebook, candidate, quota_id) for quota_id in quotas]
 
 
-def _as_cells(record: Mapping[str, Any],
-              rulebook: CompiledRulebook | None = None) -> dict[str, str | None]:
+def record_cells(record: Mapping[str, Any],
+                 rulebook: CompiledRulebook | None = None) -> dict[str, str | None]:
+    """A record as the text cells of a nominee-file row (``{year: value}`` → year columns)."""
     cells: dict[str, str | None] = {}
     for name, value in record.items():
         if isinstance(value, Mapping):  # a yearly field given as {year: value}

@@ -8,7 +8,9 @@
     │   ├── RulebookSchemaError               a key, type or value the rulebook format refuses
     │   ├── ExpressionSyntaxError             a condition, points or message that does not parse
     │   ├── UnknownNameError (NameError)      a name that no field, quota attribute or parameter has
-    │   └── ExpressionTypeError (TypeError)   an operator or function applied to the wrong types
+    │   ├── ExpressionTypeError (TypeError)   an operator or function applied to the wrong types
+    │   └── CaseFileError                     a YAML test-case file that cannot be used
+    │                                         (eligibility.testing.cases)
     ├── InputError (ValueError)               a nominee file cannot be read at all
     ├── RecordError (ValueError)              one record given to the library API is invalid
     └── EngineUnavailableError (ImportError)  an optional engine's package is not installed

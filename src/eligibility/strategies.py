@@ -8,6 +8,7 @@ that imports Hypothesis.
   default (as :func:`eligibility.evaluate` and :func:`eligibility.evaluate_candidate` take
   them), or the text cells of a nominee file with ``raw=True``. Optionally only records
   eligible (``eligible=True``) or ineligible (``eligible=False``) for one quota.
+* :func:`text_cells` — every way a nominee file may spell one typed record.
 * :func:`nominee_frames` — a whole nominee file as a polars DataFrame of text cells, with
   unique ids, as :func:`eligibility.decide` reads it.
 
@@ -17,8 +18,8 @@ before and after, 29 February births, enrolments touching the course's first and
 days, the ratings either side of a threshold, empty optional cells
 (:mod:`eligibility.testing.boundaries`). Eligible and ineligible records are built by
 choosing such values for each criterion, not by filtering random ones. Records shrink
-toward the simplest candidate: the first boundary value of each field, canonical spellings,
-ISO dates, one nomination.
+toward the simplest candidate: one nomination, empty optional cells, the first boundary
+value of each other field, canonical spellings and ISO dates.
 
 >>> import eligibility
 >>> rulebook = eligibility.load_rulebook("rules/hanoi-2022-2025.yaml")
@@ -33,12 +34,17 @@ tai-chinh, tt-tt, kh-cn, gd-dt, y-te, pg-abroad, pg-domestic
 
 from __future__ import annotations
 
+# isort: off
+# First, before Hypothesis is imported below: Hypothesis runs this hook while being imported.
+from eligibility.testing.hypothesis_hook import _hypothesis_setup_hook
+# isort: on
+
 import copy
 import datetime as dt
 import unicodedata
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import hypothesis.errors
 import polars as pl
@@ -58,7 +64,13 @@ from eligibility.testing.boundaries import (
     rulebook_years,
 )
 
-__all__ = ["InvalidArgument", "from_rulebook", "nominee_frames"]
+__all__ = [
+    "InvalidArgument",
+    "_hypothesis_setup_hook",
+    "from_rulebook",
+    "nominee_frames",
+    "text_cells",
+]
 
 MAX_FRAME_SIZE = 1_000
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -66,6 +78,7 @@ _MIN_EXCEL_SERIAL = 10_000
 _YES = ("true", "yes", "1", "có", "y")
 _NO = ("false", "no", "0", "không", "n")
 _RANDOM_DAYS = 3 * 366
+Form = Literal["NFC", "NFD"]
 
 
 class InvalidArgument(EligibilityError, hypothesis.errors.InvalidArgument):
@@ -144,13 +157,22 @@ def nominee_frames(rulebook: CompiledRulebook, *, min_size: int = 1, max_size: i
     return _frames(_Book(rulebook), chosen, min_size, max_size)
 
 
-def _hypothesis_setup_hook() -> None:
-    """Run by Hypothesis at import (entry point ``hypothesis``): register eligibility's types.
+def text_cells(rulebook: CompiledRulebook, *,
+               record: Mapping[str, Any]) -> st.SearchStrategy[dict[str, str]]:
+    """The text cells of a typed ``record``, spelled in any way a nominee file may spell them.
 
-    ``st.from_type(Interval)`` then gives valid intervals (the end never before the start)
-    between 1900 and 2200, the dates a nominee file may hold.
+    ``record`` is a typed record as :func:`from_rulebook` draws it. Every spelling reads
+    back as ``record``; the simplest is the canonical one (codes, ISO dates, ``true``).
     """
-    st.register_type_strategy(Interval, _intervals_near(dt.date(2000, 1, 1), spread=36_500))
+    _check_rulebook(rulebook, "text_cells")
+    if not isinstance(record, Mapping):
+        raise InvalidArgument(f"record must be a typed record (a mapping), not {record!r:.60}")
+    keys = [rulebook.id_columns[0], *rulebook.fields, rulebook.nominations_columns[0]]
+    missing = [key for key in keys if key not in record]
+    if missing:
+        raise InvalidArgument(f"record lacks {', '.join(missing)}; draw records with "
+                              f"from_rulebook(rulebook) to get every key")
+    return _spelled(_Book(rulebook), record, _canonical_headers(rulebook))
 
 
 # --- argument checks ---------------------------------------------------------------------
@@ -225,8 +247,8 @@ def _records(draw: st.DrawFn, book: _Book, quotas: tuple[str, ...], *,
     rulebook = book.rulebook
     nominated = [quotas[0]] if pinned else draw(_nominations(quotas))
     record_id = draw(st.integers(1, 9999).map("N-{:04d}".format))
-    typed = draw(_typed(rulebook, nominated, record_id, eligible))
-    return draw(_spelled(rulebook, typed, _canonical_headers(rulebook))) if raw else typed
+    typed = draw(_typed(book, nominated, record_id, eligible))
+    return draw(_spelled(book, typed, _canonical_headers(rulebook))) if raw else typed
 
 
 def _nominations(quotas: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
@@ -235,9 +257,10 @@ def _nominations(quotas: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
 
 
 @st.composite
-def _typed(draw: st.DrawFn, rulebook: CompiledRulebook, nominated: list[str], record_id: str,
+def _typed(draw: st.DrawFn, book: _Book, nominated: list[str], record_id: str,
            eligible: bool | None) -> dict[str, Any]:
     """A typed record, (in)eligible as asked for its first nomination."""
+    rulebook = book.rulebook
     plan = quota_plan(rulebook, nominated[0])
     failing = draw(st.sampled_from(plan.failable)) if eligible is False else None
     values: dict[str, Any] = {}
@@ -345,9 +368,10 @@ def _headers(rulebook: CompiledRulebook) -> st.SearchStrategy[dict[str, str]]:
 
 
 @st.composite
-def _spelled(draw: st.DrawFn, rulebook: CompiledRulebook, record: Mapping[str, Any],
+def _spelled(draw: st.DrawFn, book: _Book, record: Mapping[str, Any],
              headers: Mapping[str, str]) -> dict[str, Any]:
     """The text cells of a typed record, spelled in any way a nominee file may spell them."""
+    rulebook = book.rulebook
     id_header, nominations_header = rulebook.id_columns[0], rulebook.nominations_columns[0]
     cells: dict[str, Any] = {id_header: str(record[id_header])}
     for name, spec in rulebook.fields.items():
@@ -378,7 +402,7 @@ def _cell(rulebook: CompiledRulebook, spec: FieldSpec, value: Any) -> st.SearchS
         vocabulary = rulebook.vocabularies[kind.name]
         return _word(st.sampled_from([value, *vocabulary.synonyms_of(value)]))
     if kind == BOOL:
-        words = _YES if value else _NO
+        words: tuple[str, ...] = _YES if value else _NO
         if not value and spec.default is False:
             words = (*words, "")
         return _word(st.sampled_from(words))
@@ -411,7 +435,7 @@ def _same(text: str) -> str:
     return text
 
 
-def _respell(word: str, case: Callable[[str], str], bare: bool, form: str, pad: str) -> str:
+def _respell(word: str, case: Callable[[str], str], bare: bool, form: Form, pad: str) -> str:
     text = case(word)
     if bare:
         text = _without_diacritics(text)
@@ -448,7 +472,7 @@ def _frames(draw: st.DrawFn, book: _Book, quotas: tuple[str, ...],
             min_size: int, max_size: int) -> pl.DataFrame:
     rulebook = book.rulebook
     headers = draw(_headers(rulebook))
-    rows = draw(st.lists(_frame_row(rulebook, quotas, headers), min_size=min_size,
+    rows = draw(st.lists(_frame_row(book, quotas, headers), min_size=min_size,
                          max_size=max_size))
     id_header = rulebook.id_columns[0]
     for index, row in enumerate(rows, start=1):
@@ -459,15 +483,16 @@ def _frames(draw: st.DrawFn, book: _Book, quotas: tuple[str, ...],
 
 
 @st.composite
-def _frame_row(draw: st.DrawFn, rulebook: CompiledRulebook, quotas: tuple[str, ...],
+def _frame_row(draw: st.DrawFn, book: _Book, quotas: tuple[str, ...],
                headers: Mapping[str, str]) -> dict[str, Any]:
+    rulebook = book.rulebook
     nominated = draw(_nominations(quotas))
     plan = quota_plan(rulebook, nominated[0])
     modes: list[bool | None] = [*([True] if plan.can_be_eligible else []), None,
                                 *([False] if plan.failable else [])]
     eligible = draw(st.sampled_from(modes))
-    typed = draw(_typed(rulebook, nominated, "", eligible))
-    return draw(_spelled(rulebook, typed, headers))
+    typed = draw(_typed(book, nominated, "", eligible))
+    return draw(_spelled(book, typed, headers))
 
 
 def _frame_columns(rulebook: CompiledRulebook, headers: Mapping[str, str]) -> list[str]:

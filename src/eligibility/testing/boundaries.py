@@ -76,8 +76,9 @@ _AGENCIES = ("Sở Nội vụ", "Sở Tài chính", "UBND quận Hoàn Kiếm", 
 class FieldPlan:
     """The values worth trying for one candidate field of one quota.
 
-    ``values`` are typed values, the simplest first; for a yearly field they are the values
-    worth trying in each of ``years``. ``pivots`` are the thresholds found (dates or
+    ``values`` are typed values, the simplest first (an empty cell, for an optional field
+    without a default); for a yearly field they are the values worth trying in each of
+    ``years``. ``pivots`` are the thresholds found (dates or
     numbers) or the courses an interval is compared with, around which random values are
     drawn.
     """
@@ -253,9 +254,9 @@ def _components(names: list[str], fields_of: Mapping[str, set[str]]) -> list[tup
         return name
 
     for linked in fields_of.values():
-        first, *rest = sorted(linked, key=names.index) or [None]
-        for other in rest:
-            parent[root(other)] = root(first)  # type: ignore[arg-type]
+        ordered = sorted(linked, key=names.index)
+        for other in ordered[1:]:
+            parent[root(other)] = root(ordered[0])
     components: dict[str, list[str]] = {}
     for name in names:
         components.setdefault(root(name), []).append(name)
@@ -388,6 +389,10 @@ def _compare_hints(node: n.Compare, env: Mapping[str, Binding], hints: _Hints) -
             hints.add(hints.codes, name, _near_code(other.type, const.value))
         elif other.type == TEXT and isinstance(const.value, str):
             hints.add(hints.texts, name, [const.value])
+        elif other.type in (DATE, INT, NUMBER) and not isinstance(const.value, bool):
+            # compared as it is (e.g. one year of a yearly number): the constant is a flip
+            flip = const.value if other.type != INT else int(const.value)
+            hints.add(hints.flips, name, [flip])
 
 
 def _near_code(kind: EnumType, code: str) -> list[str]:
@@ -530,6 +535,7 @@ def _field_plan(rulebook: CompiledRulebook, spec: FieldSpec, hints: _Hints, anch
                 years: tuple[int, ...]) -> FieldPlan:
     kind, name = spec.type, spec.name
     pivots: tuple[Any, ...] = ()
+    values: list[Any]
     if kind == DATE:
         flips = hints.flips.get(name, [])
         values = _date_values(flips) or [add_years(anchor, -_DEFAULT_AGE_YEARS)]
@@ -562,7 +568,7 @@ def _field_plan(rulebook: CompiledRulebook, spec: FieldSpec, hints: _Hints, anch
         values = [*hints.texts.get(name, []), *(_NAMES if "name" in name else _AGENCIES)]
     unique = _unique(values)
     if not spec.required and None not in unique and spec.default is None:
-        unique.append(None)
+        unique.insert(0, None)  # an empty cell is the simplest value of an optional field
     return FieldPlan(name, spec, tuple(unique), pivots, years if spec.yearly else ())
 
 

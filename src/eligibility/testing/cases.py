@@ -42,7 +42,7 @@ from typing import Any
 import polars as pl
 from pydantic import Field, StrictBool, ValidationError
 
-from eligibility.api import _as_cells
+from eligibility.api import record_cells
 from eligibility.errors import Problem, RulebookError, SourceLocation, suggest
 from eligibility.evaluation import Evaluation, candidate_records, evaluate_candidate
 from eligibility.intake.nominees import intake_cells
@@ -206,7 +206,8 @@ def discover(target: str | Path) -> list[Path]:
 
 def load_all(paths: Iterable[Path]) -> list[CaseFile]:
     """Load every file; raise one :class:`CaseFileError` with the problems of all of them."""
-    loaded, problems = [], []
+    loaded: list[CaseFile] = []
+    problems: list[Problem] = []
     for path in paths:
         try:
             loaded.append(load_cases(path))
@@ -336,7 +337,7 @@ def run_cases(case_file: CaseFile) -> list[CaseResult]:
     rulebook = case_file.rulebook
     decided: dict[int, tuple[Evaluation | None, str | None]] = {}
     groups: dict[tuple[str, ...], list[int]] = {}
-    rows = [_as_cells(case.cells, rulebook) for case in case_file.cases]
+    rows = [record_cells(case.cells, rulebook) for case in case_file.cases]
     for index, row in enumerate(rows):
         groups.setdefault(tuple(sorted(row)), []).append(index)
     for columns, indices in groups.items():

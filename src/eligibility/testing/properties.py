@@ -40,10 +40,10 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from eligibility.api import Decisions, decide
@@ -51,14 +51,16 @@ from eligibility.engines.scalar import evaluate
 from eligibility.evaluation import candidate_records, evaluate_candidate
 from eligibility.language.types import EnumType
 from eligibility.language.values import Interval
-from eligibility.rulebook.compiled import CompiledRulebook, criterion_column, yearly_column
+from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec, criterion_column
 from eligibility.rulebook.models import Quota
 from eligibility.strategies import InvalidArgument, from_rulebook, nominee_frames
 from eligibility.testing.mutations import cap_seats, relax_thresholds, relaxed_constants
 
 __all__ = [
     "DEFAULT_SEATS",
+    "GENERIC_CHECKS",
     "PropertyFailure",
+    "blocking_pair",
     "check_all",
     "check_allocation_stable",
     "check_deterministic",
@@ -69,6 +71,11 @@ __all__ = [
     "check_seats_and_budget",
     "check_selected_meet_all_criteria",
     "check_spelling_invariant",
+    "first_difference",
+    "seats_problem",
+    "show_frame",
+    "show_record",
+    "unmet_selection",
 ]
 
 DEFAULT_SEATS = 2
@@ -101,6 +108,8 @@ def _run(test: Callable[..., None], max_examples: int | None) -> None:
                               f"not {max_examples!r}")
     overrides: dict[str, Any] = {
         "deadline": None,
+        # no explain phase: the failure message already shows the whole counterexample
+        "phases": [phase for phase in settings().phases if phase != Phase.explain],
         "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large,
                                   HealthCheck.filter_too_much],
     }
@@ -113,6 +122,20 @@ def _frames(rulebook: CompiledRulebook) -> st.SearchStrategy[pl.DataFrame]:
     return nominee_frames(rulebook, min_size=1, max_size=MAX_ROWS)
 
 
+def _capped(rulebook: CompiledRulebook, seats: object) -> CompiledRulebook:
+    """``rulebook`` with at most ``seats`` seats a quota, the arguments checked first."""
+    _checked(rulebook)
+    if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
+        raise InvalidArgument(f"seats must be a whole number of at least 1, not {seats!r}")
+    return cap_seats(rulebook, seats)
+
+
+def _checked(rulebook: object) -> None:
+    if not isinstance(rulebook, CompiledRulebook):
+        raise InvalidArgument(f"a property needs a rulebook loaded with "
+                              f"eligibility.load_rulebook(path), not {rulebook!r:.60}")
+
+
 # --- decisions -------------------------------------------------------------------------
 
 
@@ -120,54 +143,50 @@ def check_selected_meet_all_criteria(rulebook: CompiledRulebook, *,
                                      max_examples: int | None = None,
                                      seats: int = DEFAULT_SEATS) -> None:
     """No selected nomination fails a criterion (checked again by the scalar reference)."""
-    capped = cap_seats(rulebook, seats)
+    capped = _capped(rulebook, seats)
 
     @given(frame=_frames(rulebook))
     def selected_meet_all_criteria(frame: pl.DataFrame) -> None:
-        decided = decide(capped, frame).decided
-        selected = decided.filter(pl.col("status") == "selected")
-        for row, record in zip(selected.iter_rows(named=True),
-                               candidate_records(selected, capped), strict=True):
-            evaluation = evaluate_candidate(capped, record, row["quota_id"])
-            failed = [outcome for outcome in evaluation.outcomes if not outcome.met]
-            failed_here = [criterion.id for criterion in capped.quota(row["quota_id"]).criteria
-                           if row[criterion_column(criterion.id)] is not True]
-            if failed or failed_here:
-                rule = failed[0].id if failed else failed_here[0]
-                reason = failed[0].messages["en"] if failed else "(engine column false)"
-                raise PropertyFailure(
-                    "selected-meet-all-criteria",
-                    f"{row['candidate_id']} was selected for quota '{row['quota_id']}' but "
-                    f"fails criterion '{rule}': {reason}", show_frame(frame), rule=rule)
+        problem = unmet_selection(capped, decide(capped, frame))
+        if problem is not None:
+            rule, message = problem
+            raise PropertyFailure("selected-meet-all-criteria", message, show_frame(frame),
+                                  rule=rule)
 
     _run(selected_meet_all_criteria, max_examples)
+
+
+def unmet_selection(rulebook: CompiledRulebook,
+                    decisions: Decisions) -> tuple[str, str] | None:
+    """A selected nomination failing a criterion (per the scalar reference or the engine)."""
+    selected = decisions.decided.filter(pl.col("status") == "selected")
+    for row, record in zip(selected.iter_rows(named=True),
+                           candidate_records(selected, rulebook), strict=True):
+        evaluation = evaluate_candidate(rulebook, record, row["quota_id"])
+        failed = [(outcome.id, outcome.messages["en"]) for outcome in evaluation.outcomes
+                  if not outcome.met]
+        failed += [(criterion.id, "the engine's column for it is not true")
+                   for criterion in rulebook.quota(row["quota_id"]).criteria
+                   if row[criterion_column(criterion.id)] is not True]
+        if failed:
+            rule, reason = failed[0]
+            return rule, (f"{row['candidate_id']} was selected for quota '{row['quota_id']}' "
+                          f"but fails criterion '{rule}': {reason}")
+    return None
 
 
 def check_seats_and_budget(rulebook: CompiledRulebook, *, max_examples: int | None = None,
                            seats: int = DEFAULT_SEATS) -> None:
     """Per quota, selected ≤ capacity ≤ seats and seats × cost ≤ budget; one seat a person."""
-    capped = cap_seats(rulebook, seats)
+    capped = _capped(rulebook, seats)
 
     @given(frame=_frames(rulebook))
     def seats_and_budget(frame: pl.DataFrame) -> None:
-        decisions = decide(capped, frame)
-        for row in decisions.summary().iter_rows(named=True):
-            quota = capped.quota(row["quota_id"])
-            problem = None
-            if row["selected"] > quota.capacity:
-                problem = f"{row['selected']} selected for {quota.capacity} seats"
-            elif row["budget_used"] > quota.quota.budget:
-                problem = f"budget used {row['budget_used']:,} is over {quota.quota.budget:,}"
-            if problem:
-                raise PropertyFailure("seats-and-budget", f"quota '{row['quota_id']}': "
-                                      f"{problem}", show_frame(frame), rule=row["quota_id"])
-        seats_held = decisions.decided.filter(pl.col("status") == "selected") \
-            .group_by("candidate_id").agg(pl.col("quota_id")).filter(
-                pl.col("quota_id").list.len() > 1)
-        for person in seats_held.iter_rows(named=True):
-            raise PropertyFailure("seats-and-budget", f"{person['candidate_id']} holds "
-                                  f"{len(person['quota_id'])} seats: "
-                                  f"{', '.join(person['quota_id'])}", show_frame(frame))
+        problem = seats_problem(capped, decide(capped, frame))
+        if problem is not None:
+            quota_id, message = problem
+            raise PropertyFailure("seats-and-budget", message, show_frame(frame),
+                                  rule=quota_id)
 
     _run(seats_and_budget, max_examples)
 
@@ -175,7 +194,7 @@ def check_seats_and_budget(rulebook: CompiledRulebook, *, max_examples: int | No
 def check_allocation_stable(rulebook: CompiledRulebook, *, max_examples: int | None = None,
                             seats: int = DEFAULT_SEATS) -> None:
     """No eligible person prefers a quota that seats someone it ranks below them."""
-    capped = cap_seats(rulebook, seats)
+    capped = _capped(rulebook, seats)
 
     @given(frame=_frames(rulebook))
     def allocation_stable(frame: pl.DataFrame) -> None:
@@ -186,6 +205,25 @@ def check_allocation_stable(rulebook: CompiledRulebook, *, max_examples: int | N
                                   rule=quota_id)
 
     _run(allocation_stable, max_examples)
+
+
+def seats_problem(rulebook: CompiledRulebook,
+                  decisions: Decisions) -> tuple[str | None, str] | None:
+    """A quota over its seats, capacity or budget, or a person holding two seats, if any."""
+    for row in decisions.summary().iter_rows(named=True):
+        rules = rulebook.quota(row["quota_id"])
+        if row["selected"] > rules.capacity:
+            return row["quota_id"], (f"quota '{row['quota_id']}' seats {row['selected']} "
+                                     f"people for {rules.capacity} seats")
+        if row["budget_used"] > rules.quota.budget:
+            return row["quota_id"], (f"quota '{row['quota_id']}' uses {row['budget_used']:,} "
+                                     f"of a budget of {rules.quota.budget:,}")
+    held = decisions.decided.filter(pl.col("status") == "selected").group_by(
+        "candidate_id").agg(pl.col("quota_id").sort()).filter(pl.col("quota_id").list.len() > 1)
+    for person in held.sort("candidate_id").iter_rows(named=True):
+        return None, (f"{person['candidate_id']} holds {len(person['quota_id'])} seats: "
+                      f"{', '.join(person['quota_id'])}")
+    return None
 
 
 def blocking_pair(rulebook: CompiledRulebook, decisions: Decisions) -> tuple[str, str] | None:
@@ -216,6 +254,7 @@ def blocking_pair(rulebook: CompiledRulebook, decisions: Decisions) -> tuple[str
 
 def check_deterministic(rulebook: CompiledRulebook, *, max_examples: int | None = None) -> None:
     """Deciding the same nominees twice gives identical decisions, summary and rejections."""
+    _checked(rulebook)
 
     @given(frame=_frames(rulebook))
     def deterministic(frame: pl.DataFrame) -> None:
@@ -236,6 +275,7 @@ def check_deterministic(rulebook: CompiledRulebook, *, max_examples: int | None 
 def check_row_order_invariant(rulebook: CompiledRulebook, *,
                               max_examples: int | None = None) -> None:
     """Shuffling the rows of a nominee file changes no decision (nor rank, nor status)."""
+    _checked(rulebook)
 
     @given(data=st.data())
     def row_order_invariant(data: st.DataObject) -> None:
@@ -255,9 +295,10 @@ def check_row_order_invariant(rulebook: CompiledRulebook, *,
 def check_spelling_invariant(rulebook: CompiledRulebook, *,
                              max_examples: int | None = None) -> None:
     """Writing every cell in NFD instead of NFC (or the reverse) changes no decision."""
+    _checked(rulebook)
 
     @given(frame=_frames(rulebook), form=st.sampled_from(["NFD", "NFC"]))
-    def spelling_invariant(frame: pl.DataFrame, form: str) -> None:
+    def spelling_invariant(frame: pl.DataFrame, form: Literal["NFC", "NFD"]) -> None:
         respelled = frame.with_columns(pl.col(name).map_elements(
             lambda text: unicodedata.normalize(form, text), return_dtype=pl.String)
             for name in frame.columns)
@@ -280,6 +321,7 @@ def check_rating_monotone(rulebook: CompiledRulebook, *,
 
     Holds vacuously for a rulebook without an ordered vocabulary field.
     """
+    _checked(rulebook)
     fields = [name for name, spec in rulebook.fields.items()
               if isinstance(spec.type, EnumType) and spec.type.ordered]
     if not fields:
@@ -289,42 +331,54 @@ def check_rating_monotone(rulebook: CompiledRulebook, *,
     def rating_monotone(data: st.DataObject) -> None:
         frame = data.draw(_frames(rulebook), label="frame")
         before = decide(rulebook, frame)
-        person = data.draw(st.sampled_from(sorted(set(before.decided["candidate_id"]))),
-                           label="person")
-        name = data.draw(st.sampled_from(fields), label="field")
-        column, frame_column = _rating_columns(rulebook, frame, before, name, data)
-        kind = rulebook.fields[name].type
-        assert isinstance(kind, EnumType)
-        current = before.decided.filter(pl.col("candidate_id") == person)[column][0]
-        assume(current is not None and current != kind.codes[-1])
-        better = data.draw(st.sampled_from(kind.codes[kind.codes.index(current) + 1:]),
+        options = _improvable(rulebook, frame, before, fields)
+        if not options:
+            return  # nobody holds a rating that can be raised
+        person, column, frame_column, current, codes = data.draw(
+            st.sampled_from(options), label="rating to raise")
+        better = data.draw(st.sampled_from(codes[codes.index(current) + 1:]),
                            label="better rating")
-        improved = _set_cell(frame, rulebook, person, frame_column, better)
-        after = decide(rulebook, improved)
-        change = f"{person}'s {column} from '{current}' to '{better}'"
+        after = decide(rulebook, _set_cell(frame, rulebook, person, frame_column, better))
         worse = _worse_outcome(before, after, person)
         if worse is not None:
             quota_id, message = worse
-            raise PropertyFailure("rating-monotone", f"raising {change} {message} in quota "
+            raise PropertyFailure("rating-monotone", f"raising {person}'s {column} from "
+                                  f"'{current}' to '{better}' {message} in quota "
                                   f"'{quota_id}'", show_frame(frame), rule=quota_id)
 
     _run(rating_monotone, max_examples)
 
 
-def _rating_columns(rulebook: CompiledRulebook, frame: pl.DataFrame, decided: Decisions,
-                    name: str, data: st.DataObject) -> tuple[str, str]:
-    """The typed column (``rating[2022]``) and the file column (``rating_2022``) to change."""
-    spec = rulebook.fields[name]
+def _improvable(rulebook: CompiledRulebook, frame: pl.DataFrame, decisions: Decisions,
+                fields: list[str]) -> list[tuple[str, str, str, str, tuple[str, ...]]]:
+    """(person, typed column, file column, rating, codes) for each rating below the top."""
+    people = decisions.decided.unique("candidate_id", keep="first").sort("candidate_id")
+    options = []
+    for name in fields:
+        spec = rulebook.fields[name]
+        kind = spec.type
+        assert isinstance(kind, EnumType)
+        for column, header in _rating_columns(spec, name, people.columns, frame.columns):
+            for person, current in zip(people["candidate_id"], people[column], strict=True):
+                if current is not None and current != kind.codes[-1]:
+                    options.append((person, column, header, str(current), kind.codes))
+    return options
+
+
+def _rating_columns(spec: FieldSpec, name: str, typed: list[str],
+                    headers: list[str]) -> list[tuple[str, str]]:
+    """Each typed column of a field (``rating[2022]``) with its file column (``rating_2022``)."""
     if not spec.yearly:
-        header = next(header for header in spec.columns if header in frame.columns)
-        return name, header
-    years = sorted(int(column[len(name) + 1:-1]) for column in decided.decided.columns
-                   if column.startswith(f"{name}[") and column.endswith("]"))
-    assume(years)
-    year = data.draw(st.sampled_from(years), label="year")
-    header = next(pattern.format(year=year) for pattern in spec.columns
-                  if pattern.format(year=year) in frame.columns)
-    return yearly_column(name, year), header
+        return [(name, next(header for header in spec.columns if header in headers))]
+    pairs = []
+    for column in typed:
+        if column.startswith(f"{name}[") and column.endswith("]"):
+            year = int(column[len(name) + 1:-1])
+            header = next((pattern.format(year=year) for pattern in spec.columns
+                           if pattern.format(year=year) in headers), None)
+            if header is not None:
+                pairs.append((column, header))
+    return pairs
 
 
 def _set_cell(frame: pl.DataFrame, rulebook: CompiledRulebook, person: str, column: str,
@@ -359,6 +413,7 @@ def check_relaxing_thresholds(rulebook: CompiledRulebook, *,
     For ``x <= c`` (or ``<``) the constant is raised, for ``x >= c`` (or ``>``) lowered,
     by a generated amount (:func:`~eligibility.testing.mutations.relax_thresholds`).
     """
+    _checked(rulebook)
 
     @given(frame=_frames(rulebook), days=st.integers(1, 400), units=st.integers(1, 5))
     def relaxing_thresholds(frame: pl.DataFrame, days: int, units: int) -> None:
@@ -398,6 +453,7 @@ def check_rule_agrees(rulebook: CompiledRulebook, rule: str, oracle: Oracle, *,
     the record meets it; for a priority, the points. Records are generated for ``quota``,
     or for every quota the rule applies to.
     """
+    _checked(rulebook)
     quotas = _quotas_with(rulebook, rule, quota)
     kinds = {quota_id: _rule_node(rulebook, quota_id, rule) for quota_id in quotas}
 

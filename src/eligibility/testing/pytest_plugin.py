@@ -65,7 +65,7 @@ class CasesFile(pytest.File):
 
         if isinstance(excinfo.value, RulebookError):
             return excinfo.value.render()
-        return str(super().repr_failure(excinfo, style=style))
+        return str(super().repr_failure(excinfo))
 
 
 class CaseItem(pytest.Item):

@@ -1,0 +1,155 @@
+"""Benchmark of the durable_rules engine against the vectorized one, and of live sessions.
+
+Usage: ``python bench/bench_durable.py [--sizes 10000 100000] [--session 10000]
+[--updates 1000] [--repeats 3]``
+
+Nominees are generated in-process by examples/hanoi/generate.py (clean rows), read by the
+intake into the typed nominations frame, and cut to each size. Measured, in one process:
+
+- batch: nominations per second of ``evaluate_frame`` (vectorized, best of ``--repeats``)
+  and ``evaluate_frame_durable`` (durable_rules; best of ``--repeats``, once at 100k and
+  more), on the same frame;
+- live session: a durable session is filled with ``--session`` nominees, then
+  ``--updates`` updates (a random nominee's succession-plan flag flipped) are timed:
+  ``update_candidate`` alone (durable_rules re-decides that nominee's facts), and update
+  plus ``decision(id)`` (ranking and seat allocation recomputed over everyone).
+
+Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from eligibility import load_rulebook  # noqa: E402
+from eligibility.engines.durable import evaluate_frame_durable  # noqa: E402
+from eligibility.engines.vectorized import evaluate_frame  # noqa: E402
+from eligibility.evaluation import candidate_records  # noqa: E402
+from eligibility.intake.nominees import intake_cells  # noqa: E402
+from eligibility.intake.readers import normalized_cells  # noqa: E402
+from eligibility.rulebook.compiled import CompiledRulebook  # noqa: E402
+from eligibility.session import open_session  # noqa: E402
+
+RULES = ROOT / "rules" / "hanoi-2022-2025.yaml"
+
+
+def nominees(rulebook: CompiledRulebook, people: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(typed candidates, typed nominations) of ``people`` generated clean nominees."""
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "examples" / "hanoi"
+                                                  / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    cells, _ = generate.generate(people, 2023, 0)
+    cells = cells.select(pl.all().cast(pl.String))
+    intake = intake_cells(normalized_cells(cells), rulebook)
+    return intake.candidates, intake.nominations
+
+
+def best(run: Callable[[], Any], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def typed_records(rulebook: CompiledRulebook, candidates: pl.DataFrame) -> list[dict[str, Any]]:
+    records = []
+    for row in candidate_records(candidates.drop("row"), rulebook):
+        record = {"id": row["candidate_id"], "nominated_for": list(row["nominated_for"])}
+        for name, spec in rulebook.fields.items():
+            record[name] = row.get(name) if not spec.yearly else row.get(name, {})
+        records.append(record)
+    return records
+
+
+def session_latency(rulebook: CompiledRulebook, records: list[dict[str, Any]],
+                    updates: int) -> dict[str, float]:
+    rng = random.Random(7)
+    with open_session(rulebook) as session:
+        start = time.perf_counter()
+        for record in records:
+            session.assert_candidate(record)
+        filled = time.perf_counter() - start
+        session.decisions()
+        update_only, with_read = [], []
+        for _ in range(updates):
+            record = dict(rng.choice(records))
+            record["succession_plan"] = not record["succession_plan"]
+            start = time.perf_counter()
+            session.update_candidate(record)
+            middle = time.perf_counter()
+            session.decision(record["id"])
+            end = time.perf_counter()
+            update_only.append(middle - start)
+            with_read.append(end - start)
+        nominations = session.decisions().height
+    return {"fill": filled, "nominations": nominations,
+            "update_median": statistics.median(update_only),
+            "update_p99": _p99(update_only),
+            "read_median": statistics.median(with_read), "read_p99": _p99(with_read)}
+
+
+def _p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--session", type=int, default=10_000)
+    parser.add_argument("--updates", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    rulebook = load_rulebook(RULES)
+    largest = max(args.sizes)
+    candidates, nominations = nominees(rulebook, max(largest, args.session))
+    rows = []
+    for size in args.sizes:
+        frame = nominations.head(size)
+        vectorized = best(lambda frame=frame: evaluate_frame(rulebook, frame), args.repeats)
+        repeats = 1 if size >= 100_000 else args.repeats
+        durable = best(lambda frame=frame: evaluate_frame_durable(rulebook, frame), repeats)
+        rows.append((f"batch, {frame.height:,} nominations: vectorized",
+                     f"{frame.height / vectorized:,.0f} nominations/s ({vectorized:.2f} s)"))
+        rows.append((f"batch, {frame.height:,} nominations: durable_rules",
+                     f"{frame.height / durable:,.0f} nominations/s ({durable:.2f} s)"))
+    records = typed_records(rulebook, candidates.head(args.session))
+    live = session_latency(rulebook, records, args.updates)
+    rows += [
+        (f"live session: assert {len(records):,} nominees ({live['nominations']:,.0f} "
+         f"nominations)", f"{live['fill']:.2f} s ({len(records) / live['fill']:,.0f} "
+                          f"nominees/s)"),
+        (f"live session: one update, re-decided by durable_rules (median / p99 of "
+         f"{args.updates})", f"{live['update_median'] * 1e3:.2f} ms / "
+                             f"{live['update_p99'] * 1e3:.2f} ms"),
+        ("live session: one update + its decision read out (ranking and allocation "
+         "recomputed; median / p99)", f"{live['read_median'] * 1e3:.1f} ms / "
+                                      f"{live['read_p99'] * 1e3:.1f} ms"),
+    ]
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}, polars {pl.__version__}")
+    print("| measure | value |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
