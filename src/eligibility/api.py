@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from eligibility.evaluation import (
 from eligibility.intake.nominees import Intake, intake_cells, read_nominees
 from eligibility.intake.readers import normalized_cells
 from eligibility.language.values import Interval
+from eligibility.messages import LANGUAGES
 from eligibility.output.decisions import decisions_table
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection import quota_summary, select
@@ -51,12 +53,16 @@ class Decisions:
     engine: str
     warnings: list[str] = field(default_factory=list)
     extras: pl.DataFrame | None = None  # the input's own extra columns, by ``row``
+    languages: tuple[str, ...] = LANGUAGES  # languages the failure messages were rendered in
 
     def table(self, language: str = "vi") -> pl.DataFrame:
         """The decisions table (the columns of ``decisions.csv``).
 
         The input's extra columns (those the rulebook does not use) follow, as given.
         """
+        if language not in self.languages:
+            raise ValueError(f"reasons were rendered in {', '.join(self.languages)} only; "
+                             f"decide with languages=('{language}',) to get them in it")
         table = decisions_table(self.rulebook, self.decided, language=language)
         if self.extras is None:
             return table
@@ -85,12 +91,21 @@ class Decisions:
         }
 
 
-def frame_evaluator(engine: str) -> FrameEvaluator:
-    """The function that evaluates a nominations frame with ``engine``."""
+def frame_evaluator(engine: str, languages: Sequence[str] = LANGUAGES) -> FrameEvaluator:
+    """The function that evaluates a nominations frame with ``engine``.
+
+    Failure messages are rendered in ``languages`` (each costs time on large files).
+    """
     if engine == "vectorized":
         from eligibility.engines.vectorized import evaluate_frame
 
-        return evaluate_frame
+        return partial(evaluate_frame, languages=tuple(languages))
+    evaluator = _other_engine(engine)
+    unwanted = [f"reasons.{language}" for language in LANGUAGES if language not in languages]
+    return lambda rulebook, frame: evaluator(rulebook, frame).drop(unwanted)
+
+
+def _other_engine(engine: str) -> FrameEvaluator:
     if engine == "scalar":
         return evaluate_frame_scalar
     if engine == "durable":
@@ -102,20 +117,27 @@ def frame_evaluator(engine: str) -> FrameEvaluator:
     raise ValueError(f"unknown engine '{engine}'; expected one of {', '.join(ENGINES)}")
 
 
-def decide(rulebook: CompiledRulebook, nominees: Nominees, *,
-           engine: str = "vectorized") -> Decisions:
-    """Read, evaluate, rank and allocate ``nominees`` (a file, a DataFrame or records)."""
+def decide(rulebook: CompiledRulebook, nominees: Nominees, *, engine: str = "vectorized",
+           languages: Sequence[str] = LANGUAGES) -> Decisions:
+    """Read, evaluate, rank and allocate ``nominees`` (a file, a DataFrame or records).
+
+    Failure messages are rendered in each of ``languages`` ("vi", "en").
+    """
     intake = _intake(rulebook, nominees)
-    return decide_intake(rulebook, intake, engine=engine)
+    return decide_intake(rulebook, intake, engine=engine, languages=languages)
 
 
-def decide_intake(rulebook: CompiledRulebook, intake: Intake, *,
-                  engine: str = "vectorized") -> Decisions:
+def decide_intake(rulebook: CompiledRulebook, intake: Intake, *, engine: str = "vectorized",
+                  languages: Sequence[str] = LANGUAGES) -> Decisions:
     """Evaluate, rank and allocate nominees already read by :mod:`eligibility.intake`."""
-    evaluated = frame_evaluator(engine)(rulebook, intake.nominations)
+    unknown = [language for language in languages if language not in LANGUAGES]
+    if unknown:
+        raise ValueError(f"unknown language {unknown[0]!r}; expected one of "
+                         f"{', '.join(LANGUAGES)}")
+    evaluated = frame_evaluator(engine, languages)(rulebook, intake.nominations)
     decided = select(rulebook, evaluated)
     return Decisions(rulebook, decided, intake.rejected, intake.rows_in, engine,
-                     list(intake.warnings), intake.extras)
+                     list(intake.warnings), intake.extras, tuple(languages))
 
 
 def _intake(rulebook: CompiledRulebook, nominees: Nominees) -> Intake:

@@ -75,7 +75,7 @@ def rank(
         intake = read_nominees(nominees, compiled, sheet=_sheet(sheet))
         progress.update(step, description=f"Deciding {intake.nominations.height:,} nominations "
                                           f"({engine} engine)")
-        decisions = decide_intake(compiled, intake, engine=engine)
+        decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
         progress.update(step, description="Writing the results")
         written = _write_outputs(decisions, out_dir, lang=lang, xlsx=xlsx)
         manifest = build_manifest(rulebook=compiled, input_path=nominees, engine=engine,
@@ -101,7 +101,7 @@ def explain(
     with _errors_exit():
         compiled = load_rulebook(rules)
         intake = read_nominees(nominees, compiled)
-        decisions = decide_intake(compiled, intake, engine=engine)
+        decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
         explanation = explain_person(decisions, candidate_id, language=lang)
     if explanation is None:
         err.print(f"no person with id '{candidate_id}' in {nominees} "

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from eligibility.engines.scalar import evaluate
-from eligibility.language.types import INT, INTERVAL, ListType
+from eligibility.language.types import INTERVAL, ListType
 from eligibility.language.values import Interval
 from eligibility.messages import LANGUAGES, REASON_SEPARATOR, render_value
 from eligibility.rulebook.compiled import (
@@ -70,10 +70,7 @@ def evaluate_candidate(rulebook: CompiledRulebook, candidate: Mapping[str, Any],
                        quota_id: str) -> Evaluation:
     """Decide ``candidate`` (typed values by field name, ``id`` included) for ``quota_id``."""
     rules = rulebook.quota(quota_id)
-    labels = {language: {name: {code: vocabulary.label_of(code, language)
-                                for code in vocabulary.values}
-                         for name, vocabulary in rulebook.vocabularies.items()}
-              for language in LANGUAGES}
+    labels = rulebook.labels
     outcomes = []
     for criterion in rules.criteria:
         met = evaluate(criterion.condition, candidate) is True
@@ -84,8 +81,7 @@ def evaluate_candidate(rulebook: CompiledRulebook, candidate: Mapping[str, Any],
                                          criterion.source))
     points: dict[str, int | float] | None = None
     if all(outcome.met for outcome in outcomes):
-        integer = all(priority.points.type == INT for rules_ in rulebook.quotas.values()
-                      for priority in rules_.priorities)
+        integer = rulebook.integer_points
         points = {}
         for priority in rules.priorities:
             value = evaluate(priority.points, candidate)

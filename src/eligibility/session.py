@@ -35,6 +35,7 @@ import datetime as dt
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -128,6 +129,7 @@ class NominationSession:
         self._kept = self._layout.empty()
         self._changed: dict[str, _Entry | None] = {}
         self._decided: pl.DataFrame | None = None
+        self._years: Counter[tuple[str, int]] = Counter()  # yearly columns in use
 
     # --- changes -------------------------------------------------------------------------------
 
@@ -204,6 +206,7 @@ class NominationSession:
         rows = self._layout.rows(candidate, order, outcomes)
         entry = _Entry(candidate, order, keys, rows)
         self._entries[candidate.id] = entry
+        self._years.update(_years(candidate))
         self._changed[candidate.id] = entry
         self._decided = None
 
@@ -220,6 +223,7 @@ class NominationSession:
         return [decided[key] for key in keys]
 
     def _withdraw(self, entry: _Entry) -> None:
+        self._years.subtract(_years(entry.candidate))
         if self._durable is not None:
             self._durable.retract(entry.keys)
 
@@ -232,8 +236,7 @@ class NominationSession:
             self._changed.clear()
         ordered = self._kept.sort(_ORDER, PREFERENCE).with_columns(
             pl.col(_ORDER).rank("dense").cast(pl.Int64).alias(ROW))
-        years = {(name, year) for entry in self._entries.values()
-                 for name, items in entry.candidate.yearly.items() for year in items}
+        years = {column for column, count in self._years.items() if count > 0}
         return ordered.select(self._layout.columns(years))
 
     def _unknown(self, candidate_id: str) -> RecordError:
@@ -241,6 +244,10 @@ class NominationSession:
         hint = f"; did you mean '{close}'?" if close else ""
         return RecordError(f"no nominee '{candidate_id}' in the session{hint}", field="id",
                            value=candidate_id)
+
+
+def _years(candidate: Candidate) -> list[tuple[str, int]]:
+    return [(name, year) for name, years in candidate.yearly.items() for year in years]
 
 
 def _outcome(evaluation: Any) -> Outcome:

@@ -1,7 +1,10 @@
 """Scalar execution of typed trees on one record, in plain Python.
 
 This is the reference meaning of the language; the vectorized and durable engines are
-tested against it. Nulls follow SQL's three-valued logic: a comparison or function with a
+tested against it. Each tree is turned once into nested Python closures (kept on the
+immutable node), so evaluating a record walks no tree and dispatches on no type.
+
+Nulls follow SQL's three-valued logic: a comparison or function with a
 null argument is null; ``and``/``or`` are Kleene; ``x if c else y`` takes ``y`` when ``c``
 is null; reducers skip nulls as documented in :mod:`eligibility.language.functions`.
 """
@@ -20,6 +23,13 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
     ">": operator.gt, ">=": operator.ge,
 }
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+    "//": operator.floordiv, "%": operator.mod,
+}
+
+
+Scalar = Callable[[Mapping[str, Any], dict[str, Any]], Any]
 
 
 def evaluate(node: n.Node, record: Mapping[str, Any],
@@ -30,118 +40,207 @@ def evaluate(node: n.Node, record: Mapping[str, Any],
     >>> evaluate(n.Arith(INT, "+", n.FieldRef(INT, "a"), n.Const(INT, 1)), {"a": 41})
     42
     """
-    return _Evaluator(record, loop or {}).run(node)
+    return compiled(node)(record, dict(loop) if loop else {})
 
 
-class _Evaluator:
-    def __init__(self, record: Mapping[str, Any], loop: Mapping[str, Any]) -> None:
-        self.record = record
-        self.loop = dict(loop)
+def compiled(node: n.Node) -> Scalar:
+    """``node`` turned into a Python closure, built once and kept on the (immutable) node."""
+    function = node.__dict__.get("_scalar")
+    if function is None:
+        function = _compile(node)
+        node.__dict__["_scalar"] = function
+    return function
 
-    def run(self, node: n.Node) -> Any:
-        return getattr(self, f"_{type(node).__name__}")(node)
 
-    def _Const(self, node: n.Const) -> Any:
-        return node.value
+def _compile(node: n.Node) -> Scalar:
+    return _COMPILERS[type(node)](node)
 
-    def _FieldRef(self, node: n.FieldRef) -> Any:
-        return self.record.get(node.name)
 
-    def _LoopVar(self, node: n.LoopVar) -> Any:
-        return self.loop[node.name]
+def _const(node: n.Const) -> Scalar:
+    value = node.value
+    return lambda record, loop: value
 
-    def _QuotaRef(self, node: n.QuotaRef) -> Any:
-        raise RuntimeError(f"quota.{node.name} must be bound before evaluation")
 
-    def _ParamRef(self, node: n.ParamRef) -> Any:
-        raise RuntimeError(f"parameter {node.name} must be bound before evaluation")
+def _field(node: n.FieldRef) -> Scalar:
+    name = node.name
+    return lambda record, loop: record.get(name)
 
-    def _Attribute(self, node: n.Attribute) -> Any:
-        value = self.run(node.operand)
-        return None if value is None else getattr(value, node.name)
 
-    def _Index(self, node: n.Index) -> Any:
-        mapping = self.run(node.operand)
-        key = self.run(node.key)
-        if mapping is None or key is None:
-            return None
-        return mapping.get(key)
+def _loop_var(node: n.LoopVar) -> Scalar:
+    name = node.name
+    return lambda record, loop: loop[name]
 
-    def _Not(self, node: n.Not) -> Any:
-        value = self.run(node.operand)
+
+def _unbound(node: n.QuotaRef | n.ParamRef) -> Scalar:
+    def fail(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        raise RuntimeError(f"'{node.name}' must be bound to a quota before evaluation")
+    return fail
+
+
+def _attribute(node: n.Attribute) -> Scalar:
+    operand, name = compiled(node.operand), node.name
+
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        value = operand(record, loop)
+        return None if value is None else getattr(value, name)
+    return run
+
+
+def _index(node: n.Index) -> Scalar:
+    operand, key = compiled(node.operand), compiled(node.key)
+
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        mapping, index = operand(record, loop), key(record, loop)
+        return None if mapping is None or index is None else mapping.get(index)
+    return run
+
+
+def _not(node: n.Not) -> Scalar:
+    operand = compiled(node.operand)
+
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        value = operand(record, loop)
         return None if value is None else not value
+    return run
 
-    def _Negate(self, node: n.Negate) -> Any:
-        value = self.run(node.operand)
+
+def _negate(node: n.Negate) -> Scalar:
+    operand = compiled(node.operand)
+
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        value = operand(record, loop)
         return None if value is None else -value
+    return run
 
-    def _BoolOp(self, node: n.BoolOp) -> Any:
-        decisive = node.op == "or"  # True decides an 'or', False decides an 'and'
+
+def _bool_op(node: n.BoolOp) -> Scalar:
+    operands = [compiled(operand) for operand in node.operands]
+    decisive = node.op == "or"  # True decides an 'or', False decides an 'and'
+
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
         unknown = False
-        for operand in node.operands:
-            value = self.run(operand)
+        for operand in operands:
+            value = operand(record, loop)
             if value is None:
                 unknown = True
             elif value is decisive:
                 return decisive
         return None if unknown else not decisive
+    return run
 
-    def _Compare(self, node: n.Compare) -> Any:
-        left, right = self.run(node.left), self.run(node.right)
-        if left is None or right is None:
+
+def _compare(node: n.Compare) -> Scalar:
+    left, right = _ordinal(node.left), _ordinal(node.right)
+    test = _COMPARE[node.op]
+
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        a, b = left(record, loop), right(record, loop)
+        return None if a is None or b is None else test(a, b)
+    return run
+
+
+def _ordinal(node: n.Node) -> Scalar:
+    """Values of an ordered vocabulary compare by their rank in it."""
+    value = compiled(node)
+    kind = node.type
+    if not (isinstance(kind, EnumType) and kind.ordered):
+        return value
+    ranks = {code: index for index, code in enumerate(kind.codes)}
+
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        code = value(record, loop)
+        return None if code is None else ranks[code]
+    return run
+
+
+def _is_null(node: n.IsNull) -> Scalar:
+    operand, negated = compiled(node.operand), node.negated
+    return lambda record, loop: (operand(record, loop) is None) != negated
+
+
+def _member(node: n.Member) -> Scalar:
+    element, container, negated = compiled(node.element), compiled(node.container), \
+        node.negated
+
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        item, items = element(record, loop), container(record, loop)
+        return None if item is None or items is None else (item in items) != negated
+    return run
+
+
+def _arith(node: n.Arith) -> Scalar:
+    left, right, op = compiled(node.left), compiled(node.right), _ARITH[node.op]
+    divides = node.op in ("/", "//", "%")
+
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        a, b = left(record, loop), right(record, loop)
+        if a is None or b is None or (divides and b == 0):
             return None
-        left, right = _orderable(node.left.type, left), _orderable(node.right.type, right)
-        return _COMPARE[node.op](left, right)
+        return op(a, b)
+    return run
 
-    def _IsNull(self, node: n.IsNull) -> Any:
-        return (self.run(node.operand) is None) != node.negated
 
-    def _Member(self, node: n.Member) -> Any:
-        element = self.run(node.element)
-        container = self.run(node.container)
-        if element is None or container is None:
-            return None
-        return (element in container) != node.negated
+def _conditional(node: n.Conditional) -> Scalar:
+    test, then, otherwise = (compiled(node.test), compiled(node.then),
+                             compiled(node.otherwise))
 
-    def _Arith(self, node: n.Arith) -> Any:
-        left, right = self.run(node.left), self.run(node.right)
-        if left is None or right is None:
-            return None
-        if node.op in ("/", "//", "%") and right == 0:
-            return None
-        return _arith(node.op, left, right, node.type)
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        return then(record, loop) if test(record, loop) is True else otherwise(record, loop)
+    return run
 
-    def _Conditional(self, node: n.Conditional) -> Any:
-        return self.run(node.then) if self.run(node.test) is True else self.run(node.otherwise)
 
-    def _Call(self, node: n.Call) -> Any:
-        args = [self.run(arg) for arg in node.args]
-        if any(arg is None for arg in args):
-            return None
-        if node.function == "least":
-            return min(args)
-        if node.function == "greatest":
-            return max(args)
-        return FUNCTIONS[node.function].scalar(*args)
+def _call(node: n.Call) -> Scalar:
+    args = [compiled(arg) for arg in node.args]
+    function: Callable[..., Any] = {"least": lambda *values: min(values),
+                                    "greatest": lambda *values: max(values)}.get(
+        node.function) or FUNCTIONS[node.function].scalar
 
-    def _ListOf(self, node: n.ListOf) -> Any:
-        return [self.run(item) for item in node.items]
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        values = [arg(record, loop) for arg in args]
+        return None if None in values else function(*values)
+    return run
 
-    def _Range(self, node: n.Range) -> Any:
-        start, stop = self.run(node.start), self.run(node.stop)
-        return None if start is None or stop is None else range(start, stop)
 
-    def _Reduce(self, node: n.Reduce) -> Any:
-        items = self.run(node.iterable)
+def _list_of(node: n.ListOf) -> Scalar:
+    items = [compiled(item) for item in node.items]
+    return lambda record, loop: [item(record, loop) for item in items]
+
+
+def _range(node: n.Range) -> Scalar:
+    start, stop = compiled(node.start), compiled(node.stop)
+
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        first, last = start(record, loop), stop(record, loop)
+        return None if first is None or last is None else range(first, last)
+    return run
+
+
+def _reduce(node: n.Reduce) -> Scalar:
+    iterable, element = compiled(node.iterable), compiled(node.element)
+    conditions = [compiled(test) for test in node.conditions]
+    var, reducer, element_type = node.var, node.reducer, node.element.type
+
+    def run(record: Mapping[str, Any], loop: dict[str, Any]) -> Any:
+        items = iterable(record, loop)
         if items is None:
             return None
+        inner = dict(loop)
         values = []
         for item in items:
-            self.loop[node.var] = item
-            if all(self.run(test) is True for test in node.conditions):
-                values.append(self.run(node.element))
-        self.loop.pop(node.var, None)
-        return reduce_values(node.reducer, values, node.element.type)
+            inner[var] = item
+            if all(test(record, inner) is True for test in conditions):
+                values.append(element(record, inner))
+        return reduce_values(reducer, values, element_type)
+    return run
+
+
+_COMPILERS: dict[type, Callable[[Any], Scalar]] = {
+    n.Const: _const, n.FieldRef: _field, n.LoopVar: _loop_var, n.QuotaRef: _unbound,
+    n.ParamRef: _unbound, n.Attribute: _attribute, n.Index: _index, n.Not: _not,
+    n.Negate: _negate, n.BoolOp: _bool_op, n.Compare: _compare, n.IsNull: _is_null,
+    n.Member: _member, n.Arith: _arith, n.Conditional: _conditional, n.Call: _call,
+    n.ListOf: _list_of, n.Range: _range, n.Reduce: _reduce,
+}
 
 
 def reduce_values(reducer: str, values: list[Any], element_type: Type) -> Any:
@@ -158,23 +257,3 @@ def reduce_values(reducer: str, values: list[Any], element_type: Type) -> Any:
     if not present:
         return None
     return min(present) if reducer == "min" else max(present)
-
-
-def _orderable(kind: Type, value: Any) -> Any:
-    if isinstance(kind, EnumType) and kind.ordered:
-        return kind.codes.index(value)
-    return value
-
-
-def _arith(op: str, left: Any, right: Any, result: Type) -> Any:
-    if op == "+":
-        return left + right
-    if op == "-":
-        return left - right
-    if op == "*":
-        return left * right
-    if op == "/":
-        return left / right
-    if op == "//":
-        return left // right
-    return left % right

@@ -54,16 +54,18 @@ QUOTA = "quota_id"
 ROW = "__row"
 
 
-def evaluate_frame(rulebook: CompiledRulebook, frame: pl.DataFrame) -> pl.DataFrame:
+def evaluate_frame(rulebook: CompiledRulebook, frame: pl.DataFrame, *,
+                   languages: Sequence[str] = LANGUAGES) -> pl.DataFrame:
     """Decide every nomination of ``frame`` (one row per candidate and quota).
 
     ``frame`` holds ``quota_id`` and the typed candidate columns (see
     :mod:`eligibility.intake`). The result adds, per row: ``criterion.<id>`` (true = met,
     null = not applicable to that quota), ``eligible``, ``failed`` (rule ids, ``;``-joined),
-    ``reasons.vi``/``reasons.en``, ``points.<id>`` and ``score`` (null when ineligible).
+    ``reasons.<language>`` for each of ``languages`` (rendered failure messages),
+    ``points.<id>`` and ``score`` (null when ineligible).
     """
     indexed = frame.with_row_index(ROW)
-    labels = _labels(rulebook)
+    labels = rulebook.labels
     points_type = _points_dtype(rulebook)
     by_quota = indexed.partition_by(QUOTA, as_dict=True, maintain_order=True)
     unknown = sorted(str(key[0]) for key in by_quota if key[0] not in rulebook.quotas)
@@ -71,27 +73,28 @@ def evaluate_frame(rulebook: CompiledRulebook, frame: pl.DataFrame) -> pl.DataFr
         raise ValueError(f"unknown quota ids: {unknown[:5]}")
     # One lazy query per quota, collected together so that polars runs them in parallel.
     parts = [_evaluate_quota(rulebook.quotas[quota_id], part.lazy(), labels, rulebook,
-                             points_type)
+                             points_type, languages)
              for (quota_id,), part in by_quota.items()]
     if not parts:
-        return _empty_result(rulebook, frame, points_type)
+        return _empty_result(rulebook, frame, points_type, languages)
     result = pl.concat(parts, how="diagonal_relaxed").sort(ROW).drop(ROW)
-    return result.select(_output_order(rulebook, frame.columns)).collect()
+    return result.select(_output_order(rulebook, frame.columns, languages)).collect()
 
 
-def _output_order(rulebook: CompiledRulebook, columns: Sequence[str]) -> list[str]:
+def _output_order(rulebook: CompiledRulebook, columns: Sequence[str],
+                  languages: Sequence[str]) -> list[str]:
     added = [*(criterion_column(rule) for rule in rulebook.criterion_ids), "eligible",
-             "failed", *(f"reasons.{language}" for language in LANGUAGES),
+             "failed", *(f"reasons.{language}" for language in languages),
              *(points_column(rule) for rule in rulebook.priority_ids), "score"]
     return [*columns, *added]
 
 
 def _empty_result(rulebook: CompiledRulebook, frame: pl.DataFrame,
-                  points_type: pl.DataType) -> pl.DataFrame:
+                  points_type: pl.DataType, languages: Sequence[str]) -> pl.DataFrame:
     columns = {
         **{criterion_column(rule): pl.Boolean for rule in rulebook.criterion_ids},
         "eligible": pl.Boolean, "failed": pl.String,
-        **{f"reasons.{language}": pl.String for language in LANGUAGES},
+        **{f"reasons.{language}": pl.String for language in languages},
         **{points_column(rule): points_type for rule in rulebook.priority_ids},
         "score": points_type,
     }
@@ -106,7 +109,8 @@ def _points_dtype(rulebook: CompiledRulebook) -> pl.DataType:
 
 def _evaluate_quota(rules: QuotaRules, part: pl.LazyFrame,
                     labels: dict[str, dict[str, dict[str, str]]],
-                    rulebook: CompiledRulebook, points_type: pl.DataType) -> pl.LazyFrame:
+                    rulebook: CompiledRulebook, points_type: pl.DataType,
+                    languages: Sequence[str]) -> pl.LazyFrame:
     compiler = ExpressionCompiler(set(part.collect_schema().names()))
     met = {criterion.id: compiler.compile(criterion.condition).fill_null(False)
            for criterion in rules.criteria}
@@ -128,37 +132,32 @@ def _evaluate_quota(rules: QuotaRules, part: pl.LazyFrame,
         if points else pl.lit(0, points_type)
     part = part.with_columns(
         pl.when(pl.col("eligible")).then(score.cast(points_type)).alias("score"))
-    return _with_reasons(part, rules, compiler, labels)
+    return _with_reasons(part, rules, compiler, labels, languages)
 
 
 def _with_reasons(part: pl.LazyFrame, rules: QuotaRules, compiler: ExpressionCompiler,
-                  labels: dict[str, dict[str, dict[str, str]]]) -> pl.LazyFrame:
+                  labels: dict[str, dict[str, dict[str, str]]],
+                  languages: Sequence[str]) -> pl.LazyFrame:
     """Add failed rule ids and rendered messages; messages are built for failing rows only."""
-    failing = part.filter(~pl.col("eligible"))
     failed = [pl.when(~pl.col(criterion_column(criterion.id))).then(pl.lit(criterion.id))
               for criterion in rules.criteria]
-    reasons = failing.select(
-        ROW, _joined(failed, ";").alias("failed"),
-        *(_joined([pl.when(~pl.col(criterion_column(criterion.id))).then(
+    part = part.with_columns(_joined(failed, ";").alias("failed"))
+    if not languages:
+        return part
+    reasons = part.filter(~pl.col("eligible")).select(
+        ROW, *(_joined([pl.when(~pl.col(criterion_column(criterion.id))).then(
             _message(compiler, criterion.message[language], language, labels[language]))
             for criterion in rules.criteria], REASON_SEPARATOR).alias(f"reasons.{language}")
-          for language in LANGUAGES))
+          for language in languages))
     joined = part.join(reasons, on=ROW, how="left", maintain_order="left")
-    return joined.with_columns(pl.col(name).fill_null("") for name in
-                               ("failed", *(f"reasons.{language}" for language in LANGUAGES)))
+    return joined.with_columns(pl.col(f"reasons.{language}").fill_null("")
+                               for language in languages)
 
 
 def _joined(items: list[pl.Expr], separator: str) -> pl.Expr:
     if not items:
         return pl.lit("")
     return pl.concat_str(items, separator=separator, ignore_nulls=True)
-
-
-def _labels(rulebook: CompiledRulebook) -> dict[str, dict[str, dict[str, str]]]:
-    return {language: {name: {code: vocabulary.label_of(code, language)
-                              for code in vocabulary.values}
-                       for name, vocabulary in rulebook.vocabularies.items()}
-            for language in LANGUAGES}
 
 
 def _message(compiler: ExpressionCompiler, parts: tuple[MessagePart, ...], language: str,

@@ -17,6 +17,10 @@ from eligibility.language.types import Type
 class Node:
     type: Type
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The scalar engine keeps a compiled closure on each node; closures do not pickle.
+        return {key: value for key, value in self.__dict__.items() if key != "_scalar"}
+
     def children(self) -> Iterator[Node]:
         for item in fields(self):
             value = getattr(self, item.name)

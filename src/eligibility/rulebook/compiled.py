@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from eligibility.language.nodes import Node
-from eligibility.language.types import EnumType, Type
+from eligibility.language.types import INT, EnumType, Type
 from eligibility.rulebook.models import LegalText, Quota, Rulebook, Text, TieBreak, Vocabulary
 
 
@@ -96,6 +97,20 @@ class CompiledRulebook:
     @property
     def id(self) -> str:
         return self.model.id
+
+    @cached_property
+    def labels(self) -> dict[str, dict[str, dict[str, str]]]:
+        """language → vocabulary → code → label shown in messages."""
+        return {language: {name: {code: vocabulary.label_of(code, language)
+                                  for code in vocabulary.values}
+                           for name, vocabulary in self.vocabularies.items()}
+                for language in ("vi", "en")}
+
+    @cached_property
+    def integer_points(self) -> bool:
+        """Whether every priority gives whole points (then scores are whole numbers)."""
+        return all(priority.points.type == INT for rules in self.quotas.values()
+                   for priority in rules.priorities)
 
     @property
     def version(self) -> str:
