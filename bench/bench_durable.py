@@ -61,13 +61,18 @@ def nominees(rulebook: CompiledRulebook, people: int) -> tuple[pl.DataFrame, pl.
     return intake.candidates, intake.nominations
 
 
-def best(run: Callable[[], Any], repeats: int) -> float:
+def best(run: Callable[[], Any], repeats: int, label: str) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)
+        progress(f"{label}: {times[-1]:.2f} s")
     return min(times)
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def typed_records(rulebook: CompiledRulebook, candidates: pl.DataFrame) -> list[dict[str, Any]]:
@@ -88,6 +93,7 @@ def session_latency(rulebook: CompiledRulebook, records: list[dict[str, Any]],
         for record in records:
             session.assert_candidate(record)
         filled = time.perf_counter() - start
+        progress(f"session filled: {filled:.2f} s")
         session.decisions()
         update_only, with_read = [], []
         for _ in range(updates):
@@ -124,9 +130,11 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         frame = nominations.head(size)
-        vectorized = best(lambda frame=frame: evaluate_frame(rulebook, frame), args.repeats)
+        vectorized = best(lambda frame=frame: evaluate_frame(rulebook, frame), args.repeats,
+                          f"vectorized {size}")
         repeats = 1 if size >= 100_000 else args.repeats
-        durable = best(lambda frame=frame: evaluate_frame_durable(rulebook, frame), repeats)
+        durable = best(lambda frame=frame: evaluate_frame_durable(rulebook, frame), repeats,
+                       f"durable {size}")
         rows.append((f"batch, {frame.height:,} nominations: vectorized",
                      f"{frame.height / vectorized:,.0f} nominations/s ({vectorized:.2f} s)"))
         rows.append((f"batch, {frame.height:,} nominations: durable_rules",

@@ -529,6 +529,11 @@ def _targets(outcomes: list[Outcome], settings: Settings) -> list[str]:
         ratio = vectorized.median_s / floor.median_s  # type: ignore[operator]
         lines.append(f"- vectorized engine within 1.5× of the hand-written polars query: "
                      f"{ratio:.2f}× — {'met' if ratio <= 1.5 else 'missed'}")
+    bare = find("vectorized-bare")
+    if bare and floor:
+        ratio = bare.median_s / floor.median_s  # type: ignore[operator]
+        lines.append(f"- the same without rendering reasons (languages=(), the peers' work): "
+                     f"{ratio:.2f}× the polars query")
     for peer in ("zen-graph", "durable"):
         other = find(peer)
         if vectorized and other:

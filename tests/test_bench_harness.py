@@ -34,7 +34,7 @@ def _load_harness() -> ModuleType:
 
 
 harness = _load_harness()
-ALWAYS = ("vectorized", "scalar", "python-loop", "polars-query")
+ALWAYS = ("vectorized", "vectorized-bare", "scalar", "python-loop", "polars-query")
 
 
 @pytest.fixture(scope="module")

@@ -205,3 +205,15 @@ def test_rejected_csv_has_exactly_the_spec_columns(tmp_path: Path) -> None:
     assert _rank(EXAMPLE, tmp_path).returncode == 0
     header = (tmp_path / "rejected.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "row,column,value,error"
+
+
+def test_durable_engine_writes_the_same_decisions_csv(tmp_path: Path) -> None:
+    """GIVEN the bundled example WHEN ranked with --engine durable and with the default engine
+    THEN decisions.csv and rejected.csv are byte-identical."""
+    pytest.importorskip("durable", reason="durable-rules needs Python 3.11-3.12 and gcc")
+    assert _rank(EXAMPLE, tmp_path / "vectorized").returncode == 0
+    result = _rank(EXAMPLE, tmp_path / "durable", "--engine", "durable")
+    assert result.returncode == 0, result.stderr
+    for name in ("decisions.csv", "rejected.csv"):
+        assert (tmp_path / "durable" / name).read_bytes() == \
+            (tmp_path / "vectorized" / name).read_bytes(), name

@@ -11,7 +11,7 @@ from contenders.base import Contender, Mismatch, Unavailable, compare
 from contenders.duckdb_sql import DuckDBSql
 from contenders.library_durable import LibraryDurable
 from contenders.library_scalar import LibraryScalar
-from contenders.library_vectorized import LibraryVectorized
+from contenders.library_vectorized import LibraryVectorized, LibraryVectorizedBare
 from contenders.peer_rule_engine import RuleEngine
 from contenders.polars_query import PolarsQuery
 from contenders.pure_python import PurePython
@@ -19,8 +19,8 @@ from contenders.zen_expression import ZenExpression
 from contenders.zen_graph import ZenGraph
 
 CONTENDERS: dict[str, type[Contender]] = {cls.name: cls for cls in (
-    LibraryVectorized, PolarsQuery, LibraryScalar, LibraryDurable, PurePython, DuckDBSql,
-    ZenGraph, ZenExpression, RuleEngine)}
+    LibraryVectorized, PolarsQuery, LibraryVectorizedBare, LibraryScalar, LibraryDurable,
+    PurePython, DuckDBSql, ZenGraph, ZenExpression, RuleEngine)}
 REFERENCE = LibraryVectorized.name
 FLOOR = PolarsQuery.name
 

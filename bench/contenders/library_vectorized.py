@@ -26,16 +26,18 @@ def rank_top_n(rulebook: CompiledRulebook, evaluated: pl.DataFrame) -> pl.DataFr
 
 class LibraryVectorized(Contender):
     name = "vectorized"
-    label = "eligibility: vectorized engine"
+    label = "eligibility: vectorized engine (reasons in vi)"
     own = True
-    description = "evaluate_frame (rulebook compiled to polars) + rank_nominations + top-N"
+    description = ("evaluate_frame (rulebook compiled to polars) + rank_nominations + top-N, "
+                   "failure reasons rendered in one language, as `eligibility rank` does")
+    languages: tuple[str, ...] = ("vi",)
 
     def setup(self, rulebook: CompiledRulebook) -> None:
         self.rulebook = rulebook
 
     def decide(self, data: pl.DataFrame) -> pl.DataFrame:
         began = time.perf_counter()
-        evaluated = evaluate_frame(self.rulebook, data)
+        evaluated = evaluate_frame(self.rulebook, data, languages=self.languages)
         middle = time.perf_counter()
         result = rank_top_n(self.rulebook, evaluated)
         self.phases = {"evaluate": middle - began, "rank": time.perf_counter() - middle}
@@ -43,3 +45,10 @@ class LibraryVectorized(Contender):
 
     def decisions(self, result: Any) -> pl.DataFrame:
         return as_decisions(result)
+
+
+class LibraryVectorizedBare(LibraryVectorized):
+    name = "vectorized-bare"
+    label = "eligibility: vectorized engine (no reasons)"
+    description = "as above with languages=(): the decisions only, the peers' work"
+    languages = ()

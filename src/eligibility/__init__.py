@@ -37,6 +37,7 @@ from eligibility.evaluation import CriterionOutcome, Evaluation, evaluate_candid
 from eligibility.intake.nominees import Intake, read_nominees
 from eligibility.rulebook import CompiledRulebook, load_rulebook
 from eligibility.selection import select
+from eligibility.session import NominationSession, open_session
 
 __version__ = "0.1.0"
 
@@ -52,6 +53,7 @@ __all__ = [
     "ExpressionTypeError",
     "InputError",
     "Intake",
+    "NominationSession",
     "RecordError",
     "RulebookError",
     "RulebookSchemaError",
@@ -63,6 +65,7 @@ __all__ = [
     "evaluate",
     "evaluate_candidate",
     "load_rulebook",
+    "open_session",
     "read_nominees",
     "select",
 ]

@@ -74,7 +74,7 @@ def evaluate_candidate(rulebook: CompiledRulebook, candidate: Mapping[str, Any],
     outcomes = []
     for criterion in rules.criteria:
         met = evaluate(criterion.condition, candidate) is True
-        messages = {language: "" if met else _render(criterion.message[language], candidate,
+        messages = {language: "" if met else render_message(criterion.message[language], candidate,
                                                       language, labels[language])
                     for language in LANGUAGES}
         outcomes.append(CriterionOutcome(criterion.id, met, messages, criterion.basis,
@@ -90,8 +90,9 @@ def evaluate_candidate(rulebook: CompiledRulebook, candidate: Mapping[str, Any],
     return Evaluation(str(candidate.get("id")), quota_id, tuple(outcomes), points)
 
 
-def _render(parts: tuple[MessagePart, ...], candidate: Mapping[str, Any], language: str,
-            labels: dict[str, dict[str, str]]) -> str:
+def render_message(parts: tuple[MessagePart, ...], candidate: Mapping[str, Any],
+                   language: str, labels: dict[str, dict[str, str]]) -> str:
+    """A failure message with its placeholders filled in for ``candidate``."""
     pieces = []
     for part in parts:
         if part.expression is None:

@@ -76,6 +76,7 @@ QUOTA = "quota_id"
 ROW = "row"
 PREFERENCE = "preference"
 _ORDER = "__order"
+_MAX_CHUNKS = 8
 
 
 def open_session(rulebook: CompiledRulebook, *, engine: str = "durable") -> NominationSession:
@@ -233,6 +234,8 @@ class NominationSession:
             fresh = [entry.rows for entry in self._changed.values() if entry is not None]
             kept = self._kept.filter(~pl.col(CANDIDATE).is_in(changed))
             self._kept = pl.concat([kept, *fresh], how="diagonal_relaxed")
+            if self._kept.n_chunks() > _MAX_CHUNKS:  # one chunk per nominee makes polars crawl
+                self._kept = self._kept.rechunk()
             self._changed.clear()
         ordered = self._kept.sort(_ORDER, PREFERENCE).with_columns(
             pl.col(_ORDER).rank("dense").cast(pl.Int64).alias(ROW))

@@ -99,7 +99,7 @@ import polars as pl
 
 from eligibility.engines.scalar import evaluate
 from eligibility.errors import EngineUnavailableError
-from eligibility.evaluation import _render, candidate_records
+from eligibility.evaluation import candidate_records, render_message
 from eligibility.language import nodes as n
 from eligibility.language.fold import map_children, substitute
 from eligibility.language.types import (
@@ -1045,7 +1045,7 @@ class DurableEngine:
         self.rulebook = rulebook
         self.plans = {quota_id: plan_quota(rules, _accepted)
                       for quota_id, rules in rulebook.quotas.items()}
-        self._integer = _integer_points(rulebook)
+        self._integer = rulebook.integer_points
         self._fired: list[tuple[Any, ...]] = []
         self._rulesets: dict[str, list[_Ruleset]] = {}
         self._kept: dict[int, tuple[str, list[tuple[int, str]]]] = {}  # key -> quota, facts
@@ -1223,8 +1223,8 @@ def evaluation_columns(rulebook: CompiledRulebook, records: Sequence[Mapping[str
         **{criterion_column(rule): [] for rule in rulebook.criterion_ids},
         "eligible": [], "failed": [], **{f"reasons.{language}": [] for language in LANGUAGES},
         **{points_column(rule): [] for rule in rulebook.priority_ids}, "score": []}
-    labels = _labels(rulebook)
-    zero = 0 if _integer_points(rulebook) else 0.0
+    labels = rulebook.labels
+    zero = 0 if rulebook.integer_points else 0.0
     for record, quota_id, outcome in zip(records, quota_ids, outcomes, strict=True):
         rules = rulebook.quotas[quota_id]
         met = {criterion.id: value for criterion, value in zip(rules.criteria, outcome.met,
@@ -1236,7 +1236,7 @@ def evaluation_columns(rulebook: CompiledRulebook, records: Sequence[Mapping[str
         columns["failed"].append(";".join(criterion.id for criterion in failing))
         for language in LANGUAGES:
             columns[f"reasons.{language}"].append(REASON_SEPARATOR.join(
-                _render(criterion.message[language], record, language, labels[language])
+                render_message(criterion.message[language], record, language, labels[language])
                 for criterion in failing))
         points = {} if outcome.points is None else dict(zip(
             (priority.id for priority in rules.priorities), outcome.points, strict=True))
@@ -1244,18 +1244,6 @@ def evaluation_columns(rulebook: CompiledRulebook, records: Sequence[Mapping[str
             columns[points_column(rule)].append(points.get(rule))
         columns["score"].append(None if outcome.points is None else sum(outcome.points, zero))
     return columns
-
-
-def _integer_points(rulebook: CompiledRulebook) -> bool:
-    return all(priority.points.type == INT for rules in rulebook.quotas.values()
-               for priority in rules.priorities)
-
-
-def _labels(rulebook: CompiledRulebook) -> dict[str, dict[str, dict[str, str]]]:
-    return {language: {name: {code: vocabulary.label_of(code, language)
-                              for code in vocabulary.values}
-                       for name, vocabulary in rulebook.vocabularies.items()}
-            for language in LANGUAGES}
 
 
 def evaluate_frame_durable(rulebook: CompiledRulebook, frame: pl.DataFrame) -> pl.DataFrame:
