@@ -71,14 +71,15 @@ def evaluate_frame(rulebook: CompiledRulebook, frame: pl.DataFrame, *,
     unknown = sorted(str(key[0]) for key in by_quota if key[0] not in rulebook.quotas)
     if unknown:
         raise ValueError(f"unknown quota ids: {unknown[:5]}")
-    # One lazy query per quota, collected together so that polars runs them in parallel.
+    # Each quota is collected on its own: one plan holding every quota's expressions costs
+    # polars more to optimize than it saves.
     parts = [_evaluate_quota(rulebook.quotas[quota_id], part.lazy(), labels, rulebook,
-                             points_type, languages)
+                             points_type, languages).collect()
              for (quota_id,), part in by_quota.items()]
     if not parts:
         return _empty_result(rulebook, frame, points_type, languages)
     result = pl.concat(parts, how="diagonal_relaxed").sort(ROW).drop(ROW)
-    return result.select(_output_order(rulebook, frame.columns, languages)).collect()
+    return result.select(_output_order(rulebook, frame.columns, languages))
 
 
 def _output_order(rulebook: CompiledRulebook, columns: Sequence[str],
