@@ -6,9 +6,9 @@ rejects the rest, who apply to their next choice. The result is stable (no eligi
 prefers a quota that seats someone it ranks below them), gives each person at most one
 seat, and with one nomination each is exactly "top N per quota".
 
-Rounds are vectorized: every unplaced person proposes at once, so a round costs a few
-integer joins over the applications, and there are at most as many rounds as the longest
-chain of displacements (a handful in practice).
+Rounds are vectorized: every unplaced person proposes at once; a round sorts the held and
+new applications of the quotas and gathers the rejected applicants' next choices, and there
+are at most as many rounds as the longest chain of displacements (a handful in practice).
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ def allocate(applications: pl.DataFrame, capacity: Mapping[str, int]) -> pl.Data
     if unknown:
         raise ValueError(f"no capacity given for quotas {sorted(unknown)}")
     quota_codes = {quota: code for code, quota in enumerate(capacity)}
+    limits = pl.DataFrame({"quota": list(quota_codes.values()),
+                           "limit": list(capacity.values())},
+                          schema={"quota": pl.UInt32, "limit": pl.Int64})
+    # Each application knows the row of the same person's next choice, so the rejected
+    # applicants' next proposals are a gather, not a join.
     apps = (applications
             .select(pl.col(CANDIDATE).cast(pl.Categorical).to_physical().alias("person"),
                     pl.col(CANDIDATE),
@@ -40,25 +45,20 @@ def allocate(applications: pl.DataFrame, capacity: Mapping[str, int]) -> pl.Data
                     .alias("quota"),
                     PREFERENCE, RANK)
             .sort("person", PREFERENCE)
-            .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).over("person").alias("choice")))
-    limits = pl.DataFrame({"quota": list(quota_codes.values()),
-                           "limit": list(capacity.values())},
-                          schema={"quota": pl.UInt32, "limit": pl.Int64})
-    proposing = apps.select("person").unique().with_columns(pl.lit(0, pl.UInt32).alias("next"))
-    held = apps.select("person", "quota", RANK, "choice").clear()
-    while proposing.height:
-        proposals = (apps.select("person", "quota", RANK, "choice")
-                     .join(proposing, on="person")
-                     .filter(pl.col("choice") == pl.col("next")).drop("next"))
-        if proposals.is_empty():
-            break
+            .join(limits, on="quota", how="left", maintain_order="left")
+            .with_row_index("row")
+            .with_columns(pl.when(pl.col("person").shift(-1) == pl.col("person"))
+                          .then(pl.col("row") + 1).alias("next")))
+    columns = ["person", "quota", RANK, "limit", "next"]
+    proposals = apps.filter(pl.col("person").is_first_distinct()).select(columns)
+    held = proposals.clear()
+    while proposals.height:
         pool = (pl.concat([held, proposals]).sort("quota", RANK)
-                .join(limits, on="quota", maintain_order="left")
                 .with_columns((pl.int_range(pl.len()).over("quota") < pl.col("limit"))
                               .alias("keep")))
-        held = pool.filter("keep").select("person", "quota", RANK, "choice")
-        proposing = pool.filter(~pl.col("keep")).select(
-            "person", (pl.col("choice") + 1).alias("next"))
+        held = pool.filter("keep").drop("keep")
+        following = pool.filter(~pl.col("keep"))["next"].drop_nulls()
+        proposals = apps[following].select(columns)
     names = apps.select("person", CANDIDATE).unique("person")
     quota_names = pl.DataFrame({"quota": list(quota_codes.values()), QUOTA: list(quota_codes)},
                                schema={"quota": pl.UInt32, QUOTA: pl.String})
