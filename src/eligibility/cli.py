@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +26,7 @@ from eligibility.errors import EligibilityError, EngineUnavailableError, InputEr
 from eligibility.explain import explain_person, render_explanation
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
 from eligibility.output.decisions import write_csv, write_xlsx
-from eligibility.output.manifest import build_manifest, write_manifest
+from eligibility.output.manifest import build_manifest, sha256_of, write_manifest
 from eligibility.rulebook import CompiledRulebook, load_rulebook
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3
@@ -68,7 +69,11 @@ def rank(
     """Rank a nominee file: decisions.csv, rejected.csv and manifest.json in --out."""
     _check_choice("--lang", lang, ("vi", "en"))
     _check_choice("--engine", engine, ENGINES)
-    with _errors_exit(), _progress() as progress:
+    # The input's checksum (for the manifest) is computed alongside the work: hashlib
+    # releases the GIL, so it costs almost no wall time on a second core.
+    with _errors_exit(), ThreadPoolExecutor(max_workers=1) as hashing, \
+            _progress() as progress:
+        input_digest = hashing.submit(sha256_of, nominees)
         step = progress.add_task("Loading the rulebook", total=None)
         compiled = load_rulebook(rules)
         progress.update(step, description=f"Reading {nominees.name}")
@@ -78,7 +83,8 @@ def rank(
         decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
         progress.update(step, description="Writing the results")
         written = _write_outputs(decisions, out_dir, lang=lang, xlsx=xlsx)
-        manifest = build_manifest(rulebook=compiled, input_path=nominees, engine=engine,
+        manifest = build_manifest(rulebook=compiled, input_path=nominees,
+                                  input_sha256=input_digest.result(), engine=engine,
                                   language=lang, counts=decisions.counts(),
                                   summary=decisions.summary(), outputs=written,
                                   warnings=decisions.warnings)
@@ -138,17 +144,17 @@ def run_cases(
 
 
 def _write_outputs(decisions: Decisions, out_dir: Path, *, lang: str,
-                   xlsx: bool) -> dict[str, Path]:
+                   xlsx: bool) -> dict[str, str]:
+    """Write the result files; return each file's SHA-256."""
     out_dir.mkdir(parents=True, exist_ok=True)
     table = decisions.table(lang)
-    written = {"decisions.csv": out_dir / "decisions.csv",
-               "rejected.csv": out_dir / "rejected.csv"}
-    write_csv(table, written["decisions.csv"])
-    write_csv(decisions.rejected.select(REJECTED_COLUMNS), written["rejected.csv"])
+    write_csv(table, out_dir / "decisions.csv")
+    write_csv(decisions.rejected.select(REJECTED_COLUMNS), out_dir / "rejected.csv")
+    names = ["decisions.csv", "rejected.csv"]
     if xlsx:
-        written["decisions.xlsx"] = out_dir / "decisions.xlsx"
-        write_xlsx(table, written["decisions.xlsx"], sheet="decisions")
-    return written
+        write_xlsx(table, out_dir / "decisions.xlsx", sheet="decisions")
+        names.append("decisions.xlsx")
+    return {name: sha256_of(out_dir / name) for name in names}
 
 
 def _print_summary(decisions: Decisions, out_dir: Path) -> None:

@@ -9,6 +9,7 @@ import polars as pl
 from eligibility.rulebook.compiled import CompiledRulebook, points_column
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+IDENTIFIER_COLUMNS = frozenset({"quota_id", "status", "failed"})
 SPEC_COLUMNS = ("candidate_id", "full_name", "agency", "quota_id", "preference", "status",
                 "eligible", "score", "rank", "failed", "reasons")
 
@@ -40,11 +41,15 @@ def _empty_as_null(name: str) -> pl.Expr:
 
 
 def neutralize_formulas(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text cells a spreadsheet would run as a formula are prefixed with an apostrophe."""
+    """Text cells a spreadsheet would run as a formula are prefixed with an apostrophe.
+
+    Columns holding only rulebook identifiers (which start with a letter) are left alone.
+    """
     return frame.with_columns(
         pl.when(pl.col(name).str.slice(0, 1).is_in(FORMULA_PREFIXES))
         .then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)
-        for name, dtype in frame.schema.items() if dtype == pl.String)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String and name not in IDENTIFIER_COLUMNS)
 
 
 def write_csv(frame: pl.DataFrame, path: Path) -> None:

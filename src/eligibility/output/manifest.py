@@ -23,10 +23,14 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_manifest(*, rulebook: CompiledRulebook, input_path: Path, engine: str,
-                   language: str, counts: Mapping[str, int], summary: pl.DataFrame,
-                   outputs: Mapping[str, Path], warnings: list[str]) -> dict[str, Any]:
-    """The manifest of a run; holds no time stamp, so a re-run gives the same bytes."""
+def build_manifest(*, rulebook: CompiledRulebook, input_path: Path, input_sha256: str,
+                   engine: str, language: str, counts: Mapping[str, int],
+                   summary: pl.DataFrame, outputs: Mapping[str, str],
+                   warnings: list[str]) -> dict[str, Any]:
+    """The manifest of a run; holds no time stamp, so a re-run gives the same bytes.
+
+    ``outputs`` maps each file written to its SHA-256.
+    """
     return {
         "tool": "eligibility",
         "version": _version("eligibility"),
@@ -39,10 +43,10 @@ def build_manifest(*, rulebook: CompiledRulebook, input_path: Path, engine: str,
             "version": rulebook.version,
             "files": {Path(name).name: digest for name, digest in rulebook.files.items()},
         },
-        "input": {"file": input_path.name, "sha256": sha256_of(input_path)},
+        "input": {"file": input_path.name, "sha256": input_sha256},
         "counts": dict(counts),
         "quotas": summary.to_dicts(),
-        "outputs": {name: sha256_of(path) for name, path in sorted(outputs.items())},
+        "outputs": dict(sorted(outputs.items())),
         "warnings": warnings,
     }
 
