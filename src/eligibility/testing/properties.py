@@ -143,17 +143,8 @@ def check_selected_meet_all_criteria(rulebook: CompiledRulebook, *,
                                      max_examples: int | None = None,
                                      seats: int = DEFAULT_SEATS) -> None:
     """No selected nomination fails a criterion (checked again by the scalar reference)."""
-    capped = _capped(rulebook, seats)
-
-    @given(frame=_frames(rulebook))
-    def selected_meet_all_criteria(frame: pl.DataFrame) -> None:
-        problem = unmet_selection(capped, decide(capped, frame))
-        if problem is not None:
-            rule, message = problem
-            raise PropertyFailure("selected-meet-all-criteria", message, show_frame(frame),
-                                  rule=rule)
-
-    _run(selected_meet_all_criteria, max_examples)
+    _check_decisions(rulebook, "selected-meet-all-criteria", unmet_selection,
+                     max_examples=max_examples, seats=seats)
 
 
 def unmet_selection(rulebook: CompiledRulebook,
@@ -178,33 +169,32 @@ def unmet_selection(rulebook: CompiledRulebook,
 def check_seats_and_budget(rulebook: CompiledRulebook, *, max_examples: int | None = None,
                            seats: int = DEFAULT_SEATS) -> None:
     """Per quota, selected ≤ capacity ≤ seats and seats × cost ≤ budget; one seat a person."""
-    capped = _capped(rulebook, seats)
-
-    @given(frame=_frames(rulebook))
-    def seats_and_budget(frame: pl.DataFrame) -> None:
-        problem = seats_problem(capped, decide(capped, frame))
-        if problem is not None:
-            quota_id, message = problem
-            raise PropertyFailure("seats-and-budget", message, show_frame(frame),
-                                  rule=quota_id)
-
-    _run(seats_and_budget, max_examples)
+    _check_decisions(rulebook, "seats-and-budget", seats_problem,
+                     max_examples=max_examples, seats=seats)
 
 
 def check_allocation_stable(rulebook: CompiledRulebook, *, max_examples: int | None = None,
                             seats: int = DEFAULT_SEATS) -> None:
     """No eligible person prefers a quota that seats someone it ranks below them."""
+    _check_decisions(rulebook, "allocation-stable", blocking_pair,
+                     max_examples=max_examples, seats=seats)
+
+
+def _check_decisions(rulebook: CompiledRulebook, name: str,
+                     find_problem: Callable[[CompiledRulebook, Decisions],
+                                            tuple[str | None, str] | None], *,
+                     max_examples: int | None, seats: int) -> None:
+    """Decide generated nominee files on a seat-capped copy; fail on the first problem."""
     capped = _capped(rulebook, seats)
 
     @given(frame=_frames(rulebook))
-    def allocation_stable(frame: pl.DataFrame) -> None:
-        problem = blocking_pair(capped, decide(capped, frame))
+    def holds(frame: pl.DataFrame) -> None:
+        problem = find_problem(capped, decide(capped, frame))
         if problem is not None:
-            quota_id, message = problem
-            raise PropertyFailure("allocation-stable", message, show_frame(frame),
-                                  rule=quota_id)
+            rule, message = problem
+            raise PropertyFailure(name, message, show_frame(frame), rule=rule)
 
-    _run(allocation_stable, max_examples)
+    _run(holds, max_examples)
 
 
 def seats_problem(rulebook: CompiledRulebook,
