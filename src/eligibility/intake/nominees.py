@@ -302,7 +302,7 @@ def _rejections(frame: pl.DataFrame, errors: list[tuple[str, pl.Series]], id_hea
 def _duplicate_ids(ids: pl.Series) -> pl.Series:
     """Per row, why it is rejected for sharing its id with another row (null if it is not)."""
     duplicated = ids.is_duplicated() & ids.is_not_null()
-    messages = pl.Series("dup", [None] * len(ids), dtype=pl.String)
+    messages = pl.repeat(None, len(ids), dtype=pl.String, eager=True).alias("dup")
     if not duplicated.any():
         return messages
     frame = pl.DataFrame({"id": ids}).with_columns(
