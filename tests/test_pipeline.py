@@ -217,3 +217,27 @@ def test_durable_engine_writes_the_same_decisions_csv(tmp_path: Path) -> None:
     for name in ("decisions.csv", "rejected.csv"):
         assert (tmp_path / "durable" / name).read_bytes() == \
             (tmp_path / "vectorized" / name).read_bytes(), name
+
+
+def test_boundary_rows_of_the_example_are_decided_as_their_notes_say(
+        rulebook: eligibility.CompiledRulebook) -> None:
+    """GIVEN the example's boundary rows, whose note states by hand what the spec decides
+    (e.g. "exactly 36 on the pg-abroad start (age-limit fails)")
+    WHEN decided THEN each is eligible, or fails exactly the rule its note names."""
+    table = eligibility.decide(rulebook, EXAMPLE).table("en")
+    boundary = table.filter(pl.col("note").str.starts_with("boundary:")).to_dicts()
+    assert len(boundary) >= 30
+    for row in boundary:
+        expected = row["note"].rsplit("(", 1)[1].rstrip(")")
+        if expected == "tie broken by id":
+            twins = table.filter((pl.col("quota_id") == row["quota_id"])
+                                 & pl.col("note").str.contains("twin of")).sort("rank")
+            assert twins.height == 2, twins
+            assert twins["rank"].diff()[1] == 1
+            assert twins["candidate_id"].to_list() == sorted(twins["candidate_id"])
+            continue
+        if expected == "eligible":
+            assert row["eligible"] and row["failed"] is None, row
+        else:
+            assert expected.endswith(" fails"), row["note"]
+            assert row["failed"] == expected.removesuffix(" fails"), row
