@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from eligibility.calendar import AgeSchedule
@@ -54,6 +54,17 @@ from eligibility.rulebook.models import (
 
 POSITION_VOCABULARY = "position"
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """One version of a criterion or priority, checked but not yet bound to a quota."""
+
+    version: RuleVersion | None  # None: the rule has a single, undated wording
+    node: n.Node | None  # None when its expression did not compile (a problem is recorded)
+    message: dict[str, tuple[MessagePart, ...]] | None  # criteria only
+    basis: list[str]
+    text: str
 
 
 class _Problems:
@@ -294,7 +305,8 @@ class _Compiler:
         return [(version, (section, index, "versions", number))
                 for number, version in enumerate(rule.versions)]
 
-    def _criterion(self, item: Criterion, scope: Scope) -> tuple[Criterion, list[Any]]:
+    def _criterion(self, item: Criterion,
+                   scope: Scope) -> tuple[Criterion, list[_Wording]]:
         index = self.model.criteria.index(item)
         self._check_applies(item.applies_to, ("criteria", index), item.id)
         self._check_basis(item.basis, ("criteria", index), item.id)
@@ -316,7 +328,7 @@ class _Compiler:
                                              scope, item.id)
                      for language in ("vi", "en")}
             basis = version.basis if version and version.basis else item.basis
-            compiled.append((version, node, parts, basis, text))
+            compiled.append(_Wording(version, node, parts, basis, text))
         return item, compiled
 
     def _message_path(self, version: RuleVersion | None, path: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -324,7 +336,7 @@ class _Compiler:
             return (*path, "message")
         return (*path[:2], "message")
 
-    def _priority(self, item: Priority, scope: Scope) -> tuple[Priority, list[Any]]:
+    def _priority(self, item: Priority, scope: Scope) -> tuple[Priority, list[_Wording]]:
         index = self.model.priorities.index(item)
         self._check_applies(item.applies_to, ("priorities", index), item.id)
         self._check_basis(item.basis, ("priorities", index), item.id)
@@ -337,7 +349,7 @@ class _Compiler:
                 continue
             node = self._expression(text, (*path, "points"), scope, NUMBER, item.id)
             basis = version.basis if version and version.basis else item.basis
-            compiled.append((version, node, None, basis, text))
+            compiled.append(_Wording(version, node, None, basis, text))
         return item, compiled
 
     def _expression(self, text: str, path: tuple[Any, ...], scope: Scope, expect: Type,
@@ -409,41 +421,40 @@ class _Compiler:
                                   suggestion=suggest(tie_break.key, allowed))
 
     # binding to quotas ------------------------------------------------------------------------
-    def _bind_quota(self, quota: Quota, criteria: list[Any], priorities: list[Any],
+    def _bind_quota(self, quota: Quota, criteria: list[tuple[Criterion, list[_Wording]]],
+                    priorities: list[tuple[Priority, list[_Wording]]],
                     parameters: dict[str, tuple[Type, Any]]) -> QuotaRules:
         bound_criteria: list[BoundCriterion] = []
-        for item, versions in criteria:
-            chosen = self._in_force(item, versions, quota)
-            if chosen is None or chosen[1] is None:
+        for criterion, wordings in criteria:
+            chosen = self._in_force(criterion, wordings, quota)
+            if chosen is None or chosen.node is None or chosen.message is None:
                 continue
-            _, node, parts, basis, text = chosen
-            condition = self._bind(node, quota, parameters, item.id)
+            condition = self._bind(chosen.node, quota, parameters, criterion.id)
             message = {language: tuple(
-                replace(part, expression=self._bind(part.expression, quota, parameters, item.id))
+                replace(part, expression=self._bind(part.expression, quota, parameters,
+                                                    criterion.id))
                 if part.expression is not None else part for part in language_parts)
-                for language, language_parts in parts.items()}
-            bound_criteria.append(BoundCriterion(item.id, item.title, condition, message,
-                                                 self._legal(basis), text))
+                for language, language_parts in chosen.message.items()}
+            bound_criteria.append(BoundCriterion(criterion.id, criterion.title, condition,
+                                                 message, self._legal(chosen.basis),
+                                                 chosen.text))
         bound_priorities: list[BoundPriority] = []
-        for item, versions in priorities:
-            chosen = self._in_force(item, versions, quota)
-            if chosen is None or chosen[1] is None:
+        for priority, wordings in priorities:
+            chosen = self._in_force(priority, wordings, quota)
+            if chosen is None or chosen.node is None:
                 continue
-            _, node, _, basis, text = chosen
-            points = self._bind(node, quota, parameters, item.id)
-            bound_priorities.append(BoundPriority(item.id, item.title, points,
-                                                  self._legal(basis), text))
+            points = self._bind(chosen.node, quota, parameters, priority.id)
+            bound_priorities.append(BoundPriority(priority.id, priority.title, points,
+                                                  self._legal(chosen.basis), chosen.text))
         return QuotaRules(quota, tuple(bound_criteria), tuple(bound_priorities))
 
-    def _in_force(self, item: Criterion | Priority, versions: list[Any],
-                  quota: Quota) -> tuple[Any, ...] | None:
+    def _in_force(self, item: Criterion | Priority, wordings: list[_Wording],
+                  quota: Quota) -> _Wording | None:
+        """The wording in force on the quota's course start, if the rule applies to it."""
         if not _applies(item.applies_to, quota):
             return None
-        for entry in versions:
-            version = entry[0]
-            if version is None or version.effective.covers(quota.start):
-                return entry
-        return None
+        return next((wording for wording in wordings if wording.version is None
+                     or wording.version.effective.covers(quota.start)), None)
 
     def _legal(self, basis: list[str]) -> tuple[LegalText, ...]:
         return tuple(self.legal[legal_id] for legal_id in basis if legal_id in self.legal)
