@@ -136,3 +136,19 @@ def compare(reference: pl.DataFrame, candidate: pl.DataFrame) -> Mismatch | None
     index = int(flags.arg_min() or 0)
     return Mismatch("decisions differ", reference.row(index, named=True),
                     candidate.row(index, named=True))
+
+
+class LoopContender(Contender):
+    """A contender that decides record by record in Python and returns per-row lists."""
+
+    def decisions(self, result: Any) -> pl.DataFrame:
+        return decisions_from_lists(*result)
+
+
+class PrecomputedLoopContender(LoopContender):
+    """A record-by-record peer given the calendar values it cannot compute itself."""
+
+    def precompute(self, frame: pl.DataFrame) -> pl.DataFrame:
+        from contenders.derived import derived_values
+
+        return derived_values(frame)

@@ -12,8 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from contenders.base import Contender, decisions_from_lists
-from contenders.derived import derived_values
+from contenders.base import PrecomputedLoopContender
 from contenders.hanoi import (
     FOSTERING,
     GOOD_OR_BETTER,
@@ -22,10 +21,7 @@ from contenders.hanoi import (
     YOUNG_UNDER,
     Quota,
 )
-from contenders.pyrank import rank_and_select
-
-Result = tuple[list[str], list[str], list[bool], list[str], list[int | None], list[int | None],
-               list[bool]]
+from contenders.pyrank import Result, ranked
 
 
 def _list(values: tuple[str, ...]) -> str:
@@ -59,7 +55,7 @@ POINTS = (f"(age < {YOUNG_UNDER} ? 10 : 0) + (gender == 'female' ? 10 : 0)"
           " + (rating_3 == 'excellent' ? 5 : 0) + (succession_plan ? 5 : 0)")
 
 
-class RuleEngine(Contender):
+class RuleEngine(PrecomputedLoopContender):
     name = "rule-engine"
     label = "rule-engine (zeroSteiner)"
     requires = ("rule_engine",)
@@ -72,9 +68,6 @@ class RuleEngine(Contender):
                                  for rule, text in rule_texts(quota).items()]
                       for quota in QUOTAS.values()}
         self.points = rule_engine.Rule(POINTS)
-
-    def precompute(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return derived_values(frame)
 
     def marshal(self, derived: pl.DataFrame) -> Any:
         return (derived.to_dicts(), derived["candidate_id"].to_list(),
@@ -91,9 +84,4 @@ class RuleEngine(Contender):
             eligible.append(not fails)
             failed.append(";".join(fails))
             scores.append(None if fails else int(points(record)))
-        seats = {quota.id: quota.seats for quota in QUOTAS.values()}
-        ranks, selected = rank_and_select(ids, quotas, eligible, scores, births, seats)
-        return ids, quotas, eligible, failed, scores, ranks, selected
-
-    def decisions(self, result: Result) -> pl.DataFrame:
-        return decisions_from_lists(*result)
+        return ranked(ids, quotas, eligible, failed, scores, births)

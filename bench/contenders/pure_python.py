@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from contenders.base import Contender, decisions_from_lists
+from contenders.base import LoopContender
 from contenders.hanoi import (
     FOSTERING,
     GOOD_OR_BETTER,
@@ -19,16 +19,14 @@ from contenders.hanoi import (
     RETIREMENT_AGE,
     YOUNG_UNDER,
 )
-from contenders.pyrank import rank_and_select
+from contenders.pyrank import Result, ranked
 from eligibility.calendar import completed_years, overlaps, retirement_date
 
 RATING_YEARS = sorted({quota.rating_year(k) for quota in QUOTAS.values() for k in (1, 2, 3)})
 
-Result = tuple[list[str], list[str], list[bool], list[str], list[int | None], list[int | None],
-               list[bool]]
 
 
-class PurePython(Contender):
+class PurePython(LoopContender):
     name = "python-loop"
     label = "hand-written pure-Python loop"
     description = "one loop over row tuples, eligibility.calendar scalar functions, sort"
@@ -43,7 +41,6 @@ class PurePython(Contender):
 
     def decide(self, data: list[tuple[Any, ...]]) -> Result:
         first_year = RATING_YEARS[0]
-        seats = {quota.id: quota.seats for quota in QUOTAS.values()}
         retire_by = {quota.id: quota.retire_by for quota in QUOTAS.values()}
         ids: list[str] = []
         quotas: list[str] = []
@@ -92,8 +89,4 @@ class PurePython(Contender):
             eligible.append(not fails)
             failed.append(";".join(fails))
             scores.append(score)
-        ranks, selected = rank_and_select(ids, quotas, eligible, scores, births, seats)
-        return ids, quotas, eligible, failed, scores, ranks, selected
-
-    def decisions(self, result: Result) -> pl.DataFrame:
-        return decisions_from_lists(*result)
+        return ranked(ids, quotas, eligible, failed, scores, births)

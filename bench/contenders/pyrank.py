@@ -10,6 +10,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from contenders.hanoi import QUOTAS
+
+Result = tuple[list[str], list[str], list[bool], list[str], list[int | None], list[int | None],
+               list[bool]]
+
 
 def rank_and_select(ids: Sequence[str], quotas: Sequence[str], eligible: Sequence[bool],
                     scores: Sequence[int | None], births: Sequence[dt.date],
@@ -29,3 +34,11 @@ def rank_and_select(ids: Sequence[str], quotas: Sequence[str], eligible: Sequenc
             ranks[index] = rank
             selected[index] = rank <= limit
     return ranks, selected
+
+
+def ranked(ids: list[str], quotas: list[str], eligible: list[bool], failed: list[str],
+           scores: list[int | None], births: Sequence[dt.date]) -> Result:
+    """A record-by-record contender's lists, ranked and cut at each quota's seats."""
+    seats = {quota.id: quota.seats for quota in QUOTAS.values()}
+    ranks, selected = rank_and_select(ids, quotas, eligible, scores, births, seats)
+    return ids, quotas, eligible, failed, scores, ranks, selected

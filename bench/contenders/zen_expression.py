@@ -12,8 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from contenders.base import Contender, decisions_from_lists
-from contenders.derived import derived_values
+from contenders.base import PrecomputedLoopContender
 from contenders.hanoi import (
     FOSTERING,
     GOOD_OR_BETTER,
@@ -22,8 +21,8 @@ from contenders.hanoi import (
     YOUNG_UNDER,
     Quota,
 )
-from contenders.pyrank import rank_and_select
-from contenders.zen_graph import Result, zen_records
+from contenders.pyrank import Result, ranked
+from contenders.zen_graph import zen_records
 
 
 def _list(values: tuple[str, ...]) -> str:
@@ -56,7 +55,7 @@ POINTS = (f"(age < {YOUNG_UNDER} ? 10 : 0) + (gender == 'female' ? 10 : 0)"
           " + (succession_plan ? 5 : 0)")
 
 
-class ZenExpression(Contender):
+class ZenExpression(PrecomputedLoopContender):
     name = "zen-expression"
     label = "zen-engine: compiled expressions"
     requires = ("zen",)
@@ -69,9 +68,6 @@ class ZenExpression(Contender):
                                  for rule, text in zen_rules(quota).items()]
                       for quota in QUOTAS.values()}
         self.points = zen.compile_expression(POINTS)
-
-    def precompute(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return derived_values(frame)
 
     def marshal(self, derived: pl.DataFrame) -> Any:
         return zen_records(derived)
@@ -88,9 +84,4 @@ class ZenExpression(Contender):
             eligible.append(not fails)
             failed.append(";".join(fails))
             scores.append(None if fails else int(points(context)))
-        seats = {quota.id: quota.seats for quota in QUOTAS.values()}
-        ranks, selected = rank_and_select(ids, quotas, eligible, scores, births, seats)
-        return ids, quotas, eligible, failed, scores, ranks, selected
-
-    def decisions(self, result: Result) -> pl.DataFrame:
-        return decisions_from_lists(*result)
+        return ranked(ids, quotas, eligible, failed, scores, births)

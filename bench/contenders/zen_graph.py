@@ -17,15 +17,11 @@ from typing import Any
 
 import polars as pl
 
-from contenders.base import Contender, decisions_from_lists
-from contenders.derived import derived_values
-from contenders.hanoi import QUOTAS
-from contenders.pyrank import rank_and_select
+from contenders.base import PrecomputedLoopContender
+from contenders.pyrank import Result, ranked
 
 GRAPH = Path(__file__).with_name("zen_hanoi.jdm.json")
 
-Result = tuple[list[str], list[str], list[bool], list[str], list[int | None], list[int | None],
-               list[bool]]
 
 
 def zen_records(derived: pl.DataFrame) -> tuple[list[dict[str, Any]], list[str], list[str],
@@ -37,7 +33,7 @@ def zen_records(derived: pl.DataFrame) -> tuple[list[dict[str, Any]], list[str],
             derived["birth_date"].to_list())
 
 
-class ZenGraph(Contender):
+class ZenGraph(PrecomputedLoopContender):
     name = "zen-graph"
     label = "zen-engine: JDM decision graph"
     requires = ("zen",)
@@ -47,9 +43,6 @@ class ZenGraph(Contender):
         import zen
 
         self.decision = zen.ZenEngine().create_decision(GRAPH.read_text(encoding="utf-8"))
-
-    def precompute(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return derived_values(frame)
 
     def marshal(self, derived: pl.DataFrame) -> Any:
         return zen_records(derived)
@@ -66,9 +59,4 @@ class ZenGraph(Contender):
             failed.append(";".join(result["failed"]))
             score = result.get("score")
             scores.append(None if score is None else int(score))
-        seats = {quota.id: quota.seats for quota in QUOTAS.values()}
-        ranks, selected = rank_and_select(ids, quotas, eligible, scores, births, seats)
-        return ids, quotas, eligible, failed, scores, ranks, selected
-
-    def decisions(self, result: Result) -> pl.DataFrame:
-        return decisions_from_lists(*result)
+        return ranked(ids, quotas, eligible, failed, scores, births)
