@@ -83,13 +83,13 @@ def rank(
         decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
         progress.update(step, description="Writing the results")
         written = _write_outputs(decisions, out_dir, lang=lang, xlsx=xlsx)
+        summary, counts = decisions.summary(), decisions.counts()
         manifest = build_manifest(rulebook=compiled, input_path=nominees,
                                   input_sha256=input_digest.result(), engine=engine,
-                                  language=lang, counts=decisions.counts(),
-                                  summary=decisions.summary(), outputs=written,
-                                  warnings=decisions.warnings)
+                                  language=lang, counts=counts, summary=summary,
+                                  outputs=written, warnings=decisions.warnings)
         write_manifest(manifest, out_dir / "manifest.json")
-    _print_summary(decisions, out_dir)
+    _print_summary(summary, counts, decisions.warnings, out_dir)
 
 
 @app.command()
@@ -157,8 +157,8 @@ def _write_outputs(decisions: Decisions, out_dir: Path, *, lang: str,
     return {name: sha256_of(out_dir / name) for name in names}
 
 
-def _print_summary(decisions: Decisions, out_dir: Path) -> None:
-    summary = decisions.summary()
+def _print_summary(summary: pl.DataFrame, counts: dict[str, int], warnings: list[str],
+                   out_dir: Path) -> None:
     table = Table(title="Quotas", title_justify="left")
     for name in ("quota", "seats", "nominated", "eligible", "selected", "cut-off score"):
         table.add_column(name, justify="left" if name == "quota" else "right")
@@ -168,11 +168,10 @@ def _print_summary(decisions: Decisions, out_dir: Path) -> None:
                       str(row["eligible"]), str(row["selected"]),
                       "—" if cutoff is None else f"{cutoff:g}")
     out.print(table)
-    counts = decisions.counts()
     out.print(f"{counts['rows_in']:,} rows in: {counts['people_decided']:,} people decided "
               f"({counts['nominations']:,} nominations), {counts['rows_rejected']:,} rows "
               f"rejected. Results in {out_dir}/")
-    for warning in decisions.warnings:
+    for warning in warnings:
         err.print(f"warning: {warning}")
     if counts["rows_rejected"]:
         err.print(f"{counts['rows_rejected']} row(s) could not be read; see "

@@ -10,8 +10,6 @@ from eligibility.rulebook.compiled import CompiledRulebook, points_column
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IDENTIFIER_COLUMNS = frozenset({"quota_id", "status", "failed"})
-SPEC_COLUMNS = ("candidate_id", "full_name", "agency", "quota_id", "preference", "status",
-                "eligible", "score", "rank", "failed", "reasons")
 
 
 def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,

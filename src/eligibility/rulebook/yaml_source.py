@@ -11,7 +11,6 @@ their position.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,14 +218,3 @@ def _resolve_scalar(node: yaml.ScalarNode) -> Any:
     if _FLOAT.fullmatch(text):
         return float(text.replace("_", ""))
     return text
-
-
-def walk_paths(value: Any, path: YamlPath = ()) -> Iterator[YamlPath]:
-    """Every path inside ``value`` (used to check that a source map covers a document)."""
-    yield path
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from walk_paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from walk_paths(item, (*path, index))
