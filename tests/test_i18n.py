@@ -1,0 +1,50 @@
+"""The message catalogue: every message in both languages, every key the code names exists."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from eligibility.i18n import LANGUAGES, catalogue, t
+
+SRC = Path(__file__).parent.parent / "src" / "eligibility"
+# t("domain.key", ...) with a literal key; dynamic keys are checked where they are built.
+_LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+@pytest.mark.parametrize("key", sorted(catalogue()))
+def test_every_message_has_both_languages_with_the_same_placeholders(key: str) -> None:
+    """GIVEN a catalogue entry WHEN its languages are compared THEN both exist, are not
+    empty and name the same placeholders."""
+    texts = catalogue()[key]
+    assert set(texts) == set(LANGUAGES), key
+    assert all(isinstance(text, str) and text.strip() for text in texts.values()), key
+    assert _placeholders(texts["vi"]) == _placeholders(texts["en"]), key
+
+
+def test_every_key_named_in_the_code_exists() -> None:
+    """GIVEN the sources WHEN every literal message key is collected THEN each is in the
+    catalogue."""
+    used = {match.group(1) for path in SRC.rglob("*.py")
+            for match in _LITERAL_KEY.finditer(path.read_text(encoding="utf-8"))}
+    missing = sorted(key for key in used if key not in catalogue())
+    assert not missing, missing
+
+
+def test_an_unknown_key_is_an_error_naming_it() -> None:
+    """GIVEN a key that is not in the catalogue WHEN looked up THEN the error names it."""
+    with pytest.raises(KeyError, match=r"no-such\.key"):
+        t("no-such.key", "vi")
+
+
+def test_placeholders_are_filled() -> None:
+    """GIVEN a message with placeholders WHEN rendered THEN the values appear."""
+    assert t("status.selected", "vi") == "Được cử đi học"
+    assert t("status.reserve", "en") == "reserve"
