@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 from eligibility.engines.vectorized import polars_type
 from eligibility.language.types import INTERVAL, ListType
 from eligibility.language.values import Interval
-from eligibility.rulebook.compiled import CompiledRulebook, yearly_column
+from eligibility.frames import yearly_column
+from eligibility.rulebook.compiled import CompiledRulebook
 
 __all__ = ["FIELD_TYPES", "YEARS", "nomination_frames", "rulebook_documents"]
 

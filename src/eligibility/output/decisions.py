@@ -6,7 +6,8 @@ from pathlib import Path
 
 import polars as pl
 
-from eligibility.rulebook.compiled import CompiledRulebook, points_column
+from eligibility.frames import points_column
+from eligibility.rulebook.compiled import CompiledRulebook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IDENTIFIER_COLUMNS = frozenset({"quota_id", "status", "failed"})

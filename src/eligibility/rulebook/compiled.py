@@ -33,10 +33,15 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class MessagePart:
-    """Literal text, or a placeholder expression whose value is shown in its place."""
+    """Literal text, or a placeholder expression whose value is shown in its place.
+
+    ``slot`` numbers a criterion's distinct placeholder expressions (across its languages
+    and versions): engines record the value of slot ``k`` in column ``shown.<id>.<k>``.
+    """
 
     text: str = ""
     expression: Node | None = None
+    slot: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,10 @@ class CompiledRulebook:
     nominations_columns: tuple[str, ...] = ("nominated_for",)
     nominations_separator: str = ";"
     legal_texts: dict[str, LegalText] = field(default_factory=dict)
+    shown_types: dict[str, tuple[Type, ...]] = field(default_factory=dict)
+    """Criterion id → the type of each of its message's placeholder slots."""
+    engine_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Per-engine compiled forms of this rulebook (each engine keys its own entry)."""
 
     @property
     def id(self) -> str:
@@ -121,16 +130,3 @@ class CompiledRulebook:
 
     def in_force(self, day: dt.date) -> bool:
         return self.model.effective.covers(day)
-
-
-def yearly_column(field_name: str, year: int) -> str:
-    """The frame column holding a yearly field's value for one year, e.g. ``rating[2022]``."""
-    return f"{field_name}[{year}]"
-
-
-def criterion_column(rule_id: str) -> str:
-    return f"criterion.{rule_id}"
-
-
-def points_column(rule_id: str) -> str:
-    return f"points.{rule_id}"

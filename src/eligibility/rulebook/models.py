@@ -220,10 +220,19 @@ class AppliesTo(Document):
     quotas: list[Identifier] | None = None
 
 
+Lets = dict[FieldName, str]
+_LET_DESCRIPTION = (
+    "Named intermediate values, in order: each name's expression may use the names before "
+    "it, and the condition, points and messages may use them all, e.g. "
+    "{retires: 'retirement_date(birth_date, retirement_age[gender])'}.")
+
+
 class RuleVersion(Document):
     """The wording of a criterion or priority in force from a date."""
 
     effective: Effective
+    let: Lets = Field(default_factory=dict, description=_LET_DESCRIPTION
+                      + " A version's names are added to (or replace) the rule's.")
     condition: str | None = None
     points: str | None = None
     message: Text | None = None
@@ -237,6 +246,7 @@ class Criterion(Document):
     title: Text
     basis: list[Identifier] = Field(default_factory=list, description="Ids of legal texts.")
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    let: Lets = Field(default_factory=dict, description=_LET_DESCRIPTION)
     condition: str | None = Field(default=None, description="A rule-language expression.")
     message: Text | None = Field(
         default=None, description="Shown when the condition fails; {expression} placeholders.")
@@ -259,6 +269,7 @@ class Priority(Document):
     title: Text
     basis: list[Identifier] = Field(default_factory=list)
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    let: Lets = Field(default_factory=dict, description=_LET_DESCRIPTION)
     points: str | None = Field(default=None, description="A rule-language expression (number).")
     versions: list[RuleVersion] | None = None
     note: str | None = None

@@ -49,9 +49,10 @@ from hypothesis import strategies as st
 from eligibility.api import Decisions, decide
 from eligibility.engines.scalar import evaluate
 from eligibility.evaluation import candidate_records, evaluate_candidate
+from eligibility.frames import criterion_column
 from eligibility.language.types import EnumType
 from eligibility.language.values import Interval
-from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec, criterion_column
+from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec
 from eligibility.rulebook.models import Quota
 from eligibility.strategies import InvalidArgument, from_rulebook, nominee_frames
 from eligibility.testing.mutations import cap_seats, relax_thresholds, relaxed_constants
