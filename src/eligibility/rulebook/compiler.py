@@ -374,6 +374,8 @@ class _Compiler:
                 for part in parts:
                     if part.expression is not None:
                         key = repr(part.expression)
+                        if _reads_title(part.expression):  # its value is in one language
+                            key = f"{language}:{key}"
                         if key not in slots:
                             slots[key] = len(types)
                             types.append(part.expression.type)
@@ -535,6 +537,10 @@ class _Compiler:
                     kind="type", expected="a range of years, e.g. "
                                           "range(quota.start.year - 3, quota.start.year)")
         return bound
+
+
+def _reads_title(node: n.Node) -> bool:
+    return any(isinstance(item, n.QuotaRef) and item.name == "title" for item in node.walk())
 
 
 def _applies(applies: AppliesTo, quota: Quota) -> bool:

@@ -24,8 +24,9 @@ A rulebook ``rules/plan.yaml`` keeps its cases in ``rules/plan.cases.yaml``::
 A candidate is read as the library reads a record (:mod:`eligibility.records`): the
 columns and spellings of a nominee file, the same errors. ``id`` defaults to the case's
 position and ``nominated_for`` to the case's quota. The file is read with the rulebook
-loader's strict YAML reader: unknown or duplicate keys, unknown quotas, rule ids and candidates are reported with their
-``file:line:column`` (:class:`CaseFileError`) before any case runs.
+loader's strict YAML reader: unknown or duplicate keys, unknown quotas, rule ids and
+candidates are reported with their ``file:line:column`` (:class:`CaseFileError`) before any
+case runs.
 
 Run them with ``eligibility test rules/`` or with pytest, which collects every
 ``*.cases.yaml`` file (:mod:`eligibility.testing.pytest_plugin`).

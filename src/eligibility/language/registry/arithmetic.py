@@ -100,14 +100,16 @@ def _lower_remainder(ctx: PolarsContext, node: n.Arith) -> Lowered:
 def _lower_negate(ctx: PolarsContext, node: n.Negate) -> Lowered:
     value = ctx.expr(node.operand)
     if node.type == INT:
-        return checked_whole(-wide(value, INT))
+        return checked_whole(pl.lit(0, pl.Int128) - wide(value, INT))
     return -value.cast(pl.Float64)
 
 
 def _lower_abs(ctx: PolarsContext, node: n.Call) -> Lowered:
     value = ctx.expr(node.args[0])
     if node.type == INT:
-        return checked_whole(wide(value, INT).abs())
+        widened = wide(value, INT)
+        return checked_whole(pl.when(widened < 0).then(pl.lit(0, pl.Int128) - widened)
+                             .otherwise(widened))
     return value.cast(pl.Float64).abs()
 
 

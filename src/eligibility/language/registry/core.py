@@ -87,6 +87,8 @@ class Entry:
     params: tuple[Type, ...] | None = None  # for functions called by name: argument types
     result: Type | None = None  # for functions called by name: result type
     typed: bool = False  # scalar is called with the operands' types first (``text``)
+    notes: str = ""  # worked examples for the reference page
+
 
     @property
     def is_function(self) -> bool:

@@ -204,6 +204,25 @@ def _lower_lasts(ctx: PolarsContext, node: n.Call) -> Lowered:
     return result if isinstance(months, int) else pl.when(months.is_not_null()).then(result)
 
 
+_NOTES = {
+    "age_on": "Born 2000-02-29: on 2001-02-27 → 0, on 2001-02-28 → 1, on 2004-02-28 → 3, "
+              "on 2004-02-29 → 4.",
+    "completed_years": "From 2020-09-01 to 2023-08-31 → 2; to 2023-09-01 → 3.",
+    "completed_months": "From 2023-01-31 to 2023-02-27 → 0; to 2023-02-28 → 1.",
+    "add_months": "2023-01-31 + 1 → 2023-02-28; 2024-01-31 + 1 → 2024-02-29; "
+                  "2023-03-31 − 1 → 2023-02-28.",
+    "add_years": "2024-02-29 + 1 → 2025-02-28; 2024-02-29 + 4 → 2028-02-29.",
+    "retirement_date": "With the schedule of Decree 135/2020: a man born 1964-10-10 → "
+                       "2026-04-30 (61y6m in 2026); a woman born 1969-05-20 → 2026-05-31 "
+                       "(57y in 2026); a man born 1963-12-15 meets the 2024 age (61y) first "
+                       "→ 2024-12-31.",
+    "overlaps": "2023-09-01/2023-09-11 and 2023-09-11/2023-09-29 overlap; "
+                "2023-09-01/2023-09-10 and 2023-09-11/2023-09-29 do not.",
+    "lasts_at_least_months": "2023-09-11/2023-09-29 → false; 2023-10-09/2023-11-17 → true; "
+                             "2023-01-31/2023-02-27 → true.",
+}
+
+
 def _function(name: str, params: tuple[Type, ...], result: Type, signature: str, summary: str,
               example: str, scalar: Callable[..., Any],
               lower: Callable[[PolarsContext, Any], Lowered]) -> Entry:
@@ -211,7 +230,8 @@ def _function(name: str, params: tuple[Type, ...], result: Type, signature: str,
                  "null when an argument is null, or when the date falls outside "
                  "0001-01-01 .. 9999-12-31" if result == DATE else
                  "null when an argument is null",
-                 example, scalar, lower, "leaf", params=params, result=result)
+                 example, scalar, lower, "leaf", params=params, result=result,
+                 notes=_NOTES.get(name, ""))
 
 
 ENTRIES = (

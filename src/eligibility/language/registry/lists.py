@@ -16,7 +16,7 @@ from eligibility.language import nodes as n
 from eligibility.language.domain import numeric
 from eligibility.language.registry.core import Entry, Lowered, PolarsContext
 from eligibility.language.registry.lowering import checked_whole, pair
-from eligibility.language.types import BOOL, INT, INTERVAL, Type
+from eligibility.language.types import BOOL, INT, INTERVAL, ListType, Type
 
 GROUP = "Lists and reducers"
 
@@ -179,7 +179,7 @@ _REDUCERS = {
 ENTRIES = (
     Entry("len", GROUP, "len(list) → int", "Number of items in a list.",
           "null when the list is null", "len(enrollments) <= 2",
-          len, _lower_len, "leaf"),
+          len, _lower_len, "leaf", params=(ListType("list", Type("any")),), result=INT),
     *(Entry(name, GROUP, signature, summary, nulls, example, _reducer(name), _lower_reduce,
             "leaf", strict=False)
       for name, (signature, summary, nulls, example, _) in _REDUCERS.items()),
