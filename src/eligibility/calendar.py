@@ -278,8 +278,8 @@ def retirement_date_expr(birth: pl.Expr, schedule: AgeSchedule) -> pl.Expr:
     The scan of :func:`retirement_date` in closed form: the schedule's age is constant
     between two steps, so within each step the first year that contains the month the age
     is reached is ``max(step start, scan start, that month's year)``, if the step lasts that
-    long; the answer is the first step where it does. Null when the date would be after
-    9999-12-31.
+    long; the answer is the first step where it does. Computed on whole columns at once
+    (each intermediate once), null when the date would be after 9999-12-31.
 
     >>> women = AgeSchedule({2020: 660, 2021: 664, 2022: 668, 2023: 672, 2024: 676,
     ...                      2025: 680, 2026: 684})
@@ -287,20 +287,26 @@ def retirement_date_expr(birth: pl.Expr, schedule: AgeSchedule) -> pl.Expr:
     >>> frame.select(retirement_date_expr(pl.col("birth"), women))["birth"].to_list()
     [datetime.date(2026, 5, 31), None]
     """
-    birth_month = _month_index_expr(birth)
+    return birth.map_batches(lambda births: _retirement_dates(births, schedule),
+                             return_dtype=pl.Date)
+
+
+def _retirement_dates(births: pl.Series, schedule: AgeSchedule) -> pl.Series:
+    birth_month = births.dt.year().cast(pl.Int64) * 12 + births.dt.month().cast(pl.Int64) - 1
     steps = schedule.steps
-    scan_start = birth.dt.year().cast(pl.Int64) + steps[0][1] // 12
-    # Year spans of constant age: (first year or None, last year + 1 or None, age in months).
-    spans = [(None if index == 0 else year, steps[index + 1][0] if index + 1 < len(steps)
-              else None, age) for index, (year, age) in enumerate(steps)]
-    reached: pl.Expr = pl.lit(None, dtype=pl.Int64)
-    for first, stop, age in reversed(spans):
+    scan_start = births.dt.year().cast(pl.Int64) + steps[0][1] // 12
+    reached = pl.Series(births.name, [None] * len(births), dtype=pl.Int64)
+    for index, (year, age) in enumerate(steps):
+        first = None if index == 0 else year  # before the first step, its age applies
+        stop = steps[index + 1][0] if index + 1 < len(steps) else None
         month = birth_month + age
-        year = pl.max_horizontal([scan_start, month // 12]
-                                 + ([pl.lit(first, pl.Int64)] if first is not None else []))
-        found = pl.lit(True) if stop is None else year < stop
-        reached = pl.when(found).then(month).otherwise(reached)
-    return _month_end_expr(reached).alias(birth.meta.output_name())
+        frame = pl.DataFrame({"scan": scan_start, "month": month, "reached": reached})
+        earliest = pl.max_horizontal([pl.col("scan"), pl.col("month") // 12]
+                                     + ([pl.lit(first, pl.Int64)] if first is not None else []))
+        found = pl.lit(True) if stop is None else earliest < stop
+        reached = frame.select(pl.coalesce(pl.col("reached"), pl.when(found).then(
+            pl.col("month")))).to_series()
+    return pl.select(_month_end_expr(pl.lit(reached))).to_series().alias(births.name)
 
 
 def _month_end_expr(month_index: pl.Expr) -> pl.Expr:

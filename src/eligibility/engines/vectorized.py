@@ -29,7 +29,7 @@ from eligibility.language import nodes as n
 from eligibility.language.reference import UnboundError
 from eligibility.language.registry import Lowered, entry_of
 from eligibility.language.registry.lowering import as_expr, literal, pair, typed_null
-from eligibility.language.types import INTERVAL
+from eligibility.language.types import AGE_SCHEDULE, INTERVAL
 from eligibility.rulebook.compiled import CompiledRulebook, QuotaRules
 
 _ROW = "__row"
@@ -37,16 +37,23 @@ _ROW = "__row"
 
 @dataclass(frozen=True)
 class Lowerer:
-    """Lowers bound, folded trees to polars expressions over one frame's columns."""
+    """Lowers bound, folded trees to polars expressions over one frame's columns.
+
+    ``computed`` maps subtrees (by their text) to columns already holding their values.
+    """
 
     frame_columns: frozenset[str]
     loop: dict[str, Lowered] = field(default_factory=dict)
+    computed: dict[str, str] = field(default_factory=dict)
 
     @property
     def columns(self) -> frozenset[str]:
         return self.frame_columns
 
     def value(self, node: n.Node) -> Lowered:
+        column = self.computed.get(repr(node)) if self.computed else None
+        if column is not None:
+            return pair(pl.col(column)) if node.type == INTERVAL else pl.col(column)
         if isinstance(node, n.Const):
             return literal(node.value, node.type)
         if isinstance(node, n.FieldRef):
@@ -66,7 +73,7 @@ class Lowerer:
         return as_expr(self.value(node))
 
     def inner(self, var: str, item: Lowered) -> Lowerer:
-        return Lowerer(self.frame_columns, {**self.loop, var: item})
+        return Lowerer(self.frame_columns, {**self.loop, var: item}, self.computed)
 
 
 def evaluate_frame(rulebook: CompiledRulebook, frame: pl.DataFrame) -> pl.DataFrame:
@@ -86,40 +93,110 @@ def evaluate_frame(rulebook: CompiledRulebook, frame: pl.DataFrame) -> pl.DataFr
                                   for name, dtype in schema.items())
     # Each quota is collected on its own: one plan holding every quota's expressions costs
     # polars more to optimize than it saves.
-    parts = [part.lazy().with_columns(quota_outcome(rulebook, rulebook.quotas[quota_id],
-                                                    frozenset(frame.columns))).collect()
-             for (quota_id,), part in by_quota.items()]
+    order = [_ROW, *frame.columns, *schema]
+    parts = [quota_plan(rulebook, rulebook.quotas[quota_id], part.lazy()).select(order)
+             .collect() for (quota_id,), part in by_quota.items()]
     result = pl.concat(parts, how="vertical").sort(_ROW).drop(_ROW)
     return result.select(*frame.columns, *schema)
 
 
+def quota_plan(rulebook: CompiledRulebook, rules: QuotaRules,
+               part: pl.LazyFrame) -> pl.LazyFrame:
+    """``part`` (one quota's nominations) with its outcome columns.
+
+    Subtrees worth computing once — function calls, and anything the quota's rules use more
+    than once (a ``let:`` name, a placeholder repeating the condition) — are computed first,
+    smallest first, each into a temporary column that the larger expressions then read:
+    expressions stay small, and nothing is computed twice.
+    """
+    columns = frozenset(part.collect_schema().names())
+    computed: dict[str, str] = {}
+    for node in shared_subtrees(rules):
+        name = f"__shared{len(computed)}"
+        lowered = Lowerer(columns, computed=dict(computed)).expr(node)
+        part = part.with_columns(lowered.alias(name))
+        computed[repr(node)] = name
+    for stage in quota_outcome(rulebook, rules, Lowerer(columns, computed=computed)):
+        part = part.with_columns(stage)
+    return part.drop(list(computed.values()))
+
+
+def shared_subtrees(rules: QuotaRules) -> list[n.Node]:
+    """The subtrees of a quota's rules to compute once, each after the ones inside it."""
+    counts: dict[str, int] = {}
+    nodes: dict[str, n.Node] = {}
+    for tree in _trees(rules):
+        for node in _outside_loops(tree):
+            key = repr(node)
+            counts[key] = counts.get(key, 0) + 1
+            nodes[key] = node
+    chosen = [node for key, node in nodes.items()
+              if not isinstance(node, (n.Const, n.FieldRef, n.LoopVar, n.Range))
+              and node.type != AGE_SCHEDULE
+              and (counts[key] > 1 or isinstance(node, n.Call))]
+    return sorted(chosen, key=lambda node: sum(1 for _ in node.walk()))
+
+
+def _trees(rules: QuotaRules) -> list[n.Node]:
+    trees = [criterion.condition for criterion in rules.criteria]
+    trees += [part.expression for criterion in rules.criteria
+              for parts in criterion.message.values() for part in parts
+              if part.expression is not None]
+    trees += [priority.points for priority in rules.priorities]
+    return trees
+
+
+def _outside_loops(node: n.Node) -> list[n.Node]:
+    """``node`` and its subtrees, except those inside a reducer (they read loop items)."""
+    found = [node]
+    if isinstance(node, n.Reduce):
+        return found
+    for child in node.children():
+        found += _outside_loops(child)
+    return found
+
+
 def quota_outcome(rulebook: CompiledRulebook, rules: QuotaRules,
-                  columns: frozenset[str]) -> list[pl.Expr]:
-    """The outcome columns of one quota's nominations, as expressions over ``columns``."""
+                  lowerer: Lowerer) -> list[list[pl.Expr]]:
+    """The outcome columns of one quota's nominations, in stages: each stage's expressions
+    read the columns the stages before it added (criteria, then eligibility, messages'
+    values and points, then the score)."""
     schema = outcome_schema(rulebook)
-    lowerer = Lowerer(columns)
-    met = {criterion.id: lowerer.expr(criterion.condition).fill_null(False)
-           for criterion in rules.criteria}
-    exprs: dict[str, pl.Expr] = {
-        name: pl.lit(None, dtype) for name, dtype in schema.items()}
-    for rule, value in met.items():
-        exprs[criterion_column(rule)] = value
+    typed = {name: dtype for name, dtype in schema.items()}
+
+    def column(name: str, value: pl.Expr) -> pl.Expr:
+        return value.cast(typed[name]).alias(name)
+
+    applying = {criterion.id for criterion in rules.criteria}
+    criteria = [column(criterion_column(criterion.id),
+                       lowerer.expr(criterion.condition).fill_null(False))
+                for criterion in rules.criteria]
+    criteria += [pl.lit(None, pl.Boolean).alias(criterion_column(rule))
+                 for rule in rulebook.criterion_ids if rule not in applying]
+    met = {rule: pl.col(criterion_column(rule)) for rule in applying}
+    eligible = pl.all_horizontal(list(met.values())) if met else pl.lit(True)
+    second = [column(ELIGIBLE, eligible),
+              column(FAILED, pl.concat_str(
+                  [pl.when(~met[criterion.id]).then(pl.lit(criterion.id))
+                   for criterion in rules.criteria],
+                  separator=FAILED_SEPARATOR, ignore_nulls=True) if met else pl.lit(""))]
+    filled: set[str] = set()
     for criterion in rules.criteria:
         slots = {part.slot: part.expression for parts in criterion.message.values()
                  for part in parts if part.slot is not None and part.expression is not None}
         for slot, node in slots.items():
-            exprs[shown_column(criterion.id, slot)] = pl.when(~met[criterion.id]).then(
-                lowerer.expr(node))
-    eligible = pl.all_horizontal(list(met.values())) if met else pl.lit(True)
-    exprs[ELIGIBLE] = eligible
-    exprs[FAILED] = pl.concat_str(
-        [pl.when(~value).then(pl.lit(rule)) for rule, value in met.items()],
-        separator=FAILED_SEPARATOR, ignore_nulls=True) if met else pl.lit("")
+            name = shown_column(criterion.id, slot)
+            filled.add(name)
+            second.append(column(name, pl.when(~met[criterion.id]).then(lowerer.expr(node))))
+    second += [pl.lit(None, dtype).alias(name) for name, dtype in schema.items()
+               if name.startswith("shown.") and name not in filled]
     points_type = schema[SCORE]
-    points = [pl.when(eligible).then(lowerer.expr(priority.points).fill_null(0)
-                                     .cast(points_type)) for priority in rules.priorities]
-    for priority, value in zip(rules.priorities, points, strict=True):
-        exprs[points_column(priority.id)] = value
-    exprs[SCORE] = pl.when(eligible).then(
-        pl.sum_horizontal(points).cast(points_type) if points else pl.lit(0, points_type))
-    return [value.cast(schema[name]).alias(name) for name, value in exprs.items()]
+    third = [column(points_column(priority.id), pl.when(pl.col(ELIGIBLE)).then(
+        lowerer.expr(priority.points).fill_null(0))) for priority in rules.priorities]
+    given = {priority.id for priority in rules.priorities}
+    third += [pl.lit(None, points_type).alias(points_column(rule))
+              for rule in rulebook.priority_ids if rule not in given]
+    score = pl.sum_horizontal([pl.col(points_column(rule)) for rule in given]) if given \
+        else pl.lit(0, points_type)
+    fourth = [column(SCORE, pl.when(pl.col(ELIGIBLE)).then(score))]
+    return [criteria, second, third, fourth]

@@ -60,19 +60,40 @@ def number_text(value: float | int) -> str:
     """
     if isinstance(value, int):
         return str(value)
+    if abs(value) >= _HUGE:
+        return repr(float(value))
     text = format(Decimal(repr(float(value))), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
-def format_number(value: float | int) -> str:
-    """A number for a person: at most two decimals, without a needless ``.0``.
+_HUGE = 1e38  # beyond, whole numbers do not fit 128 bits: written as repr writes them
 
-    >>> format_number(2.0), format_number(2.456), format_number(1e20)
-    ('2', '2.46', '100000000000000000000')
+
+def format_number(value: float | int) -> str:
+    """A number for a person: rounded to two decimals (``x × 100`` rounded half to even,
+    divided by 100 — the same float operations in Python and polars), without a needless
+    ``.0``.
+
+    >>> format_number(2.0), format_number(2.456), format_number(0.125), format_number(1e20)
+    ('2', '2.46', '0.12', '100000000000000000000')
     """
-    return number_text(round(float(value), 2))
+    number = float(value)
+    if abs(number) < 1e15:
+        number = round(number * 100) / 100
+    if number == int(number) and abs(number) < _HUGE:
+        return str(int(number))
+    return number_text(number)
+
+
+def _format_number_expr(value: pl.Expr) -> pl.Expr:
+    number = value.cast(pl.Float64)
+    rounded = pl.when(number.abs() < 1e15).then((number * 100).round(0) / 100).otherwise(
+        number)
+    whole = (rounded == rounded.floor()) & (rounded.abs() < _HUGE)
+    return pl.when(whole).then(rounded.cast(pl.Int128).cast(pl.String)).otherwise(
+        rounded.cast(pl.String))
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -190,7 +211,7 @@ def display_expr(value: Lowered, kind: Type, language: str, labels: Labels) -> p
         inner = display_expr(_element(kind.item), kind.item, language, labels)
         text = value.list.eval(inner).list.join(LIST_SEPARATOR)
     elif kind == NUMBER:
-        text = by_distinct_value(value, format_number, NUMBER)
+        text = _format_number_expr(value)
     else:
         text = value.cast(pl.String)
     return text.fill_null(empty)
