@@ -65,3 +65,36 @@ def test_readme_quick_start_is_two_commands() -> None:
     assert len(commands) == 2
     ci = (ROOT / ".ci" / "run").read_text()
     assert commands[1] in ci
+
+
+def test_readme_python_blocks_run_as_written(tmp_path: Path) -> None:
+    """GIVEN the README's Python code blocks WHEN run one after the other, as written, in a
+    fresh interpreter from the project folder THEN they finish without an error and print
+    the decisions they show."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
+    assert len(blocks) >= 2
+    script = tmp_path / "readme_blocks.py"
+    script.write_text("\n".join(blocks), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^tai-chinh True \(\) \{'young': 10", result.stdout, re.MULTILINE)
+
+
+def test_install_hints_name_the_requirement_the_project_declares() -> None:
+    """GIVEN the durable extra of pyproject.toml WHEN the hints printed where durable-rules
+    is missing are read THEN each names that very requirement, installable from the package
+    index (not an extra of this package, which no index holds)."""
+    import tomllib
+
+    from eligibility.engines.durable import INSTALL_HINT
+    from eligibility.i18n import LANGUAGES, t
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (durable,) = project["project"]["optional-dependencies"]["durable"]
+    requirement = durable.split(";")[0].strip()
+    hints = [INSTALL_HINT, *(t("cli.durable_unavailable", language) for language in LANGUAGES)]
+    for hint in hints:
+        assert f"pip install '{requirement}'" in hint, hint
+        assert "eligibility[" not in hint, hint
