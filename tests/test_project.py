@@ -98,3 +98,25 @@ def test_install_hints_name_the_requirement_the_project_declares() -> None:
     for hint in hints:
         assert f"pip install '{requirement}'" in hint, hint
         assert "eligibility[" not in hint, hint
+
+
+# Documents that live outside the repository, and absolute paths of a machine.
+_OUTSIDE = re.compile(r"\b(SPEC|REGULATIONS|PLAN|DESIGN|STYLE)[-\w]*\.md\b|\.\./shared\b"
+                      r"|(?<![\w.])/(work|farm|home|Users|root)/")
+_NOT_THE_PROJECT = {".git", ".venv", "out", "build", "dist", "__pycache__", ".pytest_cache",
+                    ".ruff_cache", ".hypothesis", ".mypy_cache"}
+
+
+def test_no_file_names_a_document_outside_the_project() -> None:
+    """GIVEN every file of the project WHEN its text is searched THEN none names a document
+    that is not in the repository, nor an absolute path of some machine."""
+    found = []
+    for path in sorted(ROOT.rglob("*")):
+        parts = set(path.relative_to(ROOT).parts)
+        if not path.is_file() or parts & _NOT_THE_PROJECT or any(
+                part.endswith(".egg-info") for part in parts):
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found.extend(f"{path.relative_to(ROOT)}: {match.group()}"
+                     for match in _OUTSIDE.finditer(text))
+    assert not found, found
