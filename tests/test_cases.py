@@ -286,18 +286,7 @@ def test_command_exit_status(tmp_path: Path) -> None:
 # --- the pytest plugin -----------------------------------------------------------------------
 
 
-def run_pytest(folder: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", str(folder), "-p", "no:cacheprovider", "-q",
-         "--rootdir", str(folder), *options],
-        capture_output=True, text=True, check=False, cwd=folder)
-
-
-def test_pytest_collects_each_case_and_reports_failures_compactly(tmp_path: Path) -> None:
-    """GIVEN a case file with a passing and a failing case WHEN pytest runs the folder THEN
-    it collects both, and the failure names the case and the rule with expected against
-    actual, without a Python traceback."""
-    write_cases(tmp_path, POSTGRADUATE + """\
+PASSING_AND_FAILING = """\
 cases:
   - name: 36 on the course start is too old
     quota: pg-abroad
@@ -309,7 +298,21 @@ cases:
     based_on: her
     candidate: {birth_date: 1988-09-01}
     expected: {failed: [age-limit]}
-""")
+"""
+
+
+def run_pytest(folder: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", str(folder), "-p", "no:cacheprovider", "-q",
+         "--rootdir", str(folder), *options],
+        capture_output=True, text=True, check=False, cwd=folder)
+
+
+def test_pytest_collects_each_case_and_reports_failures_compactly(tmp_path: Path) -> None:
+    """GIVEN a case file with a passing and a failing case WHEN pytest runs the folder THEN
+    it collects both, and the failure names the case and the rule with expected against
+    actual, without a Python traceback."""
+    write_cases(tmp_path, POSTGRADUATE + PASSING_AND_FAILING)
     result = run_pytest(tmp_path, "-o", "eligibility_lang=en")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "1 failed, 1 passed" in result.stdout
@@ -325,14 +328,7 @@ cases:
 def test_pytest_refuses_an_unknown_report_language(tmp_path: Path) -> None:
     """GIVEN a case file WHEN pytest runs it with eligibility_lang=fr THEN it stops with a
     usage error naming the option."""
-    write_cases(tmp_path, POSTGRADUATE + """\
-cases:
-  - name: wrongly expected over the limit
-    quota: pg-abroad
-    based_on: her
-    candidate: {birth_date: 1988-09-01}
-    expected: {failed: [age-limit]}
-""")
+    write_cases(tmp_path, POSTGRADUATE + PASSING_AND_FAILING)
     result = run_pytest(tmp_path, "-o", "eligibility_lang=fr")
     assert result.returncode == 4, result.stdout + result.stderr
     assert "eligibility_lang must be one of vi, en; got 'fr'" in result.stderr
