@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from eligibility.errors import EligibilityError, EngineUnavailableError, InputError, RulebookError
+from eligibility.errors import EligibilityError, EngineUnavailableError, RulebookError
 from eligibility.i18n import DEFAULT_LANGUAGE, Language, t
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3
@@ -153,7 +153,7 @@ def errors_exit(language: str = DEFAULT_LANGUAGE) -> Iterator[None]:
     except EngineUnavailableError:
         warn(t("cli.error", language, message=t("cli.durable_unavailable", language)))
         raise typer.Exit(EXIT_ENGINE) from None
-    except (InputError, EligibilityError) as error:
+    except EligibilityError as error:
         warn(t("cli.error", language, message=str(error)))
         raise typer.Exit(EXIT_INVALID) from None
     except OSError as error:
