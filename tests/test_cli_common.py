@@ -223,3 +223,26 @@ def test_an_output_folder_that_is_a_file_is_refused_naming_it(tmp_path: Path) ->
         assert str(taken) in result.stderr and words in result.stderr
         assert "Errno" not in result.stderr
     assert taken.read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("vi", "bộ máy durable (durable-rules) chưa được cài trên máy này"),
+    ("en", "the durable engine (durable-rules) is not installed on this machine"),
+])
+def test_a_missing_engine_exits_3_with_a_working_install_hint(tmp_path: Path, language: str,
+                                                              words: str) -> None:
+    """GIVEN a machine where durable_rules cannot be imported WHEN a run asks for the durable
+    engine THEN it exits 3 saying so in the run's language, with the pip command that
+    installs it and the engines that need nothing more."""
+    without_durable = ("import sys; sys.modules['durable'] = None; "
+                       "sys.modules['durable_rules_engine'] = None; "
+                       "from eligibility.cli import main; sys.argv[0] = 'eligibility'; main()")
+    result = subprocess.run(
+        [sys.executable, "-c", without_durable, "rank", "examples/hanoi/nominees.csv",
+         "--rules", str(RULES), "--out", str(tmp_path / "o"), "--engine", "durable",
+         "--lang", language], capture_output=True, text=True, check=False)
+    assert result.returncode == 3, result.stderr
+    message = " ".join(result.stderr.split())
+    assert words in message
+    assert "pip install 'durable-rules==2.0.28'" in message
+    assert "--engine vectorized" in message
