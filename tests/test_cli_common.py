@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from eligibility.cli.common import cell, json_text, os_error_text, say, visible
+from eligibility.cli.common import cell, json_text, message, os_error_text, say, visible
 
 RULES = Path("rules/hanoi-2022-2025.yaml")
 ESC = "\x1b"
@@ -57,6 +57,15 @@ def test_line_breaks_are_kept_only_when_asked() -> None:
     multi-line text and escaped otherwise; the carriage return is always escaped."""
     assert visible("one\r\ntwo", multiline=True) == "one\\x0d\ntwo"
     assert visible("one\r\ntwo") == "one\\x0d\\x0atwo"
+
+
+def test_a_value_cannot_add_a_line_to_a_message() -> None:
+    """GIVEN an id holding a line break and a forged line WHEN put in a message THEN the
+    break is shown as an escape and the message stays one line."""
+    forged = "HN-1\nKết quả đã ghi vào thư mục /etc"
+    text = message("cli.no_person", "vi", id=forged, file="a.csv")
+    assert "\n" not in text
+    assert "HN-1\\x0aKết quả đã ghi vào thư mục /etc" in text
 
 
 # --- printing ----------------------------------------------------------------------------

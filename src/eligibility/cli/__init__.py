@@ -10,8 +10,8 @@ import polars as pl
 import typer
 
 from eligibility.cli import cases, check, explain, rank
-from eligibility.cli.common import EXIT_INTERNAL, app, say, warn
-from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from eligibility.cli.common import EXIT_INTERNAL, app, message, say, warn
+from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 __all__ = ["app", "cases", "check", "explain", "main", "rank", "version_text"]
 
@@ -48,7 +48,7 @@ def main() -> None:
     try:
         app()
     except Exception as error:  # the last resort: never a bare traceback for a user
-        warn(t("cli.internal_error", language_asked(sys.argv[1:]),
+        warn(message("cli.internal_error", language_asked(sys.argv[1:]),
                kind=type(error).__name__, message=str(error)))
         sys.exit(EXIT_INTERNAL)
 

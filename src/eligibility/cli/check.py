@@ -11,8 +11,7 @@ from typing import Annotated
 
 import typer
 
-from eligibility.cli.common import LangOption, app, errors_exit, say
-from eligibility.i18n import t
+from eligibility.cli.common import LangOption, app, errors_exit, message, say
 from eligibility.i18n.formats import date, number
 from eligibility.rulebook import CompiledRulebook, load_rulebook
 from eligibility.rulebook.shared import SharedCheck, check_shared, is_shared_file
@@ -32,7 +31,7 @@ def check(
     with errors_exit(lang):
         if rulebook.name.endswith(CASES_SUFFIX):
             case_file = load_cases(rulebook)
-            say(t("cli.check_cases_valid", lang, file=rulebook,
+            say(message("cli.check_cases_valid", lang, file=rulebook,
                   cases=number(len(case_file.cases), lang), rulebook=case_file.rulebook.id))
             return
         if is_shared_file(rulebook):
@@ -45,28 +44,29 @@ def check(
 def _print_rulebook(path: Path, compiled: CompiledRulebook, lang: str) -> None:
     model = compiled.model
     start, until = model.effective.from_, model.effective.until
-    period = t("cli.period_from_until", lang, start=date(start, lang), until=date(until, lang)) \
-        if until else t("cli.period_from", lang, start=date(start, lang))
-    say(t("cli.check_valid", lang, file=path, id=model.id, version=model.version,
+    period = message("cli.period_from_until", lang, start=date(start, lang),
+                     until=date(until, lang)) if until else \
+        message("cli.period_from", lang, start=date(start, lang))
+    say(message("cli.check_valid", lang, file=path, id=model.id, version=model.version,
           period=period))
-    say(INDENT + t("cli.check_contents", lang, quotas=number(len(compiled.quotas), lang),
+    say(INDENT + message("cli.check_contents", lang, quotas=number(len(compiled.quotas), lang),
                    criteria=number(len(compiled.criterion_ids), lang),
                    priorities=number(len(compiled.priority_ids), lang),
                    fields=number(len(compiled.fields), lang),
-                   includes=", ".join(model.include) or t("cli.none", lang)))
+                   includes=", ".join(model.include) or message("cli.none", lang)))
 
 
 def _print_shared(checked: SharedCheck, lang: str) -> None:
     model = checked.model
-    say(t("cli.check_shared_valid", lang, file=checked.path, id=model.id,
+    say(message("cli.check_shared_valid", lang, file=checked.path, id=model.id,
           version=model.version))
-    say(INDENT + t("cli.check_shared_contents", lang, texts=number(len(model.basis), lang),
+    say(INDENT + message("cli.check_shared_contents", lang, texts=number(len(model.basis), lang),
                    vocabularies=number(len(model.vocabularies), lang),
                    parameters=number(len(model.parameters), lang)))
     if checked.included_by:
         names = ", ".join(path.name for path in checked.included_by)
-        say(INDENT + t("cli.check_shared_included_by", lang, rulebooks=names))
+        say(INDENT + message("cli.check_shared_included_by", lang, rulebooks=names))
     else:
-        say(INDENT + t("cli.check_shared_not_included", lang))
+        say(INDENT + message("cli.check_shared_not_included", lang))
     for other in checked.failing_elsewhere:
-        say(INDENT + t("cli.check_shared_other_problems", lang, rulebook=other))
+        say(INDENT + message("cli.check_shared_other_problems", lang, rulebook=other))

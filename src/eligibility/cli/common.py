@@ -4,11 +4,12 @@ Exit status: 0 the command completed (a ranking run with rejected rows included)
 1 an unexpected internal error; 2 a rulebook that cannot be used, a nominee file that
 cannot be read, or a wrong command line; 3 the engine asked for is not installed here.
 
-Everything printed goes through :func:`say` (or a table built with :func:`cell`): text from
-files, rulebooks and the command line is shown as it is — never read as rich markup,
-highlighted or turned into emoji — with control characters and invisible formatting
-characters made visible (:func:`visible`), so no input can hide text, draw on the terminal
-or pass itself off as the tool's own words.
+Everything printed goes through :func:`say` (or a table built with :func:`cell`), and every
+message is built by :func:`message`: text from files, rulebooks and the command line is
+shown as it is — never read as rich markup, highlighted or turned into emoji — with control
+characters, line breaks inside values and invisible formatting characters made visible
+(:func:`visible`), so no input can hide text, draw on the terminal or pass itself off as the
+tool's own words.
 """
 
 from __future__ import annotations
@@ -104,6 +105,13 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+def message(key: str, language: str, /, **values: object) -> str:
+    """The catalogue message ``key`` in ``language``, each text value made visible on one
+    line first (so a value cannot add a line that looks like the tool's own)."""
+    return t(key, language, **{name: visible(value) if isinstance(value, (str, Path)) else value
+                               for name, value in values.items()})
+
+
 Part = str | tuple[str, str]  # text, or (text, rich style name)
 
 
@@ -125,8 +133,8 @@ def warn(*parts: Part) -> None:
 
 
 def cell(value: object, style: str = "") -> Text:
-    """A table cell showing ``value`` exactly (see :func:`visible`)."""
-    return Text("" if value is None else visible(value, multiline=True), style=style)
+    """A table cell showing ``value`` exactly, on one line (see :func:`visible`)."""
+    return Text("" if value is None else visible(value), style=style)
 
 
 @contextmanager
@@ -151,13 +159,13 @@ def errors_exit(language: str = DEFAULT_LANGUAGE) -> Iterator[None]:
         warn(error.render())
         raise typer.Exit(EXIT_INVALID) from None
     except EngineUnavailableError:
-        warn(t("cli.error", language, message=t("cli.durable_unavailable", language)))
+        warn(message("cli.error", language, message=t("cli.durable_unavailable", language)))
         raise typer.Exit(EXIT_ENGINE) from None
     except EligibilityError as error:
-        warn(t("cli.error", language, message=str(error)))
+        warn(message("cli.error", language, message=str(error)))
         raise typer.Exit(EXIT_INVALID) from None
     except OSError as error:
-        warn(t("cli.error", language, message=os_error_text(error, language)))
+        warn(message("cli.error", language, message=os_error_text(error, language)))
         raise typer.Exit(EXIT_INVALID) from None
 
 
@@ -175,5 +183,5 @@ def os_error_text(error: OSError, language: str) -> str:
     path = error.filename if error.filename is not None else ""
     for kind, key in _OS_ERROR_KEYS:
         if isinstance(error, kind):
-            return t(key, language, path=path)
-    return t("cli.os_other", language, path=path, detail=error.strerror or str(error))
+            return message(key, language, path=path)
+    return message("cli.os_other", language, path=path, detail=error.strerror or str(error))

@@ -18,12 +18,12 @@ from eligibility.cli.common import (
     cell,
     errors_exit,
     json_text,
+    message,
     out,
     say,
     warn,
 )
 from eligibility.explain import explain_person, suggest_id
-from eligibility.i18n import t
 from eligibility.i18n.formats import number
 from eligibility.intake.nominees import read_nominees
 from eligibility.rulebook import load_rulebook
@@ -47,11 +47,11 @@ def explain(
         decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
         explanation = explain_person(decisions, candidate_id, language=lang)
     if explanation is None:
-        message = t("cli.no_person", lang, id=candidate_id, file=nominees)
+        text = message("cli.no_person", lang, id=candidate_id, file=nominees)
         suggestion = suggest_id(decisions, candidate_id)
         if suggestion is not None:
-            message += " " + t("cli.did_you_mean", lang, suggestion=suggestion)
-        warn(t("cli.error", lang, message=message))
+            text += " " + message("cli.did_you_mean", lang, suggestion=suggestion)
+        warn(message("cli.error", lang, message=text))
         raise typer.Exit(EXIT_INVALID)
     if as_json:
         out.print(json_text(explanation), soft_wrap=True)
@@ -63,10 +63,10 @@ def render_explanation(explanation: dict[str, Any], language: str) -> None:
     """Print an explanation for a person reading it on a terminal, in ``language``."""
     if "rejected" in explanation:
         for row in explanation["rejected"]:
-            say(t("explain.rejected_row", language, id=explanation["candidate_id"],
+            say(message("explain.rejected_row", language, id=explanation["candidate_id"],
                   row=row["row"], column=row["column"], error=row["error"]))
         return
-    say((t("explain.person", language, id=explanation["candidate_id"],
+    say((message("explain.person", language, id=explanation["candidate_id"],
            name=explanation["full_name"] or "", agency=explanation["agency"] or "",
            row=explanation["row"], rulebook=explanation["rulebook"]), "bold"))
     for item in explanation["nominations"]:
@@ -77,23 +77,23 @@ def render_explanation(explanation: dict[str, Any], language: str) -> None:
         if item["eligible"]:
             points = ", ".join(f"{p['title']} {_number(p['points'], language)}"
                                for p in item["points"])
-            say(t("explain.points", language, points=points,
+            say(message("explain.points", language, points=points,
                   score=_number(item["score"], language)))
 
 
 def _nomination_line(item: dict[str, Any], language: str) -> str:
-    return t("explain.nomination", language, preference=item["preference"],
+    return message("explain.nomination", language, preference=item["preference"],
              title=item["quota_title"], quota=item["quota_id"], status=item["status_text"])
 
 
 def _standing_line(item: dict[str, Any], language: str) -> str:
     quota = item["quota"]
-    rank = t("explain.ranked", language, rank=number(item["rank"], language),
+    rank = message("explain.ranked", language, rank=number(item["rank"], language),
              eligible=number(quota["eligible"], language)) if item["rank"] else \
-        t("explain.not_ranked", language)
-    score = t("explain.score", language, score=number(item["score"], language)) \
-        if item["score"] is not None else t("explain.no_score", language)
-    seats = t("explain.seats", language, selected=number(quota["selected"], language),
+        message("explain.not_ranked", language)
+    score = message("explain.score", language, score=number(item["score"], language)) \
+        if item["score"] is not None else message("explain.no_score", language)
+    seats = message("explain.seats", language, selected=number(quota["selected"], language),
               capacity=number(quota["capacity"], language),
               cutoff=_number(quota["cutoff_score"], language))
     return f"{rank}; {score}; {seats}"
@@ -103,12 +103,12 @@ def _criteria_table(item: dict[str, Any], language: str) -> Table:
     table = Table(show_header=True, header_style="bold")
     table.add_column("")
     for key in ("column_criterion", "column_outcome", "column_basis"):
-        table.add_column(t(f"explain.{key}", language))
+        table.add_column(message(f"explain.{key}", language))
     for criterion in item["criteria"]:
         title = cell(criterion["title"])
         title.append("\n")
         title.append_text(cell(criterion["id"], "dim"))
-        outcome = t("explain.met", language) if criterion["met"] else criterion["message"]
+        outcome = message("explain.met", language) if criterion["met"] else criterion["message"]
         table.add_row(cell("✓" if criterion["met"] else "✗", "bold"), title, cell(outcome),
                       cell(criterion["basis"]))
     return table

@@ -15,11 +15,10 @@ from eligibility.cli.common import (
     RulesOption,
     app,
     errors_exit,
+    message,
     progress_display,
-    visible,
 )
 from eligibility.cli.summary import print_summary
-from eligibility.i18n import t
 from eligibility.i18n.formats import number
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
 from eligibility.output.decisions import write_csv, write_xlsx
@@ -43,16 +42,16 @@ def rank(
     with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
         input_digest = hashing.submit(sha256_of, nominees)
-        step = progress.add_task(t("cli.step_rulebook", lang), total=None)
+        step = progress.add_task(message("cli.step_rulebook", lang), total=None)
         compiled = load_rulebook(rules)
-        progress.update(step, description=t("cli.step_reading", lang,
-                                            file=visible(nominees.name)))
+        progress.update(step, description=message("cli.step_reading", lang,
+                                                  file=nominees.name))
         intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet))
-        progress.update(step, description=t(
+        progress.update(step, description=message(
             "cli.step_deciding", lang, nominations=number(intake.nominations.height, lang),
             engine=engine))
         decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
-        progress.update(step, description=t("cli.step_writing", lang))
+        progress.update(step, description=message("cli.step_writing", lang))
         written = _write_outputs(decisions, out_dir, lang=lang, xlsx=xlsx)
         summary, counts = decisions.summary(), decisions.counts()
         manifest = build_manifest(rulebook=compiled, input_path=nominees,

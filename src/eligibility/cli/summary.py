@@ -10,8 +10,7 @@ import polars as pl
 from rich.table import Table
 
 from eligibility.api import Decisions
-from eligibility.cli.common import cell, out, say, warn
-from eligibility.i18n import t
+from eligibility.cli.common import cell, message, out, say, warn
 from eligibility.i18n.formats import number
 from eligibility.selection import STATUSES
 
@@ -23,18 +22,19 @@ NUMBER_COLUMNS = {"seats": "column_seats", "nominated": "column_nominated",
 def print_summary(decisions: Decisions, summary: pl.DataFrame, counts: dict[str, int],
                    out_dir: Path, lang: str) -> None:
     """The quota table, the counts and the warnings, in ``lang``; quotas by their titles."""
-    table = Table(title=t("cli.summary_title", lang), title_justify="left")
+    table = Table(title=message("cli.summary_title", lang), title_justify="left")
     rows = list(summary.iter_rows(named=True))
     titles = {row["quota_id"]: decisions.rulebook.quota(row["quota_id"]).quota.title.get(lang)
               for row in rows}
-    headers = [t(f"cli.{key}", lang) for key in (*NUMBER_COLUMNS.values(), "column_cutoff")]
+    headers = [message(f"cli.{key}", lang)
+               for key in (*NUMBER_COLUMNS.values(), "column_cutoff")]
     widest = max((len(number(row[name], lang)) for row in rows for name in NUMBER_COLUMNS),
                  default=0)
     # Each column takes 3 characters of borders and padding.
     natural = sum(max(len(header), widest) + 3 for header in headers) + \
         max(map(len, titles.values()), default=0) + 4
     wrap_headers = out.width < natural
-    table.add_column(t("cli.column_quota", lang))
+    table.add_column(message("cli.column_quota", lang))
     for header in headers:
         longest_word = max(len(word) for word in header.split())
         table.add_column(header, justify="right", max_width=max(
@@ -47,15 +47,15 @@ def print_summary(decisions: Decisions, summary: pl.DataFrame, counts: dict[str,
         table.add_row(quota, *(cell(number(row[name], lang)) for name in NUMBER_COLUMNS),
                       cell("—" if cutoff is None else number(cutoff, lang)))
     out.print(table)
-    say(t("cli.counts", lang, rows=number(counts["rows_in"], lang),
+    say(message("cli.counts", lang, rows=number(counts["rows_in"], lang),
           people=number(counts["people_decided"], lang),
           nominations=number(counts["nominations"], lang),
           rejected=number(counts["rows_rejected"], lang)))
-    say(" · ".join(t("cli.status_count", lang, status=t(f"status.{status}", lang),
+    say(" · ".join(message("cli.status_count", lang, status=message(f"status.{status}", lang),
                      count=number(counts[status], lang)) for status in STATUSES))
-    say(t("cli.results_in", lang, folder=f"{out_dir}/"))
+    say(message("cli.results_in", lang, folder=f"{out_dir}/"))
     for warning in decisions.warnings:
-        warn(t("cli.warning", lang, message=warning))
+        warn(message("cli.warning", lang, message=warning))
     if counts["rows_rejected"]:
-        warn(t("cli.rejected_hint", lang, rejected=number(counts["rows_rejected"], lang),
+        warn(message("cli.rejected_hint", lang, rejected=number(counts["rows_rejected"], lang),
                file=out_dir / "rejected.csv"))
