@@ -19,7 +19,7 @@ from eligibility.engines.durable.encoding import to_json
 from eligibility.engines.durable.planner import PY_COMPARE, RuleGroup
 from eligibility.errors import EngineUnavailableError
 
-INSTALL_HINT = ("install it with: pip install durable-rules==2.0.28 (it builds from source: "
+INSTALL_HINT = ("install it with: pip install 'durable-rules==2.0.28' (it builds from source: "
                 "it needs gcc and Python 3.11 or 3.12)")
 COUNTER = itertools.count(1)  # ruleset names are unique in a process
 
