@@ -55,8 +55,8 @@ def broken_hanoi(folder: Path) -> Path:
     weight of the female priority changed from 10 to 15, next to a copy of its cases."""
     shutil.copy(RULES / "vn-regulations.yaml", folder)
     source = (RULES / "hanoi-2022-2025.yaml").read_text(encoding="utf-8")
-    broken = source.replace("condition: age_on(birth_date, quota.start) <= quota.max_age",
-                            "condition: age_on(birth_date, quota.start) < quota.max_age")
+    broken = source.replace("condition: age <= quota.max_age",
+                            "condition: age < quota.max_age")
     broken = broken.replace("points: \"10 if gender == 'female' else 0\"",
                             "points: \"15 if gender == 'female' else 0\"")
     assert broken.count("'female' else 0") == 1 and "< quota.max_age" in broken

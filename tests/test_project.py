@@ -121,3 +121,14 @@ def test_no_file_names_a_document_outside_the_project() -> None:
         found.extend(f"{path.relative_to(ROOT)}: {match.group()}"
                      for match in _OUTSIDE.finditer(text))
     assert not found, found
+
+
+def test_the_language_knows_no_engine() -> None:
+    """GIVEN the language package WHEN its imports are read THEN none is from the engines,
+    and no module learns a schema by running an engine on an empty frame."""
+    language = ROOT / "src" / "eligibility" / "language"
+    for path in language.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "eligibility.engines" not in text, path
+    for path in (ROOT / "src").rglob("*.py"):
+        assert ".head(0)" not in path.read_text(encoding="utf-8"), path

@@ -179,14 +179,16 @@ def outcome_schema(rulebook: CompiledRulebook) -> dict[str, pl.DataType]:
 
 def field_schema(rulebook: CompiledRulebook,
                  years: Mapping[str, Iterable[int]] | None = None) -> dict[str, pl.DataType]:
-    """The typed candidate columns: id, every field, and the given years of yearly fields."""
+    """The typed candidate columns, in intake's order: id, every field, then the given years
+    of each yearly field."""
     schema: dict[str, pl.DataType] = {CANDIDATE: pl.String()}
+    for name, spec in rulebook.fields.items():
+        if not spec.yearly:
+            schema[name] = polars_type(spec.type)
     for name, spec in rulebook.fields.items():
         if spec.yearly:
             for year in sorted((years or {}).get(name, ())):
                 schema[yearly_column(name, year)] = polars_type(spec.type)
-        else:
-            schema[name] = polars_type(spec.type)
     return schema
 
 

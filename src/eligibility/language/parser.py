@@ -78,8 +78,8 @@ class Scope:
         return replace(self, quota={**self.quota, name: kind})
 
 
-MAX_EXPRESSION_CHARS = 4_000
-MAX_EXPRESSION_NODES = 1_000
+MAX_EXPRESSION_CHARS = 20_000
+MAX_EXPRESSION_NODES = 5_000
 MAX_EXPRESSION_DEPTH = 64
 
 _COMPARE_OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",

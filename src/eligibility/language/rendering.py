@@ -168,7 +168,7 @@ def machine_text_expr(value: Lowered, kind: Type) -> pl.Expr:
 def display(value: Any, kind: Type, language: str, labels: Labels) -> str:
     """``value`` as it appears in a message a person reads in ``language``.
 
-    >>> display(dt.date(2023, 9, 11), DATE, "vi", {}), display(None, TEXT, "en", {})
+    >>> display(dt.date(2023, 9, 11), DATE, "vi", {}), display(None, DATE, "en", {})
     ('11/09/2023', '(empty)')
     """
     if value is None:

@@ -16,11 +16,8 @@ from eligibility.rulebook.compiled import CompiledRulebook
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def build_manifest(*, rulebook: CompiledRulebook, input_path: Path, input_sha256: str,

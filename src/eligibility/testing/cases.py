@@ -44,6 +44,7 @@ from typing import Any
 from pydantic import Field, StrictBool, ValidationError
 
 from eligibility.errors import Problem, RecordError, RulebookError, SourceLocation, suggest
+from eligibility.api import record_cells
 from eligibility.evaluation import Evaluation, evaluate_candidate
 from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from eligibility.records import read_nominee
@@ -351,8 +352,11 @@ def run_case(case_file: CaseFile, case: Case) -> CaseResult:
 
 
 def _run(rulebook: CompiledRulebook, index: int, case: Case) -> CaseResult:
+    # A case's cells are written as a nominee file writes them: ``birth_date: 1990`` is the
+    # text 1990 (a bare year), as a spreadsheet cell would hold it.
     record = {rulebook.id_columns[0]: f"#{index}",
-              rulebook.nominations_columns[0]: case.quota, **case.cells}
+              rulebook.nominations_columns[0]: case.quota,
+              **record_cells(case.cells, rulebook)}
     try:
         candidate = read_nominee(rulebook, record).record()
     except RecordError as error:
