@@ -22,6 +22,7 @@ from eligibility.cli.common import (
     progress_display,
 )
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
+from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv, write_xlsx
 from eligibility.output.manifest import build_manifest, sha256_of, write_manifest
 from eligibility.rulebook import load_rulebook
@@ -42,11 +43,12 @@ def rank(
     # releases the GIL, so it costs almost no wall time on a second core.
     with errors_exit(), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
+        check_regular_file(nominees, lang)  # before hashing: reading a pipe would never end
         input_digest = hashing.submit(sha256_of, nominees)
         step = progress.add_task("Loading the rulebook", total=None)
         compiled = load_rulebook(rules)
         progress.update(step, description=f"Reading {nominees.name}")
-        intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet))
+        intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet), language=lang)
         progress.update(step, description=f"Deciding {intake.nominations.height:,} nominations "
                                           f"({engine} engine)")
         decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
