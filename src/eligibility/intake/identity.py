@@ -21,6 +21,7 @@ from eligibility.text import strip, strip_expr
 
 __all__ = [
     "control_character",
+    "visible",
     "normalized_id",
     "normalized_ids",
     "strip_invisible",
@@ -48,6 +49,9 @@ ANY_CONTROL: Final = r"[\x00-\x1f\x7f-\x9f]"
 CONTROL_BUT_LAYOUT: Final = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _CODE_POINTS: Final = {chr(code): f"U+{code:04X}"
                        for code in (*range(0x20), *range(0x7F, 0xA0))}
+# C0 controls and DEL as their Unicode "control pictures" (␀, ␛...), C1 as <U+0085>.
+_VISIBLE: Final = str.maketrans({**{code: 0x2400 + code for code in range(0x20)}, 0x7F: 0x2421,
+                                 **{code: f"<U+{code:04X}>" for code in range(0x80, 0xA0)}})
 
 
 def strip_invisible(text: str) -> str:
@@ -57,6 +61,18 @@ def strip_invisible(text: str) -> str:
     'id'
     """
     return _INVISIBLE_RE.sub("", text)
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character shown as a visible symbol.
+
+    A rejected cell is quoted back to a person: its NUL or escape must not reach their file
+    or terminal as such.
+
+    >>> visible("HN-1\x00\x1b[31m")
+    'HN-1␀␛[31m'
+    """
+    return text.translate(_VISIBLE)
 
 
 def normalized_id(text: str) -> str:

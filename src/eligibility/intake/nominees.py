@@ -25,7 +25,7 @@ import polars as pl
 from eligibility.i18n import DEFAULT_LANGUAGE
 from eligibility.intake import cells
 from eligibility.intake.headers import ColumnMap, HeaderIndex
-from eligibility.intake.identity import control_character, normalized_ids
+from eligibility.intake.identity import control_character, normalized_ids, visible
 from eligibility.intake.limits import LIMITS, IntakeLimits
 from eligibility.intake.readers import read_table
 from eligibility.intake.table import CellTable, normalized_cells
@@ -36,7 +36,6 @@ from eligibility.language.types import (
     INT,
     INTERVAL,
     NUMBER,
-    TEXT,
     EnumType,
     ListType,
 )
@@ -114,7 +113,7 @@ def intake_table(table: CellTable, rulebook: CompiledRulebook, *,
     frame = frame.with_columns(pl.col(name).cast(pl.String) for name in frame.columns)
     parsed, parse_errors = _parse_columns(frame, columns, rulebook, language, limits)
     checks = [*_structure_errors(frame, table, columns, language),
-              *_cell_errors(frame, columns, rulebook, language, limits)]
+              *_cell_errors(frame, columns, language, limits)]
     typed = pl.DataFrame(parsed).with_columns(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
     typed = _add_missing_fields(typed, columns, rulebook)
@@ -193,11 +192,12 @@ def _structure_errors(frame: pl.DataFrame, table: CellTable, columns: ColumnMap,
     return found
 
 
-def _cell_errors(frame: pl.DataFrame, columns: ColumnMap, rulebook: CompiledRulebook,
-                 language: str, limits: IntakeLimits) -> list[ErrorColumn]:
+def _cell_errors(frame: pl.DataFrame, columns: ColumnMap, language: str,
+                 limits: IntakeLimits) -> list[ErrorColumn]:
     """Cells holding control characters, or longer than the limit; any column."""
-    strict = {columns.id, *(header for name, header in columns.fields.items()
-                            if rulebook.fields[name].type == TEXT)}
+    # Ids and names hold no control character at all; other text may hold a tab or a line
+    # break (a note written on two lines in a spreadsheet cell).
+    strict = {columns.id, columns.fields.get(NAME_FIELD)}
     found: list[ErrorColumn] = []
     for name in frame.columns:
         cell = pl.col(name)
@@ -366,19 +366,24 @@ def _rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFr
         first = record["first"]
         if record["dup"] is not None and (first is None or headers[first] is not None):
             # A shared id comes first, unless the row's very shape is broken.
-            column, value = id_header, typed[CANDIDATE][row - 1]
+            column, value = id_header, frame[id_header][row - 1]
+            value = None if value is None else nfc(value)
             message, count = record["dup"], record["count"]
         else:
             column, value, message = headers[first], record[f"v{first}"], record[f"e{first}"]
             value = None if value is None else nfc(value)
             count = record["count"] - 1
-        if count:
+        structural = first is not None and headers[first] is None or \
+            message == say("intake.empty_row", language)
+        if count and not structural:
             named = sorted({headers[i] for i in indices if record[f"e{i}"] is not None
                             and headers[i] not in (column, None)}, key=headers.index)
             if named:
                 message = say("intake.also_unreadable", language, message=message,
                               columns=", ".join(named))  # type: ignore[arg-type]
-        rows.append({ROW: row, "column": column, "value": value, "error": message,
+        rows.append({ROW: row, "column": column,
+                     "value": None if value is None else visible(value),
+                     "error": visible(message),
                      LINE: header_line + row, "id": readable["id"][row - 1],
                      NAME_FIELD: readable[NAME_FIELD][row - 1],
                      CANDIDATE: typed[CANDIDATE][row - 1]})
