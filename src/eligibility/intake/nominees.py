@@ -382,13 +382,23 @@ def _rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFr
                 message = say("intake.also_unreadable", language, message=message,
                               columns=", ".join(named))  # type: ignore[arg-type]
         rows.append({ROW: row, "column": column,
-                     "value": None if value is None else visible(value),
+                     "value": None if value is None else visible(_shortened(value, language)),
                      "error": visible(message),
                      LINE: header_line + row, "id": readable["id"][row - 1],
                      NAME_FIELD: readable[NAME_FIELD][row - 1],
                      CANDIDATE: typed[CANDIDATE][row - 1]})
     rejected = pl.DataFrame(rows, schema=REJECTED_SCHEMA).sort(ROW)
     return rejected, rejected[ROW]
+
+
+def _shortened(value: str, language: str) -> str:
+    """A rejected cell as quoted back: a huge cell is cut, saying how long it was."""
+    if len(value) <= _QUOTED_CHARS:
+        return value
+    return say("intake.value_cut", language, start=value[:_QUOTED_CHARS], count=f"{len(value):,}")
+
+
+_QUOTED_CHARS = 1_000
 
 
 def _duplicate_ids(ids: pl.Series, header_line: int, language: str) -> pl.Series:

@@ -56,8 +56,8 @@ def normalized_cells(table: CellTable | pl.DataFrame, *, source: str = "<frame>"
         table = CellTable(table, list(table.columns), source)
     frame = table.frame
     _check_types(frame, table.headers, table.source, language)
-    frame = frame.with_columns(_as_text(name, dtype) for name, dtype in frame.schema.items()
-                               if dtype != pl.String)
+    frame = frame.with_columns(_as_text(name, dtype).alias(name)
+                               for name, dtype in frame.schema.items() if dtype != pl.String)
     names: list[str] = []
     keep: list[str] = []
     for index, (column, header) in enumerate(zip(frame.columns, table.headers, strict=True)):
