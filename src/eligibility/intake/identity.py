@@ -21,10 +21,10 @@ from eligibility.text import strip, strip_expr
 
 __all__ = [
     "control_character",
-    "visible",
     "normalized_id",
     "normalized_ids",
     "strip_invisible",
+    "visible",
 ]
 
 #: Zero-width characters and bidirectional controls: invisible, so never part of an id.

@@ -373,7 +373,7 @@ def _rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFr
             column, value, message = headers[first], record[f"v{first}"], record[f"e{first}"]
             value = None if value is None else nfc(value)
             count = record["count"] - 1
-        structural = first is not None and headers[first] is None or \
+        structural = (first is not None and headers[first] is None) or \
             message == say("intake.empty_row", language)
         if count and not structural:
             named = sorted({headers[i] for i in indices if record[f"e{i}"] is not None

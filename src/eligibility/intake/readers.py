@@ -18,8 +18,8 @@ from eligibility.i18n import DEFAULT_LANGUAGE
 from eligibility.intake.delimited import HeaderScore, read_delimited
 from eligibility.intake.limits import LIMITS, IntakeLimits
 from eligibility.intake.table import CellTable, normalized_cells
-from eligibility.intake.workbook import read_workbook
 from eligibility.intake.wording import say
+from eligibility.intake.workbook import read_workbook
 
 __all__ = ["CSV_SUFFIXES", "EXCEL_SUFFIXES", "PARQUET_SUFFIXES", "check_regular_file",
            "normalized_cells", "read_table"]
