@@ -82,6 +82,6 @@ def test_a_file_in_a_legacy_encoding_names_the_line(tmp_path: Path) -> None:
     """GIVEN a file whose third line is Windows-1258 WHEN read THEN the error names line 3,
     in Vietnamese when asked."""
     path = tmp_path / "f.csv"
-    path.write_bytes("a,b\n1,2\n3,".encode() + "Lê".encode("cp1258") + b"\n")
+    path.write_bytes(b"a,b\n1,2\n3," + "Lê".encode("cp1258") + b"\n")
     with pytest.raises(InputError, match="dòng 3: tệp không phải UTF-8"):
         read_delimited(path, language="vi", limits=LIMITS)

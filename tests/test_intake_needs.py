@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.hanoi_variants import hanoi_variant
+
 import eligibility
 from eligibility.intake.needs import ANY_YEAR, field_needs
 
@@ -27,13 +29,7 @@ def test_the_hanoi_rules_read_these_fields_and_years() -> None:
 def test_a_year_computed_per_row_counts_as_any_year(tmp_path: Path) -> None:
     """GIVEN a criterion reading rating[birth_date.year + 30] WHEN walked
     THEN the rating counts as read for a year known only at run time."""
-    text = RULES.read_text(encoding="utf-8").replace(
-        "condition: not under_discipline",
-        "condition: not under_discipline and rating[birth_date.year + 30] != 'not_completed'")
-    for name in ("hanoi-2022-2025.yaml", "vn-regulations.yaml"):
-        source = RULES.parent / name
-        (tmp_path / name).write_text(
-            text if name == RULES.name else source.read_text(encoding="utf-8"),
-            encoding="utf-8")
-    needs = field_needs(eligibility.load_rulebook(tmp_path / RULES.name))
+    needs = field_needs(hanoi_variant(
+        tmp_path, "condition: not under_discipline",
+        "condition: not under_discipline and rating[birth_date.year + 30] != 'not_completed'"))
     assert [rule.id for rule in needs["rating"].by_year[ANY_YEAR]] == ["no-discipline"]

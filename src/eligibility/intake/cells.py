@@ -18,6 +18,7 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Final, NamedTuple
 
 import polars as pl
@@ -535,19 +536,13 @@ def parse_intervals(
     "'2023-09-29/2023-09-11' ends before it starts; expected the end on or after the start \
 (e.g. 2023-09-11/2023-09-29)"
     """
-    _check_separator(separator)
     return _bounded_items(
-        _cells(s),
-        separator,
-        max_items,
-        language,
-        lambda cells: _per_distinct(
-            cells, lambda distinct: _parse_intervals(distinct, separator, language)
-        ),
+        s, separator, max_items, language, partial(_parse_intervals, separator=separator,
+                                                   language=language)
     )
 
 
-def _parse_intervals(cells: pl.Series, separator: str, language: str) -> ParsedColumn:
+def _parse_intervals(cells: pl.Series, *, separator: str, language: str) -> ParsedColumn:
     items = _split_items(cells, separator)
     shaped = pl.col(_ITEM).str.contains(_INTERVAL)
     items = items.with_columns(
@@ -609,17 +604,24 @@ def _check_separator(separator: str) -> None:
 
 
 def _bounded_items(
-    cells: pl.Series,
+    s: pl.Series,
     separator: str,
     max_items: int,
     language: str,
-    parse: Callable[[pl.Series], ParsedColumn],
+    parse_distinct: Callable[[pl.Series], ParsedColumn],
 ) -> ParsedColumn:
-    """``parse`` the cells of at most ``max_items`` items; the others are errors, unsplit.
+    """Parse the cells of at most ``max_items`` items (``parse_distinct`` once per distinct
+    cell); the others are errors, not split at all.
 
     Counting separators is one cheap pass; splitting a cell of tens of thousands of items
     and checking every pair of them would not be.
     """
+    _check_separator(separator)
+    cells = _cells(s)
+
+    def parse(column: pl.Series) -> ParsedColumn:
+        return _per_distinct(column, parse_distinct)
+
     count = cells.str.count_matches(separator, literal=True).fill_null(0) + 1
     too_many = count > max_items
     if not too_many.any():
@@ -700,21 +702,15 @@ def parse_codes(
     "'tai-chinhh' is not a known quota; expected one of: noi-vu-urban, tai-chinh \
 — did you mean 'tai-chinh'?"
     """
-    _check_separator(separator)
     codes = _CodeList.build(allowed)
     return _bounded_items(
-        _cells(s),
-        separator,
-        max_items,
-        language,
-        lambda cells: _per_distinct(
-            cells, lambda distinct: _parse_codes(distinct, separator, codes, what, language)
-        ),
+        s, separator, max_items, language,
+        partial(_parse_codes, separator=separator, codes=codes, what=what, language=language),
     )
 
 
 def _parse_codes(
-    cells: pl.Series, separator: str, codes: _CodeList, what: str, language: str
+    cells: pl.Series, *, separator: str, codes: _CodeList, what: str, language: str
 ) -> ParsedColumn:
     items = (
         _split_items(cells, separator)

@@ -64,7 +64,7 @@ def strip_invisible(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` with every control character shown as a visible symbol.
+    r"""``text`` with every control character shown as a visible symbol.
 
     A rejected cell is quoted back to a person: its NUL or escape must not reach their file
     or terminal as such.
