@@ -145,23 +145,16 @@ def _detect_separator(sample: str, header_score: HeaderScore | None, source: str
 def _read_rows(data: Path | bytes, separator: str, width: int, path: Path,
                language: str) -> tuple[pl.DataFrame, pl.Series | None]:
     """The data rows as text, and per row why its structure is broken (null if it is not)."""
-    try:
-        frame = _polars_csv(data, separator, truncate=False)
+    frame = _polars_csv(data, separator, path, language, truncate=False)
+    if frame is not None:
         return _without_trailing_blank_rows(frame), None
-    except pl.exceptions.NoDataError:
-        raise InputError(say("intake.empty_file", language), file=str(path)) from None
-    except pl.exceptions.ComputeError as error:
-        text = str(error).lower()
-        if "utf-8" in text or "utf8" in text:
-            raise _not_utf8(path, language) from None
-        if "more fields" not in text:
-            raise InputError(say("intake.malformed_csv", language, detail=_first_line(error)),
-                             file=str(path)) from None
-    frame = _polars_csv(data, separator, truncate=True)
+    # A row has more fields than the header: read the others, and find that row's line.
+    frame = _polars_csv(data, separator, path, language, truncate=True)
     counts = _field_counts(data, separator, path, language)
-    if len(counts) != frame.height:
+    if frame is None or len(counts) != frame.height:
         raise InputError(say("intake.malformed_csv", language,
-                             detail=f"{len(counts)} != {frame.height}"), file=str(path))
+                             detail=f"{len(counts)} != {0 if frame is None else frame.height}"),
+                         file=str(path))
     messages = [say("intake.extra_fields", language, count=count, columns=width,
                     separator=separator) if count > width else None for count in counts]
     frame = frame.with_columns(pl.Series("__extra_fields", messages, dtype=pl.String))
@@ -169,10 +162,23 @@ def _read_rows(data: Path | bytes, separator: str, width: int, path: Path,
     return frame.drop("__extra_fields"), frame["__extra_fields"]
 
 
-def _polars_csv(data: Path | bytes, separator: str, *, truncate: bool) -> pl.DataFrame:
-    # polars reads the file in parallel, skips a UTF-8 BOM and refuses invalid UTF-8.
-    return pl.read_csv(data, infer_schema=False, separator=separator,
-                       truncate_ragged_lines=truncate, raise_if_empty=True)
+def _polars_csv(data: Path | bytes, separator: str, path: Path, language: str, *,
+                truncate: bool) -> pl.DataFrame | None:
+    """The file read by polars; None when a row has more fields than the header."""
+    try:
+        # polars reads the file in parallel, skips a UTF-8 BOM and refuses invalid UTF-8.
+        return pl.read_csv(data, infer_schema=False, separator=separator,
+                           truncate_ragged_lines=truncate, raise_if_empty=True)
+    except pl.exceptions.NoDataError:
+        raise InputError(say("intake.empty_file", language), file=str(path)) from None
+    except pl.exceptions.PolarsError as error:
+        text = str(error).lower()
+        if "utf-8" in text or "utf8" in text:
+            raise _not_utf8(path, language) from None
+        if "more fields" in text and not truncate:
+            return None
+        raise InputError(say("intake.malformed_csv", language, detail=_first_line(error)),
+                         file=str(path)) from None
 
 
 def _without_trailing_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
