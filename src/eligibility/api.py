@@ -48,7 +48,7 @@ class Decisions:
 
     rulebook: CompiledRulebook
     decided: pl.DataFrame  # one row per nomination: evaluation, rank, status
-    rejected: pl.DataFrame  # row, column, value, error
+    rejected: pl.DataFrame  # row, column, value, error, line, id, full_name (rejected.csv)
     rows_in: int
     engine: str
     warnings: list[str] = field(default_factory=list)

@@ -13,6 +13,7 @@ Rows in = candidates kept + rows rejected, always.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,7 +26,14 @@ import polars as pl
 from eligibility.i18n import DEFAULT_LANGUAGE
 from eligibility.intake import cells
 from eligibility.intake.headers import ColumnMap, HeaderIndex
-from eligibility.intake.identity import control_character, normalized_ids, visible
+from eligibility.intake.identity import (
+    ANY_CONTROL,
+    CONTROL_BUT_LAYOUT,
+    control_character,
+    normalized_id,
+    normalized_ids,
+    visible,
+)
 from eligibility.intake.limits import LIMITS, IntakeLimits
 from eligibility.intake.readers import read_table
 from eligibility.intake.table import CellTable, normalized_cells
@@ -40,7 +48,7 @@ from eligibility.language.types import (
     ListType,
 )
 from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec, yearly_column
-from eligibility.text import nfc
+from eligibility.text import nfc, strip
 
 __all__ = ["REJECTED_COLUMNS", "ColumnMap", "Intake", "intake_cells", "intake_table",
            "read_nominees"]
@@ -117,9 +125,8 @@ def intake_table(table: CellTable, rulebook: CompiledRulebook, *,
     typed = pl.DataFrame(parsed).with_columns(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
     typed = _add_missing_fields(typed, columns, rulebook)
-    readable = _readable_identity(frame, columns, checks)
-    rejected, bad_rows = _rejections(frame, [*checks, *parse_errors], typed, readable,
-                                     columns.id, table.header_line, language)
+    rejected, bad_rows = _rejections(frame, [*checks, *parse_errors], typed, columns,
+                                     table.header_line, language)
     candidates = typed.filter(~pl.col(ROW).is_in(bad_rows.implode()))
     warnings = [f"{table.source}: " + say("intake.column_absent_warning", language, column=name)
                 for name in columns.missing_optional]
@@ -183,8 +190,7 @@ def _structure_errors(frame: pl.DataFrame, table: CellTable, columns: ColumnMap,
     if table.row_errors is not None and table.row_errors.is_not_null().any():
         found.append((None, table.row_errors.head(frame.height)))
     if frame.width and frame.height:
-        blank = frame.select(~pl.any_horizontal(
-            pl.all().str.strip_chars().fill_null("") != "")).to_series()
+        blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
         if blank.any():
             message = say("intake.empty_row", language)
             found.append((columns.id, pl.select(pl.when(blank).then(pl.lit(message)))
@@ -198,19 +204,21 @@ def _cell_errors(frame: pl.DataFrame, columns: ColumnMap, language: str,
     # Ids and names hold no control character at all; other text may hold a tab or a line
     # break (a note written on two lines in a spreadsheet cell).
     strict = {columns.id, columns.fields.get(NAME_FIELD)}
+    # One parallel pass finds the columns with a problem; messages are built for those only.
+    suspect = frame.select(
+        (pl.col(name).str.contains(ANY_CONTROL if name in strict else CONTROL_BUT_LAYOUT)
+         | (pl.col(name).str.len_bytes() > limits.max_cell_chars)).any().alias(name)
+        for name in frame.columns).row(0, named=True) if frame.height else {}
     found: list[ErrorColumn] = []
-    for name in frame.columns:
+    for name in (name for name, bad in suspect.items() if bad):
         cell = pl.col(name)
         control = control_character(cell, layout_allowed=name not in strict)
-        too_long = cell.str.len_bytes() > limits.max_cell_chars
         message = (pl.when(control.is_not_null())
                    .then(say_expr("intake.control_character", language, char=control))
-                   .when(too_long & (cell.str.len_chars() > limits.max_cell_chars))
+                   .when(cell.str.len_chars() > limits.max_cell_chars)
                    .then(say_expr("intake.cell_too_long", language, count=cell.str.len_chars(),
                                   limit=limits.max_cell_chars)))
-        errors = frame.select(message.alias(name)).to_series()
-        if errors.is_not_null().any():
-            found.append((name, errors))
+        found.append((name, frame.select(message.alias(name)).to_series()))
     return found
 
 
@@ -320,27 +328,17 @@ def _add_missing_fields(typed: pl.DataFrame, columns: ColumnMap,
     return typed.with_columns(additions) if additions else typed
 
 
-def _readable_identity(frame: pl.DataFrame, columns: ColumnMap,
-                       checks: list[ErrorColumn]) -> pl.DataFrame:
-    """Per row, the id and name as a person reads them; null where they hold a control."""
-    unreadable = {header: errors for header, errors in checks if header is not None}
-    out = {}
-    for target, header in (("id", columns.id), (NAME_FIELD, columns.fields.get(NAME_FIELD))):
-        if header is None:
-            out[target] = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
-            continue
-        values = _parse_text(frame[header]).values
-        if target == "id":
-            values = normalized_ids(values)
-        if header in unreadable:
-            values = values.zip_with(unreadable[header].is_null(),
-                                     pl.Series([None], dtype=pl.String))
-        out[target] = values.alias(target)
-    return pl.DataFrame(out)
+def _readable(cell: str | None, *, is_id: bool) -> str | None:
+    """An id or a name as a person reads it in rejected.csv; None if blank or it holds a
+    control character."""
+    if cell is None or re.search(ANY_CONTROL, cell):
+        return None
+    text = normalized_id(cell) if is_id else nfc(strip(cell))
+    return text or None
 
 
 def _rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFrame,
-                readable: pl.DataFrame, id_header: str, header_line: int,
+                columns: ColumnMap, header_line: int,
                 language: str) -> tuple[pl.DataFrame, pl.Series]:
     """One rejected row per unreadable input row: its first problem, others mentioned."""
     problems = pl.DataFrame({
@@ -360,13 +358,14 @@ def _rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFr
     if bad.is_empty():
         return pl.DataFrame(schema=REJECTED_SCHEMA), pl.Series(ROW, [], dtype=pl.Int64)
     headers = [header for header, _ in errors]
+    name_header = columns.fields.get(NAME_FIELD)
     rows = []
     for record in bad.iter_rows(named=True):
         row = record[ROW]
         first = record["first"]
         if record["dup"] is not None and (first is None or headers[first] is not None):
             # A shared id comes first, unless the row's very shape is broken.
-            column, value = id_header, frame[id_header][row - 1]
+            column, value = columns.id, frame[columns.id][row - 1]
             value = None if value is None else nfc(value)
             message, count = record["dup"], record["count"]
         else:
@@ -384,8 +383,10 @@ def _rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFr
         rows.append({ROW: row, "column": column,
                      "value": None if value is None else visible(_shortened(value, language)),
                      "error": visible(message),
-                     LINE: header_line + row, "id": readable["id"][row - 1],
-                     NAME_FIELD: readable[NAME_FIELD][row - 1],
+                     LINE: header_line + row,
+                     "id": _readable(frame[columns.id][row - 1], is_id=True),
+                     NAME_FIELD: None if name_header is None
+                     else _readable(frame[name_header][row - 1], is_id=False),
                      CANDIDATE: typed[CANDIDATE][row - 1]})
     rejected = pl.DataFrame(rows, schema=REJECTED_SCHEMA).sort(ROW)
     return rejected, rejected[ROW]
