@@ -140,3 +140,15 @@ def test_may_be_absent_lets_a_read_column_be_left_out(tmp_path: Path) -> None:
 def test_score_counts_recognized_headers(index: HeaderIndex) -> None:
     """GIVEN headers some of which are fields WHEN scored THEN the count is theirs."""
     assert index.score(["Họ và tên", "x", "rating_2022", "nominated_for"]) == 3
+
+
+def test_a_header_listing_is_cut_and_shows_control_characters(index: HeaderIndex) -> None:
+    """GIVEN 500 unknown headers, one holding an escape sequence WHEN matched
+    THEN the error lists the first ones, says how many there are, and shows the escape as a
+    visible symbol instead of sending it to the terminal."""
+    headers = ["x\x1b[31m", *(f"c{number}" for number in range(499))]
+    with pytest.raises(InputError) as caught:
+        index.match(headers, source="f.csv", language="en")
+    message = str(caught.value)
+    assert "x␛[31m" in message and "\x1b" not in message
+    assert "(500 in all)" in message and "c498" not in message

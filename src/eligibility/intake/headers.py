@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from eligibility.errors import InputError
-from eligibility.intake.identity import strip_invisible
+from eligibility.intake.identity import strip_invisible, visible
 from eligibility.intake.needs import ANY_YEAR, Rule, field_needs
 from eligibility.intake.table import column_label
 from eligibility.intake.wording import say
@@ -201,7 +201,7 @@ class HeaderIndex:
         if required:
             raise InputError(say("intake.missing_required", language,
                                  columns=", ".join(required),
-                                 header=", ".join(headers) or say("intake.header_empty", language),
+                                 header=_shown_headers(headers, language),
                                  layout=layout),
                              file=source, column=required[0])
         read = self._missing_read(matches, left, language) if refuse_unread else []
@@ -242,7 +242,20 @@ class HeaderIndex:
                     best, score = header, ratio
         if best is None:
             return column
-        return say("intake.missing_column_hint", language, column=column, header=best)
+        return say("intake.missing_column_hint", language, column=column, header=visible(best))
+
+
+def _shown_headers(headers: list[str], language: str) -> str:
+    """The header as an error quotes it: control characters visible, a long one cut."""
+    if not headers:
+        return say("intake.header_empty", language)
+    shown = ", ".join(visible(header) for header in headers[:_SHOWN_HEADERS])
+    if len(headers) <= _SHOWN_HEADERS:
+        return shown
+    return say("intake.listing_more", language, shown=shown, count=len(headers))
+
+
+_SHOWN_HEADERS: Final = 60
 
 
 def _read_by(column: str, rules: list[Rule], language: str) -> str:

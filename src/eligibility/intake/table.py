@@ -14,6 +14,7 @@ import polars as pl
 
 from eligibility.errors import InputError
 from eligibility.i18n import DEFAULT_LANGUAGE
+from eligibility.intake.identity import visible
 from eligibility.intake.wording import column_letter, say
 from eligibility.text import WHITESPACE, nfc
 
@@ -37,7 +38,7 @@ class CellTable:
 
 def column_label(index: int, name: str, language: str) -> str:
     """How a message names a column: ``column C 'id'``."""
-    return say("intake.column_name", language, letter=column_letter(index), name=name)
+    return say("intake.column_name", language, letter=column_letter(index), name=visible(name))
 
 
 def normalized_cells(table: CellTable | pl.DataFrame, *, source: str = "<frame>",

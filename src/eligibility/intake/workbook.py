@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from eligibility.errors import InputError
+from eligibility.intake.identity import visible
 from eligibility.intake.limits import IntakeLimits
 from eligibility.intake.table import CellTable
 from eligibility.intake.wording import column_letter, say
@@ -102,8 +103,9 @@ def _sheet_name(names: list[str], sheet: str | int, source: str, language: str) 
         close = difflib.get_close_matches(match_key(sheet), keys, n=1)
         if close:
             hint = say("intake.did_you_mean", language, suggestion=names[keys.index(close[0])])
-    listed = ", ".join(f"'{name}'" for name in names) or say("intake.header_empty", language)
-    raise InputError(say("intake.sheet_not_found", language, sheet=wanted, sheets=listed,
+    listed = ", ".join(f"'{visible(name)}'" for name in names) or say("intake.header_empty",
+                                                                       language)
+    raise InputError(say("intake.sheet_not_found", language, sheet=visible(wanted), sheets=listed,
                          hint=hint), file=source)
 
 
@@ -118,13 +120,13 @@ def _largest(shapes: Iterable[SheetShape]) -> SheetShape | None:
 def _check_shape(name: str, shape: SheetShape, source: str, language: str,
                  limits: IntakeLimits) -> None:
     if shape.columns > limits.max_columns:
-        raise InputError(say("intake.sheet_too_wide", language, sheet=name,
+        raise InputError(say("intake.sheet_too_wide", language, sheet=visible(name),
                              column=column_letter(shape.columns - 1),
                              count=f"{shape.columns:,}", limit=f"{limits.max_columns:,}"),
                          file=source)
     cells = shape.columns * shape.rows
     if cells > limits.max_sheet_cells:
-        raise InputError(say("intake.sheet_too_big", language, sheet=name,
+        raise InputError(say("intake.sheet_too_big", language, sheet=visible(name),
                              rows=f"{shape.rows:,}", columns=f"{shape.columns:,}",
                              cells=f"{cells:,}", limit=f"{limits.max_sheet_cells:,}"),
                          file=source)
