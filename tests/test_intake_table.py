@@ -61,3 +61,10 @@ def test_columns_no_field_can_hold_are_refused(column: pl.Series, words: str) ->
     refused naming the column and what it holds."""
     with pytest.raises(InputError, match=f"'x' holds {words}"):
         normalized_cells(column.to_frame(), language="en")
+
+
+def test_control_characters_never_stay_in_headers() -> None:
+    """GIVEN a header holding a NUL and an escape WHEN normalized THEN they are shown as
+    visible symbols, so no output names a column with a raw control character."""
+    frame = pl.DataFrame({"note\x00\x1b": ["x"]})
+    assert normalized_cells(frame).columns == ["note␀␛"]

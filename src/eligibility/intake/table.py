@@ -45,7 +45,8 @@ def normalized_cells(table: CellTable | pl.DataFrame, *, source: str = "<frame>"
                      language: str = DEFAULT_LANGUAGE) -> pl.DataFrame:
     """Every column as text, named by its header (stripped, NFC); nothing else changes.
 
-    A column with a blank header is dropped when it is empty too (Excel leaves such columns
+    A control character in a header is replaced by a visible symbol (``␀``). A column with a
+    blank header is dropped when it is empty too (Excel leaves such columns
     after a table) and otherwise named by its spreadsheet letter. Two columns with the same
     header are refused, naming both.
 
@@ -62,7 +63,8 @@ def normalized_cells(table: CellTable | pl.DataFrame, *, source: str = "<frame>"
     names: list[str] = []
     keep: list[str] = []
     for index, (column, header) in enumerate(zip(frame.columns, table.headers, strict=True)):
-        name = nfc(str(header)).strip(WHITESPACE) if header is not None else ""
+        # A control character in a header would reach every output that names the column.
+        name = visible(nfc(str(header)).strip(WHITESPACE)) if header is not None else ""
         if not name:
             if frame[column].null_count() == frame.height:
                 continue
