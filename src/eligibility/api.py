@@ -25,7 +25,7 @@ from eligibility.engines import ENGINES, frame_engine
 from eligibility.errors import RecordError, UsageError
 from eligibility.evaluation import Evaluation, evaluate_candidate
 from eligibility.frames import CANDIDATE, ROW, STATUS
-from eligibility.i18n import LANGUAGES
+from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from eligibility.intake.nominees import Intake, intake_cells, read_nominees
 from eligibility.intake.readers import normalized_cells
 from eligibility.language.values import Interval
@@ -59,7 +59,7 @@ class Decisions:
 
     rulebook: CompiledRulebook
     decided: pl.DataFrame
-    rejected: pl.DataFrame  # row, column, value, error
+    rejected: pl.DataFrame  # row, column, value, error, line, id, full_name (rejected.csv)
     rows_in: int
     engine: str
     warnings: list[str] = field(default_factory=list)
@@ -107,10 +107,13 @@ def decide(rulebook: CompiledRulebook, nominees: Nominees, *, engine: str = "vec
     cells, or records — each record becomes a row of such a file (typed values written as
     text, ``{year: value}`` as year columns) and is read as a file's row is.
 
-    Failure messages are rendered in each of ``languages`` ("vi", "en").
+    Failure messages are rendered in each of ``languages`` ("vi", "en"); rejected rows and
+    an error refusing the input are in the first of them. A file or DataFrame lacking a
+    column that a rule reads is refused; a record that leaves a field out reads as if its
+    cell were empty.
     """
     _check_rulebook(rulebook)
-    intake = _intake(rulebook, nominees)
+    intake = _intake(rulebook, nominees, languages[0] if languages else "vi")
     return decide_intake(rulebook, intake, engine=engine, languages=languages)
 
 
@@ -139,11 +142,12 @@ def _check_rulebook(rulebook: object) -> None:
                          f"{type(rulebook).__name__}")
 
 
-def _intake(rulebook: CompiledRulebook, nominees: Nominees) -> Intake:
+def _intake(rulebook: CompiledRulebook, nominees: Nominees, language: str) -> Intake:
     if isinstance(nominees, (str, PathLike)):
-        return read_nominees(Path(nominees), rulebook)
+        return read_nominees(Path(nominees), rulebook, language=language)
     if isinstance(nominees, pl.DataFrame):
-        return intake_cells(normalized_cells(nominees), rulebook)
+        return intake_cells(normalized_cells(nominees, language=language), rulebook,
+                            language=language)
     if isinstance(nominees, Mapping) or not isinstance(nominees, Iterable):
         raise UsageError(f"nominees are a file path, a polars DataFrame or an iterable of "
                          f"records (mappings), not {type(nominees).__name__}")
@@ -154,29 +158,33 @@ def _intake(rulebook: CompiledRulebook, nominees: Nominees) -> Intake:
                              f"field → value")
         rows.append(record_cells(record, rulebook))
     frame = pl.DataFrame(rows, orient="row", schema=_cell_schema(rows))
-    return intake_cells(normalized_cells(frame), rulebook)
+    return intake_cells(normalized_cells(frame, language=language), rulebook,
+                        language=language, missing_columns="default")
 
 
 def _cell_schema(rows: list[dict[str, str | None]]) -> dict[str, type[pl.String]]:
     return {name: pl.String for name in dict.fromkeys(key for row in rows for key in row)}
 
 
-def candidate_from_record(rulebook: CompiledRulebook,
-                          record: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def candidate_from_record(rulebook: CompiledRulebook, record: Mapping[str, Any], *,
+                          language: str = DEFAULT_LANGUAGE
+                          ) -> tuple[dict[str, Any], list[str]]:
     """A record read by :func:`eligibility.records.read_nominee`: (the language record the
     engines read, quota ids in order). Raises :class:`RecordError` naming the field."""
     _check_rulebook(rulebook)
-    nominee = read_nominee(rulebook, record)
+    nominee = read_nominee(rulebook, record, language=language)
     return nominee.record(), list(nominee.quotas)
 
 
 def evaluate(rulebook: CompiledRulebook, record: Mapping[str, Any], *,
-             quota: str | None = None) -> list[Evaluation]:
-    """Evaluate one record for ``quota``, or for every quota it is nominated for."""
-    candidate, quotas = candidate_from_record(rulebook, record)
+             quota: str | None = None, language: str = DEFAULT_LANGUAGE) -> list[Evaluation]:
+    """Evaluate one record for ``quota``, or for every quota it is nominated for; a record
+    that cannot be read raises :class:`RecordError` worded in ``language``."""
+    candidate, quotas = candidate_from_record(rulebook, record, language=language)
     if quota is not None:
         if quota not in rulebook.quotas:
-            raise RecordError(f"unknown quota '{quota}'", field="quota", value=quota)
+            raise RecordError(t("record.unknown_quota_asked", language, quota=quota),
+                              field="quota", value=quota)
         quotas = [quota]
     return [evaluate_candidate(rulebook, candidate, quota_id) for quota_id in quotas]
 

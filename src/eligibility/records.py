@@ -17,7 +17,7 @@ cases (:mod:`eligibility.testing.cases`) all read a record through :func:`read_n
   suggestion; any other key is kept aside and ignored, as a file's extra columns are.
 * Empty values (``None``, blank text) take the field's default; a required field without a
   value, or a value that cannot be read, raises :class:`~eligibility.errors.RecordError`
-  naming the field.
+  naming the field, worded in the caller's language (Vietnamese by default).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import polars as pl
 
 from eligibility.errors import RecordError, suggest
 from eligibility.frames import CANDIDATE, language_value
+from eligibility.i18n import DEFAULT_LANGUAGE, t
 from eligibility.language.domain import DATA_DATE_MAX, DATA_DATE_MIN, INT_MAX, INT_MIN
 from eligibility.language.types import (
     BOOL,
@@ -71,12 +72,14 @@ class Nominee:
                    for name, years in self.yearly.items()}}
 
 
-def read_nominee(rulebook: CompiledRulebook, record: Mapping[str, Any]) -> Nominee:
-    """Read and check ``record`` against ``rulebook`` (see the module's rules)."""
+def read_nominee(rulebook: CompiledRulebook, record: Mapping[str, Any], *,
+                 language: str = DEFAULT_LANGUAGE) -> Nominee:
+    """Read and check ``record`` against ``rulebook`` (see the module's rules); errors are
+    worded in ``language``."""
     if not isinstance(record, Mapping):
-        raise RecordError(f"a record is a mapping of field → value, not "
-                          f"{type(record).__name__}", field="record", value=record)
-    reader = _Reader(rulebook)
+        raise RecordError(t("record.not_a_mapping", language, kind=type(record).__name__),
+                          field="record", value=record)
+    reader = _Reader(rulebook, language)
     extras = {str(key): value for key, value in record.items() if reader.is_extra(str(key))}
     nominee_id = reader.identity(record)
     quotas = reader.nominations(record)
@@ -90,8 +93,9 @@ def read_nominee(rulebook: CompiledRulebook, record: Mapping[str, Any]) -> Nomin
 class _Reader:
     """Reads one record's values, each by its field's declared type."""
 
-    def __init__(self, rulebook: CompiledRulebook) -> None:
+    def __init__(self, rulebook: CompiledRulebook, language: str) -> None:
         self.rulebook = rulebook
+        self.language = language
         self.patterns = {name: [re.compile(re.escape(pattern).replace(re.escape("{year}"),
                                                                           r"(\d{4})"))
                                 for pattern in spec.columns]
@@ -107,8 +111,8 @@ class _Reader:
             return False
         close = suggest(key, sorted(self.known), key=match_key, cutoff=_MISSPELT)
         if close:
-            raise RecordError(f"'{key}' is not a field of rulebook '{self.rulebook.id}'; did "
-                              f"you mean '{close}'?", field=key)
+            raise RecordError(t("record.misspelt_key", self.language, key=key,
+                                rulebook=self.rulebook.id, close=close), field=key)
         return True
 
     def _yearly_key(self, key: str) -> tuple[str, int] | None:
@@ -130,8 +134,7 @@ class _Reader:
         value = next((record[key] for key in (*self.rulebook.id_columns, CANDIDATE, "id")
                       if key in record), None)
         if not isinstance(value, str) or not strip(value):
-            raise RecordError("expected the nominee's id as non-empty text, e.g. 'HN-0001'",
-                              field=name, value=value)
+            raise RecordError(t("record.id_expected", self.language), field=name, value=value)
         return nfc(strip(value))
 
     def nominations(self, record: Mapping[str, Any]) -> tuple[str, ...]:
@@ -141,8 +144,7 @@ class _Reader:
         if isinstance(value, str):
             value = [item for item in value.split(self.rulebook.nominations_separator)]
         if not isinstance(value, (list, tuple)) or not value:
-            raise RecordError("expected the quotas the nominee is put forward for, most "
-                              "wanted first, e.g. ['tai-chinh', 'pg-abroad']", field=name,
+            raise RecordError(t("record.quotas_expected", self.language), field=name,
                               value=value)
         by_lowercase = {quota_id.lower(): quota_id for quota_id in self.rulebook.quotas}
         quotas: list[str] = []
@@ -150,11 +152,13 @@ class _Reader:
             code = by_lowercase.get(strip(item).lower()) if isinstance(item, str) else None
             if code is None:
                 close = suggest(str(item), self.rulebook.quotas, key=str.lower)
-                hint = f"; did you mean '{close}'?" if close else ""
-                raise RecordError(f"'{item}' is not a quota of rulebook "
-                                  f"'{self.rulebook.id}'{hint}", field=name, value=item)
+                hint = t("record.did_you_mean", self.language, close=close) if close else ""
+                raise RecordError(t("record.unknown_quota", self.language, item=item,
+                                    rulebook=self.rulebook.id, hint=hint),
+                                  field=name, value=item)
             if code in quotas:
-                raise RecordError(f"'{code}' is listed more than once", field=name, value=item)
+                raise RecordError(t("record.quota_twice", self.language, code=code),
+                                  field=name, value=item)
             quotas.append(code)
         return tuple(quotas)
 
@@ -163,12 +167,12 @@ class _Reader:
         years: dict[int, Any] = {}
         if given is not None:
             if not isinstance(given, Mapping):
-                raise RecordError("expected {year: value}, e.g. {2022: 'good'}", field=name,
+                raise RecordError(t("record.years_expected", self.language), field=name,
                                   value=given)
             for year, value in given.items():
                 if isinstance(year, bool) or not isinstance(year, int):
-                    raise RecordError(f"a year is a whole number, not {year!r}", field=name,
-                                      value=year)
+                    raise RecordError(t("record.year_not_whole", self.language,
+                                        year=repr(year)), field=name, value=year)
                 years[year] = self.field(name, value, label=f"{name}[{year}]")
         for key, value in record.items():
             found = self._yearly_key(str(key))
@@ -187,17 +191,18 @@ class _Reader:
         if isinstance(value, str) and spec.type != TEXT and not _is_code(value, spec.type):
             value = self._parsed(spec, value, label)
         else:
-            value = _checked(spec.type, value, label)
+            value = _checked(spec.type, value, label, self.language)
         if value is None and not spec.yearly:
             value = _default(spec)
         if value is None and spec.required:
-            raise RecordError("a value is required here", field=label)
+            raise RecordError(t("record.required", self.language), field=label)
         return value
 
     def _parsed(self, spec: FieldSpec, text: str, label: str) -> Any:
         from eligibility.intake.nominees import parse_field
 
-        result = parse_field(pl.Series(label, [text], dtype=pl.String), spec, self.rulebook)
+        result = parse_field(pl.Series(label, [text], dtype=pl.String), spec, self.rulebook,
+                             language=self.language)
         error = result.errors[0]
         if error is not None:
             raise RecordError(error, field=label, value=text)
@@ -218,60 +223,66 @@ def _default(spec: FieldSpec) -> Any:
 
 
 _EXPECTED: dict[Type, tuple[type | tuple[type, ...], str]] = {
-    BOOL: (bool, "true or false"),
-    DATE: (dt.date, "a date, e.g. datetime.date(1990, 5, 17) or '17/05/1990'"),
-    INTERVAL: (Interval, "an Interval(start, end) or 'YYYY-MM-DD/YYYY-MM-DD'"),
+    BOOL: (bool, "record.bool_expected"),
+    DATE: (dt.date, "record.date_expected"),
+    INTERVAL: (Interval, "record.interval_expected"),
 }
 
 
-def _checked(kind: Type, value: Any, label: str) -> Any:
+def _checked(kind: Type, value: Any, label: str, language: str) -> Any:
     """A typed value checked against ``kind``; raises :class:`RecordError` if it is not one."""
     if value is None:
         return None
     if kind == TEXT:
         if not isinstance(value, str):
-            raise RecordError(f"expected text, not {type(value).__name__} {value!r}",
-                              field=label, value=value)
+            raise RecordError(t("record.text_expected", language, kind=type(value).__name__,
+                                value=repr(value)), field=label, value=value)
         return nfc(strip(value)) or None
     if kind in (INT, NUMBER):
-        return _checked_number(kind, value, label)
+        return _checked_number(kind, value, label, language)
     if isinstance(kind, EnumType):
         if value not in kind.codes:
             close = suggest(str(value), kind.codes, key=match_key)
-            hint = f"; did you mean '{close}'?" if close else ""
-            raise RecordError(f"{value!r} is not a code of {kind.name} "
-                              f"({', '.join(kind.codes)}){hint}", field=label, value=value)
+            hint = t("record.did_you_mean", language, close=close) if close else ""
+            raise RecordError(t("record.not_a_code", language, value=repr(value),
+                                vocabulary=kind.name, codes=", ".join(kind.codes), hint=hint),
+                              field=label, value=value)
         return value
     if isinstance(kind, ListType):
         if not isinstance(value, (list, tuple)):
-            raise RecordError(f"expected a list of {kind.item}, not {value!r}", field=label,
-                              value=value)
-        return [_checked(kind.item, item, label) for item in value]
+            raise RecordError(t("record.list_expected", language, item=kind.item,
+                                value=repr(value)), field=label, value=value)
+        return [_checked(kind.item, item, label, language) for item in value]
     if kind == DATE and isinstance(value, dt.datetime):
         if value.time() != dt.time() or value.tzinfo is not None:
-            raise RecordError(f"expected a date, not a moment with a time of day ({value})",
-                              field=label, value=value)
+            raise RecordError(t("record.time_of_day", language, value=value), field=label,
+                              value=value)
         value = value.date()
-    expected, example = _EXPECTED.get(kind, (object, str(kind)))
+    expected, key = _EXPECTED.get(kind, (object, "record.text_expected"))
     if not isinstance(value, expected):
-        raise RecordError(f"expected {example}, not {type(value).__name__} {value!r}",
+        raise RecordError(t(key, language, kind=type(value).__name__, value=repr(value)),
                           field=label, value=value)
     if kind == INTERVAL and value.end < value.start:
-        raise RecordError(f"{value} ends before it starts", field=label, value=value)
+        raise RecordError(t("record.ends_before_start", language, value=value), field=label,
+                          value=value)
     days = (value,) if kind == DATE else (value.start, value.end) if kind == INTERVAL else ()
     for day in days:
         if not DATA_DATE_MIN <= day <= DATA_DATE_MAX:
-            raise RecordError(f"{day} is out of range; expected a date between "
-                              f"{DATA_DATE_MIN} and {DATA_DATE_MAX}", field=label, value=value)
+            raise RecordError(t("record.date_out_of_range", language, day=day,
+                                first=DATA_DATE_MIN, last=DATA_DATE_MAX),
+                              field=label, value=value)
     return value
 
 
-def _checked_number(kind: Type, value: Any, label: str) -> int | float:
+def _checked_number(kind: Type, value: Any, label: str, language: str) -> int | float:
     whole = isinstance(value, int) and not isinstance(value, bool)
     if kind == INT and not whole:
-        raise RecordError(f"expected a whole number, not {value!r}", field=label, value=value)
+        raise RecordError(t("record.whole_expected", language, value=repr(value)), field=label,
+                          value=value)
     if not whole and not (isinstance(value, float) and math.isfinite(value)):
-        raise RecordError(f"expected a number, not {value!r}", field=label, value=value)
+        raise RecordError(t("record.number_expected", language, value=repr(value)),
+                          field=label, value=value)
     if whole and not INT_MIN <= value <= INT_MAX:
-        raise RecordError(f"{value} is too large for a whole number", field=label, value=value)
+        raise RecordError(t("record.whole_too_large", language, value=value), field=label,
+                          value=value)
     return value if kind == INT else float(value)

@@ -21,6 +21,7 @@ from eligibility.cli.common import (
 from eligibility.cli.summary import print_summary
 from eligibility.i18n.formats import number
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
+from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv, write_xlsx
 from eligibility.output.manifest import build_manifest, sha256_of, write_manifest
 from eligibility.rulebook import load_rulebook
@@ -41,12 +42,13 @@ def rank(
     # releases the GIL, so it costs almost no wall time on a second core.
     with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
+        check_regular_file(nominees, lang)  # before hashing: reading a pipe would never end
         input_digest = hashing.submit(sha256_of, nominees)
         step = progress.add_task(message("cli.step_rulebook", lang), total=None)
         compiled = load_rulebook(rules)
         progress.update(step, description=message("cli.step_reading", lang,
                                                   file=nominees.name))
-        intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet))
+        intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet), language=lang)
         progress.update(step, description=message(
             "cli.step_deciding", lang, nominations=number(intake.nominations.height, lang),
             engine=engine))

@@ -50,19 +50,21 @@ class EngineFallbackWarning(UserWarning):
     """The engine asked for cannot run here; another one decides instead."""
 
 
-def open_session(rulebook: CompiledRulebook, *, engine: str = "durable") -> NominationSession:
+def open_session(rulebook: CompiledRulebook, *, engine: str = "durable",
+                 language: str = "vi") -> NominationSession:
     """A new, empty session deciding nominees against ``rulebook``.
 
     ``engine``: ``durable`` (durable_rules' RETE network; the scalar engine, with a warning,
     where durable-rules cannot be imported) or ``scalar`` (plain Python). Sessions are
-    isolated: each has its own rulesets and facts.
+    isolated: each has its own rulesets and facts. Errors about records are worded in
+    ``language`` ("vi", the default, or "en").
     """
     if engine == "durable":
         try:
-            return NominationSession(rulebook, engine="durable")
+            return NominationSession(rulebook, engine="durable", language=language)
         except EngineUnavailableError as error:
             warnings.warn(f"durable_rules is not available here, so this session uses the "
                           f"scalar engine (same decisions): {error}", EngineFallbackWarning,
                           stacklevel=2)
-            return NominationSession(rulebook, engine="scalar")
-    return NominationSession(rulebook, engine=engine)
+            return NominationSession(rulebook, engine="scalar", language=language)
+    return NominationSession(rulebook, engine=engine, language=language)

@@ -17,7 +17,7 @@ from eligibility.engines import scalar
 from eligibility.engines.outcome import Outcome
 from eligibility.errors import RecordError, SessionClosedError, UsageError, suggest
 from eligibility.frames import CANDIDATE, PREFERENCE, ROW
-from eligibility.i18n import LANGUAGES
+from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from eligibility.messages import render_reasons
 from eligibility.records import Nominee, read_nominee
 from eligibility.rulebook.compiled import CompiledRulebook
@@ -61,15 +61,20 @@ class NominationSession:
     :class:`~eligibility.errors.SessionClosedError`.
     """
 
-    def __init__(self, rulebook: CompiledRulebook, *, engine: str = "durable") -> None:
+    def __init__(self, rulebook: CompiledRulebook, *, engine: str = "durable",
+                 language: str = DEFAULT_LANGUAGE) -> None:
         if not isinstance(rulebook, CompiledRulebook):
             raise UsageError(f"expected a rulebook loaded by eligibility.load_rulebook(), not "
                              f"{type(rulebook).__name__}")
         if engine not in SESSION_ENGINES:
             raise UsageError(f"unknown session engine {engine!r}; expected one of "
                              f"{', '.join(SESSION_ENGINES)}")
+        if language not in LANGUAGES:
+            raise UsageError(f"unknown language {language!r}; expected one of "
+                             f"{', '.join(LANGUAGES)}")
         self.rulebook = rulebook
         self.engine = engine
+        self.language = language
         self._durable = None
         if engine == "durable":
             from eligibility.engines.durable import DurableEngine
@@ -92,16 +97,16 @@ class NominationSession:
     def assert_candidate(self, record: Mapping[str, Any]) -> None:
         """Add a nominee; raises :class:`RecordError` if the record cannot be read or the id
         is already in the session."""
-        nominee = read_nominee(self.rulebook, record)
+        nominee = read_nominee(self.rulebook, record, language=self.language)
         if nominee.id in self._entries:
-            raise RecordError(f"'{nominee.id}' is already in the session; use "
-                              f"update_candidate to change it", field="id", value=nominee.id)
+            raise RecordError(t("record.already_in_session", self.language, id=nominee.id),
+                              field="id", value=nominee.id)
         self._put(nominee, next(self._orders))
 
     @_locked
     def update_candidate(self, record: Mapping[str, Any]) -> None:
         """Replace a nominee's record (it keeps its place in the order)."""
-        nominee = read_nominee(self.rulebook, record)
+        nominee = read_nominee(self.rulebook, record, language=self.language)
         entry = self._entries.get(nominee.id)
         if entry is None:
             raise self._unknown(nominee.id)
@@ -220,9 +225,9 @@ class NominationSession:
 
     def _unknown(self, candidate_id: str) -> RecordError:
         close = suggest(str(candidate_id), list(self._entries), key=str.casefold)
-        hint = f"; did you mean '{close}'?" if close else ""
-        return RecordError(f"no nominee '{candidate_id}' in the session{hint}", field="id",
-                           value=candidate_id)
+        hint = t("record.did_you_mean", self.language, close=close) if close else ""
+        return RecordError(t("record.not_in_session", self.language, id=candidate_id,
+                             hint=hint), field="id", value=candidate_id)
 
 
 def _years(nominee: Nominee) -> list[tuple[str, int]]:

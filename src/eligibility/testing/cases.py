@@ -43,8 +43,8 @@ from typing import Any
 
 from pydantic import Field, StrictBool, ValidationError
 
-from eligibility.errors import Problem, RecordError, RulebookError, SourceLocation, suggest
 from eligibility.api import record_cells
+from eligibility.errors import Problem, RecordError, RulebookError, SourceLocation, suggest
 from eligibility.evaluation import Evaluation, evaluate_candidate
 from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from eligibility.records import read_nominee
@@ -341,24 +341,27 @@ def _case(index: int, item: CaseModel, model: CaseFileModel, rulebook: CompiledR
 # --- running -----------------------------------------------------------------------------
 
 
-def run_cases(case_file: CaseFile) -> list[CaseResult]:
-    """Decide every case of ``case_file``; one result per case, in file order."""
-    return [_run(case_file.rulebook, index, case) for index, case in enumerate(case_file.cases)]
+def run_cases(case_file: CaseFile, language: str = DEFAULT_LANGUAGE) -> list[CaseResult]:
+    """Decide every case of ``case_file``; one result per case, in file order. A candidate
+    that cannot be read is reported in ``language``."""
+    return [_run(case_file.rulebook, index, case, language)
+            for index, case in enumerate(case_file.cases)]
 
 
-def run_case(case_file: CaseFile, case: Case) -> CaseResult:
+def run_case(case_file: CaseFile, case: Case, language: str = DEFAULT_LANGUAGE) -> CaseResult:
     """Decide one case of ``case_file``."""
-    return _run(case_file.rulebook, case_file.cases.index(case), case)
+    return _run(case_file.rulebook, case_file.cases.index(case), case, language)
 
 
-def _run(rulebook: CompiledRulebook, index: int, case: Case) -> CaseResult:
+def _run(rulebook: CompiledRulebook, index: int, case: Case,
+         language: str = DEFAULT_LANGUAGE) -> CaseResult:
     # A case's cells are written as a nominee file writes them: ``birth_date: 1990`` is the
     # text 1990 (a bare year), as a spreadsheet cell would hold it.
     record = {rulebook.id_columns[0]: f"#{index}",
               rulebook.nominations_columns[0]: case.quota,
               **record_cells(case.cells, rulebook)}
     try:
-        candidate = read_nominee(rulebook, record).record()
+        candidate = read_nominee(rulebook, record, language=language).record()
     except RecordError as error:
         return CaseResult(case, None, (), f"{error.field}: {_reason(error)}")
     evaluation = evaluate_candidate(rulebook, candidate, case.quota)
