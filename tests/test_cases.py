@@ -231,7 +231,7 @@ cases:
     based_on: her
     expected: {eligible: true, score: 20}
 """)
-    bad, good = run_cases(load_cases(path))
+    bad, good = run_cases(load_cases(path), "en")
     assert good.passed
     assert not bad.passed
     assert bad.render("en").endswith("failed\n  the candidate cannot be read: birth_date: "

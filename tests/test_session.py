@@ -184,7 +184,7 @@ def test_ids_must_be_new_to_assert_and_known_to_update(
         hanoi: eligibility.CompiledRulebook) -> None:
     """GIVEN a session holding A WHEN A is asserted again, or B updated or retracted
     THEN RecordError says so (with a suggestion for a near miss)."""
-    with NominationSession(hanoi, engine="scalar") as session:
+    with NominationSession(hanoi, engine="scalar", language="en") as session:
         session.assert_candidate(person("HN-1"))
         with pytest.raises(RecordError, match="already in the session"):
             session.assert_candidate(person("HN-1"))
