@@ -34,19 +34,8 @@ def build_manifest(*, rulebook: CompiledRulebook, input_path: Path, input_sha256
     runs of earlier rounds whose seats and courses this run took into account.
     """
     return {
-        "tool": "eligibility",
-        "version": _version("eligibility"),
-        "engine": engine,
-        "language": language,
-        "python": platform.python_version(),
-        "polars": pl.__version__,
-        "rulebook": {
-            "id": rulebook.id,
-            "version": rulebook.version,
-            "files": {Path(name).name: digest for name, digest in rulebook.files.items()},
-            "as_of": rulebook.as_of.isoformat() if rulebook.as_of else None,
-            "changes": list(rulebook.changes),
-        },
+        **environment(engine, language),
+        "rulebook": rulebook_record(rulebook),
         "courses": course_dates(rulebook),
         "earlier_rounds": [dict(item) for item in earlier_rounds],
         "input": {"file": input_path.name, "sha256": input_sha256},
@@ -54,6 +43,24 @@ def build_manifest(*, rulebook: CompiledRulebook, input_path: Path, input_sha256
         "quotas": summary.to_dicts(),
         "outputs": dict(sorted(outputs.items())),
         "warnings": warnings,
+    }
+
+
+def environment(engine: str, language: str) -> dict[str, str]:
+    """The tool, engine, language and versions a run used."""
+    return {"tool": "eligibility", "version": _version("eligibility"), "engine": engine,
+            "language": language, "python": platform.python_version(),
+            "polars": pl.__version__}
+
+
+def rulebook_record(rulebook: CompiledRulebook) -> dict[str, Any]:
+    """The rulebook a run used: id, version, each file's SHA-256, as-of date, changes."""
+    return {
+        "id": rulebook.id,
+        "version": rulebook.version,
+        "files": {Path(name).name: digest for name, digest in rulebook.files.items()},
+        "as_of": rulebook.as_of.isoformat() if rulebook.as_of else None,
+        "changes": list(rulebook.changes),
     }
 
 

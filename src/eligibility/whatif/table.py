@@ -70,7 +70,9 @@ def diff_table(comparison: Comparison, language: str) -> pl.DataFrame:
         })
     schema = {name: pl.String for name in DIFF_COLUMNS} | {"preference": pl.Int64,
                                                            "row": pl.Int64}
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    table = pl.DataFrame(rows, schema=schema, orient="row")
+    return table.with_columns(pl.when(pl.col(name) != "").then(pl.col(name)).alias(name)
+                              for name, dtype in schema.items() if dtype == pl.String)
 
 
 def _cell(value: Any) -> str:

@@ -1,0 +1,173 @@
+"""``eligibility diff``: what changes, for whom and why, between two runs over one nominee file.
+
+The two sides are built from the options: ``--rules`` once (one rulebook for both) or
+twice (before, after); ``--as-of`` not at all (each quota's course start), once (both
+sides) or twice (before, after); ``--set`` and ``--override`` change the *after* side only;
+``--previous`` (earlier rounds of the plan) applies to both.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from eligibility.api import decide_intake
+from eligibility.cli.common import (
+    EngineOption,
+    LangOption,
+    app,
+    err,
+    errors_exit,
+    out,
+    progress_display,
+)
+from eligibility.cli.rank import sheet_choice
+from eligibility.cli.variants import (
+    OverrideOption,
+    PreviousOption,
+    SetOption,
+    load_variant,
+)
+from eligibility.i18n import t
+from eligibility.intake.nominees import read_nominees
+from eligibility.output.decisions import write_csv
+from eligibility.output.manifest import environment, rulebook_record, sha256_of, write_manifest
+from eligibility.rounds import carry_over, read_earlier_rounds, with_earlier_courses
+from eligibility.rulebook.overrides import read_overrides
+from eligibility.whatif import Comparison, compare_decisions
+from eligibility.whatif.page import PageFacts, render_diff_html
+
+RULES_HELP = "The rulebook: once (compared with itself on other dates or with --set) or " \
+             "twice (before, after)."
+DIFF_FILES = ("diff.csv", "diff-quotas.csv", "diff.html")
+
+
+@app.command()
+def diff(
+    nominees: Annotated[Path, typer.Argument(help="Nominee file: .csv, .xlsx or .parquet.")],
+    rules: Annotated[list[Path], typer.Option("--rules", "-r", help=RULES_HELP)],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")],
+    as_of: Annotated[list[str] | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD",
+        help="Apply the rules in force on this date: once for both sides, or twice "
+             "(before, after). By default, those in force on each quota's course start.")
+    ] = None,
+    sets: SetOption = None,
+    override: OverrideOption = None,
+    previous: PreviousOption = None,
+    lang: LangOption = "vi",
+    engine: EngineOption = "vectorized",
+    sheet: Annotated[str, typer.Option("--sheet", help="Excel sheet name or index.")] = "0",
+) -> None:
+    """Compare two rulebooks, or one rulebook on two dates or with changes, over the same
+    nominees: diff.csv, diff-quotas.csv, diff.html and manifest.json in --out."""
+    if len(rules) > 2:
+        raise typer.BadParameter(t("whatif.too_many_rules", lang, count=len(rules)),
+                                 param_hint="--rules")
+    dates = list(as_of or [])
+    if len(dates) > 2:
+        raise typer.BadParameter(t("whatif.too_many_dates", lang, count=len(dates)),
+                                 param_hint="--as-of")
+    before_date, after_date = (dates[0], dates[-1]) if dates else (None, None)
+    with errors_exit(), ThreadPoolExecutor(max_workers=1) as hashing, \
+            progress_display() as progress:
+        input_digest = hashing.submit(sha256_of, nominees)
+        overrides = read_overrides(sets or (), override or ())
+        earlier = read_earlier_rounds(previous or ())
+        sides = []
+        for name, path, day, changes in (("before", rules[0], before_date, None),
+                                         ("after", rules[-1], after_date, overrides)):
+            side = t(f"whatif.side_{name}", lang)
+            step = progress.add_task(t("whatif.step_loading", lang, side=side), total=None)
+            compiled = carry_over(load_variant(path, as_of=day, overrides=changes), earlier)
+            progress.update(step, description=t("whatif.step_reading", lang, side=side,
+                                                file=nominees.name))
+            intake = with_earlier_courses(
+                read_nominees(nominees, compiled, sheet=sheet_choice(sheet)), compiled, earlier)
+            progress.update(step, description=t("whatif.step_deciding", lang, side=side,
+                                                count=f"{intake.nominations.height:,}"))
+            sides.append(decide_intake(compiled, intake, engine=engine, languages=(lang,)))
+            progress.remove_task(step)
+        step = progress.add_task(t("whatif.step_comparing", lang), total=None)
+        comparison = compare_decisions(sides[0], sides[1])
+        progress.update(step, description=t("whatif.step_writing", lang))
+        facts = PageFacts(nominees.name, input_digest.result(), overrides.title,
+                          earlier.records())
+        written = write_diff(comparison, out_dir, lang, facts)
+        write_manifest(_manifest(comparison, facts, engine, lang, written),
+                       out_dir / "manifest.json")
+    same = len(rules) == 1 and len(set(dates)) <= 1 and not overrides
+    _print_summary(comparison, lang, out_dir, same)
+
+
+def write_diff(comparison: Comparison, out_dir: Path, language: str,
+               facts: PageFacts) -> dict[str, str]:
+    """Write diff.csv, diff-quotas.csv and diff.html; return each file's SHA-256."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_csv(comparison.table(language), out_dir / "diff.csv")
+    write_csv(comparison.quotas, out_dir / "diff-quotas.csv")
+    (out_dir / "diff.html").write_text(render_diff_html(comparison, language, facts),
+                                       encoding="utf-8")
+    return {name: sha256_of(out_dir / name) for name in DIFF_FILES}
+
+
+def _manifest(comparison: Comparison, facts: PageFacts, engine: str, language: str,
+              outputs: dict[str, str]) -> dict[str, Any]:
+    """The diff's manifest: both sides' rulebooks, the input, earlier rounds, counts, files;
+    no time stamp, so a re-run gives the same bytes."""
+    return {
+        **environment(engine, language),
+        "command": "diff",
+        "before": {**rulebook_record(comparison.before.rulebook),
+                   "counts": comparison.before.counts()},
+        "after": {**rulebook_record(comparison.after.rulebook),
+                  "counts": comparison.after.counts()},
+        "input": {"file": facts.input_name, "sha256": facts.input_sha256},
+        "earlier_rounds": [dict(item) for item in facts.earlier_rounds],
+        "counts": comparison.counts(),
+        "outputs": dict(sorted(outputs.items())),
+    }
+
+
+def _print_summary(comparison: Comparison, lang: str, out_dir: Path, same: bool) -> None:
+    def text(key: str, **values: Any) -> str:
+        return t(f"whatif.{key}", lang, **values)
+
+    table = Table(title=text("table_title"), title_justify="left")
+    for key in ("column_quota", "column_capacity", "column_eligible", "column_selected",
+                "column_cutoff", "column_entered", "column_left"):
+        table.add_column(text(key), justify="left" if key == "column_quota" else "right")
+    for row in comparison.quotas.iter_rows(named=True):
+        table.add_row(row["quota_id"], *(_moved(row[f"{name}_before"], row[f"{name}_after"])
+                                         for name in ("capacity", "eligible", "selected",
+                                                      "cutoff_score")),
+                      str(row["entered"]), str(row["left"]))
+    out.print(table)
+    if same:
+        err.print(text("same_sides"), markup=False, highlight=False)
+    if comparison.empty:
+        out.print(text("no_change", folder=f"{out_dir}/"), markup=False, highlight=False)
+        return
+    counts = comparison.counts()
+    out.print(text("summary_line", nominations=f"{counts['nominations_changed']:,}",
+                   people=f"{counts['people_changed']:,}", folder=f"{out_dir}/"),
+              markup=False, highlight=False)
+    causes = ", ".join(f"{t('whatif.name_' + name.removeprefix('cause.'), lang)} {count:,}"
+                       for name, count in counts.items() if name.startswith("cause."))
+    out.print(text("by_cause", causes=causes), markup=False, highlight=False)
+
+
+def _moved(before: Any, after: Any) -> str:
+    def show(value: Any) -> str:
+        if value is None:
+            return "—"
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    return show(before) if before == after else f"{show(before)} → {show(after)}"
+
+
+__all__ = ["diff", "write_diff"]
