@@ -17,7 +17,7 @@ def check(rulebook: Annotated[Path, typer.Argument(help="The rulebook to check."
     with errors_exit():
         compiled = load_rulebook(rulebook)
     model = compiled.model
-    includes = ", ".join(model.include) or "none"
+    includes = ", ".join(model.included_files) or "none"
     out.print(f"{rulebook}: valid — rulebook [bold]{model.id}[/bold] version {model.version}, "
               f"in force {model.effective.from_}"
               f"{' to ' + str(model.effective.until) if model.effective.until else ''}")

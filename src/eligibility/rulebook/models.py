@@ -324,6 +324,11 @@ class Rulebook(Document):
     priorities: list[Priority] = Field(default_factory=list)
     ranking: list[TieBreak]
 
+    @property
+    def included_files(self) -> list[str]:
+        """The files named under ``include:``, as written."""
+        return [item if isinstance(item, str) else item.file for item in self.include]
+
     @field_validator("quotas")
     @classmethod
     def _some_quota(cls, quotas: list[Quota]) -> list[Quota]:
