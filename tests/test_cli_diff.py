@@ -149,3 +149,26 @@ def test_rank_refuses_an_as_of_date_outside_the_rulebook(tmp_path: Path) -> None
                            "--out", tmp_path)
     assert code == 2
     assert "cannot be applied as of 2026-01-01" in output
+
+
+def test_the_three_commands_of_the_what_if_page_run_as_written(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """GIVEN the first command block of docs/what-if.md ("the answer in three commands")
+    WHEN each command is run as written, from the project's folder, into a scratch 'out/'
+    THEN there are exactly three, each exits 0, and the diff's files are where the page
+    says."""
+    page = (ROOT / "docs" / "what-if.md").read_text(encoding="utf-8")
+    block = page.split("```bash", 1)[1].split("```", 1)[0]
+    commands = [" ".join(command.split()) for command in
+                block.replace("\\\n", " ").splitlines() if command.strip()
+                and not command.lstrip().startswith("#")]
+    assert len(commands) == 3
+    monkeypatch.chdir(ROOT)
+    for command in commands:
+        words = command.split()
+        assert words[0] == "eligibility"
+        words = [str(tmp_path / word) if word.startswith("out/") else word for word in words]
+        code, output = _invoke(*words[1:])
+        assert code == 0, (command, output)
+    assert (tmp_path / "out" / "what-if-it-seats" / "diff.html").is_file()

@@ -21,7 +21,7 @@ def test_public_names_are_exactly_all() -> None:
               if not name.startswith(("_", "@"))} - {"annotations"}
     modules = {"api", "calendar", "engines", "errors", "evaluation", "intake", "language",
                "messages", "rulebook", "selection", "text", "output", "explain", "cli",
-               "strategies", "testing", "session", "i18n"}
+               "strategies", "testing", "session", "i18n", "whatif", "rounds"}
     assert set(eligibility.__all__) == public - modules
 
 
