@@ -30,6 +30,7 @@ reserve, in rank order.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -81,7 +82,9 @@ class Cause:
     points: tuple[PointsChange, ...] = ()
     capacity: tuple[int, int] | None = None  # the quota's capacity before and after
     entered_above: tuple[str, ...] = ()  # ids now ranked above, who were not before
+    entered_count: int = 0  # how many: the ids above are the first SHOWN_ABOVE
     left_above: tuple[str, ...] = ()  # ids ranked above before, who are not now
+    left_count: int = 0
     rejected: str | None = None  # the reason the other run rejected the person's row
 
 
@@ -210,7 +213,7 @@ def _seat_causes(quota_id: str, keys: list[Key], rows: Mapping[Key, dict[str, An
 
     def rank(key: Key, prefix: str) -> int:
         value = rows[key][side(prefix, "rank")]
-        return value if value is not None else 1 << 62
+        return value if value is not None else UNRANKED
 
     seat_before, seat_after = seats
     room = (capacity[0].get(quota_id, 0), capacity[1].get(quota_id, 0))
@@ -221,18 +224,19 @@ def _seat_causes(quota_id: str, keys: list[Key], rows: Mapping[Key, dict[str, An
                         and status(key, BEFORE) != SELECTED), key=lambda k: rank(k, AFTER))
     displaced = sorted((key for key in leavers if key not in own
                         and status(key, AFTER) != ELSEWHERE), key=lambda k: rank(k, AFTER))
-    vacancies = sorted((key for key in leavers if key not in displaced),
+    pushed = set(displaced)
+    vacancies = sorted((key for key in leavers if key not in pushed),
                        key=lambda k: rank(k, BEFORE))
     for key in leavers:
         if key not in own and status(key, AFTER) == ELSEWHERE:
             causes[key] = Cause("placed_preferred", link=_seat_link(key, seat_after))
-    matched: set[Key] = set()
+    # The best-ranked unmatched newcomer is always the next one in rank order, so the
+    # newcomers matched to displaced people are a prefix of ``newcomers``.
+    matched = 0
     for key in displaced:
-        pusher = next((new for new in newcomers if new not in matched
-                       and rank(new, AFTER) < rank(key, AFTER)), None)
-        if pusher is not None:
-            matched.add(pusher)
-            causes[key] = Cause("displaced", link=pusher)
+        if matched < len(newcomers) and rank(newcomers[matched], AFTER) < rank(key, AFTER):
+            causes[key] = Cause("displaced", link=newcomers[matched])
+            matched += 1
         else:
             causes[key] = Cause("capacity", capacity=room) if room[1] < room[0] \
                 else Cause("displaced")
@@ -246,38 +250,53 @@ def _seat_causes(quota_id: str, keys: list[Key], rows: Mapping[Key, dict[str, An
         else:
             causes[key] = Cause("capacity", capacity=room) if room[1] > room[0] \
                 else Cause("seat_freed")
-    moved = own.keys() | causes.keys()
-    movers = [key for key in keys if key in own]
-    for key in keys:
-        if key in moved:
-            continue
-        causes[key] = _status_or_rank_cause(key, rows, seats, movers, reordered)
+    rest = [key for key in keys if key not in own and key not in causes]
+    for key in rest:
+        before, after = status(key, BEFORE), status(key, AFTER)
+        if before != after and after == ELSEWHERE:
+            causes[key] = Cause("placed_preferred", link=_seat_link(key, seat_after))
+        elif before != after and before == ELSEWHERE:
+            causes[key] = Cause("lost_preferred", link=_seat_link(key, seat_before))
+        elif reordered:
+            causes[key] = Cause("ranking_order")
+    shifted = [key for key in rest if key not in causes]
+    movers = [(rank(key, BEFORE), rank(key, AFTER), key[0]) for key in keys if key in own]
+    entered = _above(movers, [(rank(key, BEFORE), rank(key, AFTER), key) for key in shifted])
+    left = _above([(new, old, person) for old, new, person in movers],
+                  [(rank(key, AFTER), rank(key, BEFORE), key) for key in shifted])
+    for key in shifted:
+        (up, ups), (down, downs) = entered[key], left[key]
+        causes[key] = Cause("rank_shift", entered_above=up, entered_count=ups,
+                            left_above=down, left_count=downs)
     return causes
 
 
-def _status_or_rank_cause(key: Key, rows: Mapping[Key, dict[str, Any]],
-                          seats: tuple[dict[str, str], dict[str, str]], movers: list[Key],
-                          reordered: bool) -> Cause:
-    row = rows[key]
-    before, after = row[side(BEFORE, "status")], row[side(AFTER, "status")]
-    if before != after and after == ELSEWHERE:
-        return Cause("placed_preferred", link=_seat_link(key, seats[1]))
-    if before != after and before == ELSEWHERE:
-        return Cause("lost_preferred", link=_seat_link(key, seats[0]))
-    if reordered:
-        return Cause("ranking_order")
-    old, new = row[side(BEFORE, "rank")], row[side(AFTER, "rank")]
-    entered, left = [], []
-    for mover in movers:
-        mover_old = rows[mover][side(BEFORE, "rank")]
-        mover_new = rows[mover][side(AFTER, "rank")]
-        above_before = mover_old is not None and old is not None and mover_old < old
-        above_after = mover_new is not None and new is not None and mover_new < new
-        if above_after and not above_before:
-            entered.append(mover[0])
-        elif above_before and not above_after:
-            left.append(mover[0])
-    return Cause("rank_shift", entered_above=tuple(entered), left_above=tuple(left))
+UNRANKED = 1 << 62  # the rank of a nomination that is not ranked (ineligible or absent)
+SHOWN_ABOVE = 20  # people named as now (or no longer) ranked above; the rest are counted
+
+
+def _above(movers: list[tuple[int, int, str]],
+           people: list[tuple[int, int, Key]]) -> dict[Key, tuple[tuple[str, ...], int]]:
+    """For each person (rank before, rank after, key): the first SHOWN_ABOVE movers ranked
+    above them after but not before, and how many there are. Movers are (rank before,
+    rank after, id); unranked is UNRANKED.
+
+    People are taken by rank after; the movers ranked above each are kept sorted by their
+    rank before, so those that were not above before are a slice: each person costs a
+    binary search, each mover one sorted insertion.
+    """
+    movers = sorted(movers, key=lambda mover: mover[1])
+    inserted: list[tuple[int, str]] = []
+    result: dict[Key, tuple[tuple[str, ...], int]] = {}
+    index = 0
+    for old, new, key in sorted(people, key=lambda person: person[1]):
+        while index < len(movers) and movers[index][1] < new:
+            bisect.insort(inserted, (movers[index][0], movers[index][2]))
+            index += 1
+        start = bisect.bisect_right(inserted, (old, chr(0x10FFFF)))
+        result[key] = (tuple(name for _, name in inserted[start:start + SHOWN_ABOVE]),
+                       len(inserted) - start)
+    return result
 
 
 def _seat_link(key: Key, seat: Mapping[str, str]) -> Key | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+import polars as pl
 
 from eligibility.i18n import t
 from eligibility.messages import DATE_FORMATS, format_number
@@ -23,6 +24,7 @@ from eligibility.whatif.compare import Comparison
 from eligibility.whatif.wording import Wording
 
 THOUSANDS = {"vi": ".", "en": ","}
+ROWS_PER_QUOTA = 500  # a page an official can read and print; diff.csv has every row
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,18 @@ def _causes(comparison: Comparison, wording: Wording) -> list[dict[str, Any]]:
 
 
 def _sections(comparison: Comparison, wording: Wording) -> list[dict[str, Any]]:
+    """Per quota that changed: its changed nominations, those whose status changed first,
+    then eligibility, points, rank; at most ROWS_PER_QUOTA (diff.csv holds them all)."""
+    changes = comparison.changes.with_columns(
+        pl.when(pl.col("before.status").ne_missing(pl.col("after.status"))).then(0)
+        .when(pl.col("before.eligible").ne_missing(pl.col("after.eligible"))).then(1)
+        .when(pl.col("own_changed")).then(2).otherwise(3).alias("__weight"))
+    shown = (changes.with_row_index("__order")
+             .sort("__weight", "__order").group_by("quota_id", maintain_order=True)
+             .head(ROWS_PER_QUOTA).sort("__order"))
+    hidden = dict(changes.group_by("quota_id").len().iter_rows())
     sections: dict[str, list[dict[str, Any]]] = {}
-    for row in comparison.changes.iter_rows(named=True):
+    for row in shown.iter_rows(named=True):
         key: Key = (row["candidate_id"], row["quota_id"])
         steps = comparison.chain(*key)
         sections.setdefault(row["quota_id"], []).append({
@@ -87,7 +99,8 @@ def _sections(comparison: Comparison, wording: Wording) -> list[dict[str, Any]]:
             "rank": (row["before.rank"], row["after.rank"]),
             "cause": steps[0][1].code, "cause_name": wording.cause_name(steps[0][1].code),
             "steps": [wording.step(step, cause) for step, cause in steps]})
-    return [{"id": quota_id, "title": wording.quota(quota_id), "rows": rows}
+    return [{"id": quota_id, "title": wording.quota(quota_id), "rows": rows,
+             "count": hidden[quota_id], "hidden": hidden[quota_id] - len(rows)}
             for quota_id, rows in sections.items()]
 
 

@@ -47,44 +47,36 @@ DIFF_COLUMNS = (
 def diff_table(comparison: Comparison, language: str) -> pl.DataFrame:
     """One row per changed nomination (quota order, then candidate id); see the module."""
     wording = Wording(comparison, language)
-    rows = []
-    for row in comparison.changes.iter_rows(named=True):
-        key: Key = (row["candidate_id"], row["quota_id"])
-        cause = comparison.causes[key]
-        steps = comparison.chain(*key)[1:]
-        rows.append({
-            "candidate_id": row["candidate_id"], "full_name": row["full_name"],
-            "agency": row["agency"], "quota_id": row["quota_id"],
-            "preference": row["preference"],
-            **{f"{name}_{when}": _cell(row[f"{when}.{name}"])
-               for name in ("status", "eligible", "score", "rank", "failed")
-               for when in ("before", "after")},
-            "criteria_changed": ";".join(flip.id for flip in cause.criteria),
-            "points_changed": ";".join(f"{item.id}:{_cell(item.before)}>{_cell(item.after)}"
-                                       for item in cause.points),
-            "cause": cause.code,
-            "caused_by": _key_text(cause.link),
-            "chain": ";".join(f"{_key_text(step)}:{item.code}" for step, item in steps),
-            "explanation": wording.explanation(key),
-            "row": row["row"],
-        })
-    schema = {name: pl.String for name in DIFF_COLUMNS} | {"preference": pl.Int64,
-                                                           "row": pl.Int64}
-    table = pl.DataFrame(rows, schema=schema, orient="row")
+    changes = comparison.changes
+    keys: list[Key] = list(zip(changes["candidate_id"], changes["quota_id"], strict=True))
+    causes = [comparison.causes[key] for key in keys]
+    chains = [comparison.chain(*key)[1:] for key in keys]
+    decisions = [pl.col(f"{when}.{name}").cast(pl.String).alias(f"{name}_{when}")
+                 for name in ("status", "eligible", "score", "rank")
+                 for when in ("before", "after")]
+    failed = [pl.col(f"{when}.failed").list.join(";").alias(f"failed_{when}")
+              for when in ("before", "after")]
+    explained = pl.DataFrame({
+        "criteria_changed": [";".join(flip.id for flip in cause.criteria) for cause in causes],
+        "points_changed": [";".join(f"{item.id}:{_cell(item.before)}>{_cell(item.after)}"
+                                    for item in cause.points) for cause in causes],
+        "cause": [cause.code for cause in causes],
+        "caused_by": [_key_text(cause.link) for cause in causes],
+        "chain": [";".join(f"{_key_text(step)}:{item.code}" for step, item in steps)
+                  for steps in chains],
+        "explanation": [wording.explanation(key) for key in keys],
+    }, schema={name: pl.String for name in ("criteria_changed", "points_changed", "cause",
+                                             "caused_by", "chain", "explanation")})
+    table = pl.concat([changes.select("candidate_id", "full_name", "agency", "quota_id",
+                                      pl.col("preference").cast(pl.Int64), *decisions, *failed,
+                                      pl.col("row").cast(pl.Int64)),
+                       explained], how="horizontal").select(DIFF_COLUMNS)
     return table.with_columns(pl.when(pl.col(name) != "").then(pl.col(name)).alias(name)
-                              for name, dtype in schema.items() if dtype == pl.String)
+                              for name, dtype in table.schema.items() if dtype == pl.String)
 
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(str(item) for item in value)
-    if isinstance(value, (int, float)):
-        return format_number(value)
-    return str(value)
+    return "" if value is None else format_number(value)
 
 
 def _key_text(key: Key | None) -> str:

@@ -23,8 +23,9 @@ class Wording:
         self.language = language
         changes = comparison.changes
         self.names = dict(zip(changes["candidate_id"], changes["full_name"], strict=True))
-        self.rows = {(row["candidate_id"], row["quota_id"]): row
-                     for row in changes.iter_rows(named=True)}
+        self.rows = {(row["candidate_id"], row["quota_id"]): row for row in changes.select(
+            "candidate_id", "quota_id", "before.score", "after.score", "before.rank",
+            "after.rank").iter_rows(named=True)}
         rulebooks = (comparison.after.rulebook, comparison.before.rulebook)
         self.quota_titles: dict[str, str] = {}
         self.rule_titles: dict[str, str] = {}
@@ -41,11 +42,13 @@ class Wording:
         name = self.names.get(candidate_id)
         return self.t("person", name=name, id=candidate_id) if name else candidate_id
 
-    def people(self, ids: Sequence[str]) -> str:
+    def people(self, ids: Sequence[str], count: int | None = None) -> str:
+        """The first people of ``ids`` by name, and how many others (of ``count``)."""
+        total = len(ids) if count is None else count
         shown = ", ".join(self.person(item) for item in ids[:SHOWN_PEOPLE])
-        if len(ids) <= SHOWN_PEOPLE:
+        if total <= SHOWN_PEOPLE:
             return shown
-        return self.t("and_others", people=shown, count=len(ids) - SHOWN_PEOPLE)
+        return self.t("and_others", people=shown, count=total - SHOWN_PEOPLE)
 
     def quota(self, quota_id: str) -> str:
         return self.quota_titles.get(quota_id, quota_id)
@@ -95,10 +98,12 @@ class Wording:
                  "rank_after": _number(row.get("after.rank"))}
         if cause.code == "ranking_order":
             return self.t("cause_ranking_order", **ranks)
-        entered = self.t("entered_above", count=len(cause.entered_above),
-                         people=self.people(cause.entered_above)) if cause.entered_above else ""
-        left = self.t("left_above", count=len(cause.left_above),
-                      people=self.people(cause.left_above)) if cause.left_above else ""
+        entered = self.t("entered_above", count=cause.entered_count,
+                         people=self.people(cause.entered_above, cause.entered_count)) \
+            if cause.entered_count else ""
+        left = self.t("left_above", count=cause.left_count,
+                      people=self.people(cause.left_above, cause.left_count)) \
+            if cause.left_count else ""
         return self.t("cause_rank_shift", entered=entered, left=left, **ranks)
 
     def flip(self, flip: CriterionFlip) -> str:
