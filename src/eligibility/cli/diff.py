@@ -156,7 +156,7 @@ def _print_summary(comparison: Comparison, lang: str, out_dir: Path, same: bool)
     out.print(text("summary_line", nominations=f"{counts['nominations_changed']:,}",
                    people=f"{counts['people_changed']:,}", folder=f"{out_dir}/"),
               markup=False, highlight=False)
-    causes = ", ".join(f"{t('whatif.name_' + name.removeprefix('cause.'), lang)} {count:,}"
+    causes = ", ".join(f"{text('name_' + name.removeprefix('cause.'))} {count:,}"
                        for name, count in counts.items() if name.startswith("cause."))
     out.print(text("by_cause", causes=causes), markup=False, highlight=False)
 
