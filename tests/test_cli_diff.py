@@ -172,3 +172,29 @@ def test_the_three_commands_of_the_what_if_page_run_as_written(tmp_path: Path,
         code, output = _invoke(*words[1:])
         assert code == 0, (command, output)
     assert (tmp_path / "out" / "what-if-it-seats" / "diff.html").is_file()
+
+
+def test_the_diff_never_overwrites_an_input_nor_writes_through_a_link(tmp_path: Path) -> None:
+    """GIVEN a nominee file named diff.csv in the --out folder, --out naming a file, and a
+    link planted as out/diff.csv WHEN diffed THEN the first two exit 2 saying why, leaving
+    the input as it was; the third replaces the link and leaves its target untouched."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    nominees = folder / "diff.csv"
+    nominees.write_bytes(NOMINEES.read_bytes())
+    code, output = _invoke("diff", nominees, "--rules", HANOI, "--out", folder, "--lang", "en")
+    assert code == 2 and "would overwrite the input" in " ".join(output.split())
+    assert nominees.read_bytes() == NOMINEES.read_bytes()
+    code, output = _invoke("diff", NOMINEES, "--rules", HANOI, "--out", nominees, "--lang", "en")
+    assert code == 2 and "is a file, not a folder" in " ".join(output.split())
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me", encoding="utf-8")
+    (out / "diff.csv").symlink_to(target)
+    code, output = _invoke("diff", NOMINEES, "--rules", HANOI, "--out", out)
+    assert code == 0, output
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert not (out / "diff.csv").is_symlink()
+    assert sorted(path.name for path in out.iterdir()) == [
+        "diff-quotas.csv", "diff.csv", "diff.html", "manifest.json"]

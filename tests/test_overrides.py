@@ -153,3 +153,12 @@ def test_the_library_takes_changes_and_an_as_of_date() -> None:
     assert rulebook.as_of == dt.date(2023, 10, 1)
     assert rulebook.quota("kh-cn").capacity == 3
     assert rulebook.changes == ("quota.kh-cn.seats=3",)
+
+
+def test_top_level_values_can_be_set_but_not_includes() -> None:
+    """GIVEN --set version=2023.2 and --set include.0=other.yaml
+    WHEN loaded THEN the version changes; the include is refused, saying includes are read
+    before changes."""
+    assert _load("version='2023.2'").version == "2023.2"
+    with pytest.raises(RulebookError, match="includes are read before changes"):
+        _load("include.0=other.yaml")

@@ -154,3 +154,16 @@ def test_budget_used_earlier_limits_seats_with_a_cost_per_seat() -> None:
     assert rules.capacity == 20
     assert replace(rules, earlier_seats=10, earlier_budget=2_000_000_000).capacity == 8
     assert replace(rules, earlier_seats=25).capacity == 0
+
+
+def test_a_hostile_manifest_is_refused_clearly(tmp_path: Path) -> None:
+    """GIVEN earlier-round folders whose manifest is nested 100,000 deep, or not JSON
+    WHEN read THEN each is refused with an input error naming the folder, not a crash."""
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    (deep / "manifest.json").write_text("[" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError, match="nested too deeply"):
+        read_earlier_round(deep)
+    (deep / "manifest.json").write_bytes(b"\xff\xfe not json")
+    with pytest.raises(InputError, match="cannot be read"):
+        read_earlier_round(deep)

@@ -38,6 +38,7 @@ from eligibility.rulebook.compiled import CompiledRulebook
 MANIFEST = "manifest.json"
 DECISIONS = "decisions.csv"
 INTERVALS = ListType("list", INTERVAL)
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,14 @@ def read_earlier_round(folder: Path) -> EarlierRound:
     if not manifest_path.is_file():
         raise InputError(f"no {MANIFEST} here: give the folder an earlier `rank` wrote",
                          file=str(folder))
+    if manifest_path.stat().st_size > MAX_MANIFEST_BYTES:
+        raise InputError(f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES:,} bytes; a run's "
+                         f"manifest is a few kilobytes", file=str(folder))
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(f"{MANIFEST} cannot be read: {error}", file=str(folder)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
+        raise InputError(f"{MANIFEST} cannot be read: {reason}", file=str(folder)) from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("courses"), dict):
         raise InputError(f"{MANIFEST} records no course dates; re-run that round with this "
                          f"version of eligibility", file=str(folder))

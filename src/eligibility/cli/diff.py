@@ -8,7 +8,10 @@ sides) or twice (before, after); ``--set`` and ``--override`` change the *after*
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -73,6 +76,7 @@ def diff(
         raise typer.BadParameter(t("whatif.too_many_dates", lang, count=len(dates)),
                                  param_hint="--as-of")
     before_date, after_date = (dates[0], dates[-1]) if dates else (None, None)
+    _check_out_dir(out_dir, [nominees, *rules, *(override or [])], lang)
     with errors_exit(), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
         input_digest = hashing.submit(sha256_of, nominees)
@@ -98,21 +102,49 @@ def diff(
         facts = PageFacts(nominees.name, input_digest.result(), overrides.title,
                           earlier.records())
         written = write_diff(comparison, out_dir, lang, facts)
-        write_manifest(_manifest(comparison, facts, engine, lang, written),
-                       out_dir / "manifest.json")
+        _replace(out_dir / "manifest.json", partial(
+            write_manifest, _manifest(comparison, facts, engine, lang, written)))
     same = len(rules) == 1 and len(set(dates)) <= 1 and not overrides
     _print_summary(comparison, lang, out_dir, same)
 
 
 def write_diff(comparison: Comparison, out_dir: Path, language: str,
                facts: PageFacts) -> dict[str, str]:
-    """Write diff.csv, diff-quotas.csv and diff.html; return each file's SHA-256."""
+    """Write diff.csv, diff-quotas.csv and diff.html; return each file's SHA-256.
+
+    Each file is written under a temporary name and renamed into place, so a reader sees
+    the old file or the new one, and a link planted under the file's name is replaced,
+    never written through.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(comparison.table(language), out_dir / "diff.csv")
-    write_csv(comparison.quotas, out_dir / "diff-quotas.csv")
-    (out_dir / "diff.html").write_text(render_diff_html(comparison, language, facts),
-                                       encoding="utf-8")
+    html = render_diff_html(comparison, language, facts)
+    writers = {"diff.csv": partial(write_csv, comparison.table(language)),
+               "diff-quotas.csv": partial(write_csv, comparison.quotas),
+               "diff.html": lambda path: path.write_text(html, encoding="utf-8")}
+    for name, writer in writers.items():
+        _replace(out_dir / name, writer)
     return {name: sha256_of(out_dir / name) for name in DIFF_FILES}
+
+
+def _replace(path: Path, writer: Callable[[Path], object]) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        writer(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _check_out_dir(out_dir: Path, inputs: list[Path], language: str) -> None:
+    """--out must be a folder, and writing the diff's files must not overwrite an input."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise typer.BadParameter(t("whatif.out_not_folder", language, path=str(out_dir)),
+                                 param_hint="--out")
+    written = {(out_dir / name).resolve() for name in (*DIFF_FILES, "manifest.json")}
+    for path in inputs:
+        if path.resolve() in written:
+            raise typer.BadParameter(t("whatif.out_overwrites_input", language,
+                                       path=str(path)), param_hint="--out")
 
 
 def _manifest(comparison: Comparison, facts: PageFacts, engine: str, language: str,

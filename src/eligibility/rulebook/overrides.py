@@ -244,14 +244,18 @@ def _apply(document: dict[str, Any], change: Change) -> YamlPath:
                                         "quota.tt-tt.seats")
     head = segments[0]
     section = _SECTIONS.get(head, head)
-    if section not in _TOP_LEVEL:
-        raise _PathProblem(f"a rulebook has no '{head}'", 0,
+    if section not in _TOP_LEVEL or section == "include":
+        raise _PathProblem(f"a rulebook has no '{head}' to change", 0,
                            expected="quota, criterion, priority, parameter, vocabulary or a "
-                                    "top-level key",
-                           suggestion=suggest(head, [*_SECTIONS, *_TOP_LEVEL]))
+                                    "top-level key (includes are read before changes)",
+                           suggestion=None if section == "include"
+                           else suggest(head, [*_SECTIONS, *_TOP_LEVEL]))
     path: list[str | int] = [section]
     node: Any = document.get(section)
     rest = segments[1:]
+    if not rest and head not in _SECTIONS:  # a top-level value: version, ranking, ...
+        document[section] = change.value
+        return (section,)
     if section == "parameters" and len(rest) == 1:
         return _replace_parameter(document, rest[0], change)
     for number, segment in enumerate(rest, start=1):
