@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from os import PathLike
 
 import polars as pl
 
@@ -76,16 +76,11 @@ def compare(rulebook_a: CompiledRulebook, rulebook_b: CompiledRulebook, nominees
     plan's earlier rounds (:func:`eligibility.rounds.read_earlier_rounds`), applied to both.
     Failure messages are kept in ``languages``.
     """
-    runs = []
-    for rulebook in (rulebook_a, rulebook_b):
-        if isinstance(nominees, (str, bytes)) or hasattr(nominees, "__fspath__") \
-                or isinstance(nominees, pl.DataFrame):
-            source: Any = nominees
-        else:
-            source = nominees = list(nominees)  # an iterable is read once, used twice
-        runs.append(decide_round(rulebook, source, engine=engine, languages=languages,
-                                 earlier=earlier))
-    return compare_decisions(runs[0], runs[1])
+    if not isinstance(nominees, (str, PathLike, pl.DataFrame)):
+        nominees = list(nominees)  # an iterable can be read only once; both runs read it
+    before, after = (decide_round(rulebook, nominees, engine=engine, languages=languages,
+                                  earlier=earlier) for rulebook in (rulebook_a, rulebook_b))
+    return compare_decisions(before, after)
 
 
 def decide_round(rulebook: CompiledRulebook, nominees: Nominees, *,
