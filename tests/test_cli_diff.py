@@ -198,3 +198,22 @@ def test_the_diff_never_overwrites_an_input_nor_writes_through_a_link(tmp_path: 
     assert not (out / "diff.csv").is_symlink()
     assert sorted(path.name for path in out.iterdir()) == [
         "diff-quotas.csv", "diff.csv", "diff.html", "manifest.json"]
+
+
+def test_explain_tells_one_persons_decision_under_the_change(tmp_path: Path) -> None:
+    """GIVEN a reserve of the IT quota who enters it with 30 seats
+    WHEN explained with and without --set quota.tt-tt.seats=30 THEN the status differs as
+    the diff says."""
+    code, output = _invoke("diff", NOMINEES, "--rules", HANOI, "--set", "quota.tt-tt.seats=30",
+                           "--out", tmp_path)
+    assert code == 0, output
+    person = _csv(tmp_path / "diff.csv").row(0, named=True)["candidate_id"]
+    statuses = []
+    for extra in ((), ("--set", "quota.tt-tt.seats=30")):
+        code, output = _invoke("explain", NOMINEES, "--rules", HANOI, "--id", person,
+                               "--json", *extra)
+        assert code == 0, output
+        nominations = json.loads(output)["nominations"]
+        statuses.append(next(item["status"] for item in nominations
+                             if item["quota_id"] == "tt-tt"))
+    assert statuses == ["reserve", "selected"]
