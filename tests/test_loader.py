@@ -151,6 +151,10 @@ def test_an_include_entry_with_an_unknown_key_or_section_is_refused(
     path.write_text(HEAD + f"include:\n  - file: {first_round.name}\n    take: [basis]\n")
     with pytest.raises(RulebookError, match="take"):
         eligibility.load_rulebook(path)
+    path.write_text(HEAD + f"include:\n  - file: {first_round.name}\n"
+                           f"    take: [quotas, quotas]\n")
+    with pytest.raises(RulebookError, match="each section is taken once"):
+        eligibility.load_rulebook(path)
 
 
 def test_a_file_reached_twice_gives_its_definitions_once(first_round: Path,

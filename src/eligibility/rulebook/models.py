@@ -300,6 +300,13 @@ class Include(Document):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    @field_validator("take")
+    @classmethod
+    def _each_section_once(cls, take: list[str] | None) -> list[str] | None:
+        if take is not None and len(set(take)) != len(take):
+            raise ValueError("each section is taken once")
+        return take
+
 
 class Rulebook(Document):
     """A rulebook: metadata, candidate fields, parameters, quotas, criteria, priorities."""
