@@ -23,10 +23,13 @@ from eligibility.cli.common import (
     EngineOption,
     LangOption,
     app,
-    err,
+    cell,
     errors_exit,
+    message,
     out,
     progress_display,
+    say,
+    warn,
 )
 from eligibility.cli.rank import sheet_choice
 from eligibility.cli.variants import (
@@ -36,6 +39,7 @@ from eligibility.cli.variants import (
     load_variant,
 )
 from eligibility.i18n import t
+from eligibility.i18n.formats import number
 from eligibility.intake.nominees import read_nominees
 from eligibility.output.decisions import write_csv
 from eligibility.output.manifest import environment, rulebook_record, sha256_of, write_manifest
@@ -77,7 +81,7 @@ def diff(
                                  param_hint="--as-of")
     before_date, after_date = (dates[0], dates[-1]) if dates else (None, None)
     _check_out_dir(out_dir, [nominees, *rules, *(override or [])], lang)
-    with errors_exit(), ThreadPoolExecutor(max_workers=1) as hashing, \
+    with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
         input_digest = hashing.submit(sha256_of, nominees)
         overrides = read_overrides(sets or (), override or ())
@@ -86,14 +90,16 @@ def diff(
         for name, path, day, changes in (("before", rules[0], before_date, None),
                                          ("after", rules[-1], after_date, overrides)):
             side = t(f"whatif.side_{name}", lang)
-            step = progress.add_task(t("whatif.step_loading", lang, side=side), total=None)
+            step = progress.add_task(message("whatif.step_loading", lang, side=side),
+                                     total=None)
             compiled = carry_over(load_variant(path, as_of=day, overrides=changes), earlier)
-            progress.update(step, description=t("whatif.step_reading", lang, side=side,
-                                                file=nominees.name))
+            progress.update(step, description=message("whatif.step_reading", lang,
+                                                      side=side, file=nominees.name))
             intake = with_earlier_courses(
                 read_nominees(nominees, compiled, sheet=sheet_choice(sheet)), compiled, earlier)
-            progress.update(step, description=t("whatif.step_deciding", lang, side=side,
-                                                count=f"{intake.nominations.height:,}"))
+            progress.update(step, description=message(
+                "whatif.step_deciding", lang, side=side,
+                count=number(intake.nominations.height, lang)))
             sides.append(decide_intake(compiled, intake, engine=engine, languages=(lang,)))
             progress.remove_task(step)
         step = progress.add_task(t("whatif.step_comparing", lang), total=None)
@@ -138,13 +144,13 @@ def _replace(path: Path, writer: Callable[[Path], object]) -> None:
 def _check_out_dir(out_dir: Path, inputs: list[Path], language: str) -> None:
     """--out must be a folder, and writing the diff's files must not overwrite an input."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise typer.BadParameter(t("whatif.out_not_folder", language, path=str(out_dir)),
+        raise typer.BadParameter(message("whatif.out_not_folder", language, path=out_dir),
                                  param_hint="--out")
     written = {(out_dir / name).resolve() for name in (*DIFF_FILES, "manifest.json")}
     for path in inputs:
         if path.resolve() in written:
-            raise typer.BadParameter(t("whatif.out_overwrites_input", language,
-                                       path=str(path)), param_hint="--out")
+            raise typer.BadParameter(message("whatif.out_overwrites_input", language,
+                                             path=path), param_hint="--out")
 
 
 def _manifest(comparison: Comparison, facts: PageFacts, engine: str, language: str,
@@ -167,37 +173,39 @@ def _manifest(comparison: Comparison, facts: PageFacts, engine: str, language: s
 
 def _print_summary(comparison: Comparison, lang: str, out_dir: Path, same: bool) -> None:
     def text(key: str, **values: Any) -> str:
-        return t(f"whatif.{key}", lang, **values)
+        return message(f"whatif.{key}", lang, **values)
 
     table = Table(title=text("table_title"), title_justify="left")
     for key in ("column_quota", "column_capacity", "column_eligible", "column_selected",
                 "column_cutoff", "column_entered", "column_left"):
         table.add_column(text(key), justify="left" if key == "column_quota" else "right")
+    rulebook = comparison.after.rulebook
     for row in comparison.quotas.iter_rows(named=True):
-        table.add_row(row["quota_id"], *(_moved(row[f"{name}_before"], row[f"{name}_after"])
-                                         for name in ("capacity", "eligible", "selected",
-                                                      "cutoff_score")),
-                      str(row["entered"]), str(row["left"]))
+        quota = cell(row["quota_id"], "bold")
+        if row["quota_id"] in rulebook.quotas:
+            quota.append("\n")
+            quota.append_text(cell(rulebook.quota(row["quota_id"]).quota.title.get(lang)))
+        table.add_row(quota, *(cell(_moved(row[f"{name}_before"], row[f"{name}_after"], lang))
+                               for name in ("capacity", "eligible", "selected",
+                                            "cutoff_score")),
+                      cell(number(row["entered"], lang)), cell(number(row["left"], lang)))
     out.print(table)
     if same:
-        err.print(text("same_sides"), markup=False, highlight=False)
+        warn(text("same_sides"))
     if comparison.empty:
-        out.print(text("no_change", folder=f"{out_dir}/"), markup=False, highlight=False)
+        say(text("no_change", folder=f"{out_dir}/"))
         return
     counts = comparison.counts()
-    out.print(text("summary_line", nominations=f"{counts['nominations_changed']:,}",
-                   people=f"{counts['people_changed']:,}", folder=f"{out_dir}/"),
-              markup=False, highlight=False)
-    causes = ", ".join(f"{text('name_' + name.removeprefix('cause.'))} {count:,}"
+    say(text("summary_line", nominations=number(counts["nominations_changed"], lang),
+             people=number(counts["people_changed"], lang), folder=f"{out_dir}/"))
+    causes = ", ".join(f"{text('name_' + name.removeprefix('cause.'))} {number(count, lang)}"
                        for name, count in counts.items() if name.startswith("cause."))
-    out.print(text("by_cause", causes=causes), markup=False, highlight=False)
+    say(text("by_cause", causes=causes))
 
 
-def _moved(before: Any, after: Any) -> str:
+def _moved(before: Any, after: Any, lang: str) -> str:
     def show(value: Any) -> str:
-        if value is None:
-            return "—"
-        return f"{value:g}" if isinstance(value, float) else str(value)
+        return "—" if value is None else number(value, lang)
 
     return show(before) if before == after else f"{show(before)} → {show(after)}"
 

@@ -18,6 +18,9 @@ from eligibility.rulebook.yaml_source import SourceMap, YamlPath, read_yaml
 
 MERGED_SECTIONS = ("vocabularies", "parameters")
 LIST_SECTIONS = ("quotas", "criteria", "priorities")  # taken items first, then this file's
+# Sections only a rulebook has: a file with none of them is a shared file (to include).
+RULEBOOK_ONLY_SECTIONS = ("effective", "include", "candidate", "quotas", "criteria",
+                          "priorities", "ranking")
 _SINGULAR = {"vocabularies": "vocabulary", "parameters": "parameter"}
 
 
@@ -93,6 +96,18 @@ def _read_merged(path: Path, including: tuple[Path, ...]) -> _Merged:
     if problems:
         raise rulebook_error(problems)
     return merged
+
+
+def is_shared_document(document: Any) -> bool:
+    """Whether a parsed YAML document is a shared file rather than a rulebook."""
+    return isinstance(document, dict) and not any(
+        section in document for section in RULEBOOK_ONLY_SECTIONS)
+
+
+def load_shared(path: Path) -> tuple[SharedFile, SourceMap]:
+    """Read and validate a shared file on its own, as an include would read it."""
+    document, source = read_yaml(path)
+    return _validate(SharedFile, document, source, {}), source
 
 
 def _merge_include(path: Path, include: Any, index: int, merged: _Merged, source: SourceMap,
