@@ -41,6 +41,7 @@ from eligibility.cli.variants import (
 from eligibility.i18n import t
 from eligibility.i18n.formats import number
 from eligibility.intake.nominees import read_nominees
+from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv
 from eligibility.output.manifest import environment, rulebook_record, sha256_of, write_manifest
 from eligibility.rounds import carry_over, read_earlier_rounds, with_earlier_courses
@@ -83,6 +84,7 @@ def diff(
     _check_out_dir(out_dir, [nominees, *rules, *(override or [])], lang)
     with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
+        check_regular_file(nominees, lang)  # before hashing: reading a pipe would never end
         input_digest = hashing.submit(sha256_of, nominees)
         overrides = read_overrides(sets or (), override or ())
         earlier = read_earlier_rounds(previous or ())
@@ -96,7 +98,8 @@ def diff(
             progress.update(step, description=message("whatif.step_reading", lang,
                                                       side=side, file=nominees.name))
             intake = with_earlier_courses(
-                read_nominees(nominees, compiled, sheet=sheet_choice(sheet)), compiled, earlier)
+                read_nominees(nominees, compiled, sheet=sheet_choice(sheet),
+                              language=lang), compiled, earlier)
             progress.update(step, description=message(
                 "whatif.step_deciding", lang, side=side,
                 count=number(intake.nominations.height, lang)))

@@ -57,7 +57,8 @@ def explain(
         compiled, earlier = with_earlier_rounds(
             load_variant(rules, as_of=as_of, sets=sets or (), override_files=override or ()),
             previous or ())
-        intake = with_earlier_courses(read_nominees(nominees, compiled), compiled, earlier)
+        intake = with_earlier_courses(read_nominees(nominees, compiled, language=lang),
+                                      compiled, earlier)
         decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
         explanation = explain_person(decisions, candidate_id, language=lang)
     if explanation is None:

@@ -29,6 +29,7 @@ from eligibility.cli.variants import (
 )
 from eligibility.i18n.formats import number
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
+from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv, write_xlsx
 from eligibility.output.manifest import build_manifest, sha256_of, write_manifest
 from eligibility.rounds import with_earlier_courses
@@ -53,6 +54,7 @@ def rank(
     # releases the GIL, so it costs almost no wall time on a second core.
     with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
+        check_regular_file(nominees, lang)  # before hashing: reading a pipe would never end
         input_digest = hashing.submit(sha256_of, nominees)
         step = progress.add_task(message("cli.step_rulebook", lang), total=None)
         compiled = load_variant(rules, as_of=as_of, sets=sets or (),
@@ -61,7 +63,8 @@ def rank(
         progress.update(step, description=message("cli.step_reading", lang,
                                                   file=nominees.name))
         intake = with_earlier_courses(
-            read_nominees(nominees, compiled, sheet=sheet_choice(sheet)), compiled, earlier)
+            read_nominees(nominees, compiled, sheet=sheet_choice(sheet), language=lang),
+            compiled, earlier)
         progress.update(step, description=message(
             "cli.step_deciding", lang, nominations=number(intake.nominations.height, lang),
             engine=engine))

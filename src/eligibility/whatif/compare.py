@@ -89,7 +89,7 @@ def decide_round(rulebook: CompiledRulebook, nominees: Nominees, *,
     """:func:`eligibility.decide`, with the plan's earlier rounds taken into account."""
     if earlier:
         rulebook = carry_over(rulebook, earlier)
-    intake = _intake(rulebook, nominees)
+    intake = _intake(rulebook, nominees, languages[0] if languages else "vi")
     if earlier:
         intake = with_earlier_courses(intake, rulebook, earlier)
     return decide_intake(rulebook, intake, engine=engine, languages=languages)
