@@ -37,10 +37,11 @@ from typing import Any
 
 import polars as pl
 
-from eligibility.rulebook.compiled import CompiledRulebook, criterion_column, points_column
+from eligibility.frames import criterion_column, points_column
+from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection.ranking import total_order
 from eligibility.whatif.changes import AFTER, BEFORE, side
-from eligibility.whatif.outcomes import Outcomes, failure_messages
+from eligibility.whatif.outcomes import Outcomes, failure_messages, shown_columns
 
 Key = tuple[str, str]  # (candidate_id, quota_id)
 
@@ -162,9 +163,8 @@ def _state(row: dict[str, Any], prefix: str, rule: str) -> str:
 
 def _messages(row: dict[str, Any], prefix: str, outcomes: Outcomes, quota_id: str,
               failed: list[str]) -> dict[str, dict[str, str]]:
-    return {language: failure_messages(outcomes.rulebook, quota_id, failed,
-                                       row.get(side(prefix, f"reasons.{language}")) or "",
-                                       language)
+    values = {name: row.get(side(prefix, name)) for name in shown_columns(outcomes.rulebook)}
+    return {language: failure_messages(outcomes.rulebook, quota_id, failed, values, language)
             for language in outcomes.languages}
 
 

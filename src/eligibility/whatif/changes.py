@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from eligibility.rulebook.compiled import points_column
+from eligibility.frames import points_column
 from eligibility.whatif.outcomes import KEY, Outcomes
 
 BEFORE, AFTER = "before.", "after."

@@ -9,7 +9,7 @@ from os import PathLike
 import polars as pl
 
 from eligibility.api import Decisions, Nominees, _intake, decide_intake
-from eligibility.messages import LANGUAGES
+from eligibility.i18n import LANGUAGES
 from eligibility.rounds import EarlierRounds, carry_over, with_earlier_courses
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.whatif.causes import Cause, Key, chain, find_causes

@@ -16,7 +16,8 @@ import jinja2
 import polars as pl
 
 from eligibility.i18n import t
-from eligibility.messages import DATE_FORMATS, format_number
+from eligibility.i18n.formats import date as format_date
+from eligibility.language.rendering import format_number
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.rulebook.models import Text
 from eligibility.whatif.causes import Key
@@ -124,4 +125,4 @@ def _integer(value: Any, language: str) -> str:
 
 
 def _date(value: Any, language: str) -> str:
-    return value.strftime(DATE_FORMATS[language])
+    return format_date(value, language)

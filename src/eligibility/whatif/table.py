@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from eligibility.messages import format_number
+from eligibility.language.rendering import format_number
 from eligibility.whatif.causes import Key
 from eligibility.whatif.wording import Wording
 

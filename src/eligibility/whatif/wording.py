@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from eligibility.i18n import t
-from eligibility.messages import format_number
+from eligibility.language.rendering import format_number
 from eligibility.whatif.causes import FAILED, MET, Cause, CriterionFlip, Key
 
 if TYPE_CHECKING:
