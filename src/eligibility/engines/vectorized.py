@@ -10,6 +10,7 @@ and the parts put back in the original row order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -102,23 +103,94 @@ def evaluate_frame(rulebook: CompiledRulebook, frame: pl.DataFrame) -> pl.DataFr
 
 def quota_plan(rulebook: CompiledRulebook, rules: QuotaRules,
                part: pl.LazyFrame) -> pl.LazyFrame:
-    """``part`` (one quota's nominations) with its outcome columns.
+    """``part`` (one quota's nominations) with its outcome columns."""
+    program = quota_program(rulebook, rules, part.collect_schema().names())
+    return program.outcome(part)
+
+
+@dataclass(frozen=True)
+class QuotaProgram:
+    """One quota's rules as polars expressions, in the stages that compute them.
 
     Subtrees worth computing once — function calls, and anything the quota's rules use more
     than once (a ``let:`` name, a placeholder repeating the condition) — are computed first,
     smallest first, each into a temporary column that the larger expressions then read:
-    expressions stay small, and nothing is computed twice.
+    expressions stay small, and nothing is computed twice. Then come the criteria, the
+    verdict (``eligible``, ``failed``), the values the failure messages show, the points and
+    the score; each stage reads the columns the stages before it added.
+
+    Built once per rulebook, quota and set of input columns (:func:`quota_program`); the
+    expressions are then applied to any number of frames.
     """
-    columns = frozenset(part.collect_schema().names())
+
+    shared: tuple[pl.Expr, ...]  # one temporary column each, in order
+    criteria: tuple[pl.Expr, ...]
+    verdict: tuple[pl.Expr, ...]
+    shown: tuple[pl.Expr, ...]
+    points: tuple[pl.Expr, ...]
+    score: tuple[pl.Expr, ...]
+    temporary: tuple[str, ...]
+
+    def decided(self, part: pl.LazyFrame) -> pl.LazyFrame:
+        """``part`` with the criteria, the verdict, the points and the score, and the
+        temporary columns the message values need (:meth:`with_shown` adds those)."""
+        for expression in self.shared:
+            part = part.with_columns(expression)
+        return (part.with_columns(self.criteria).with_columns(self.verdict)
+                .with_columns(self.points).with_columns(self.score))
+
+    def with_shown(self, part: pl.LazyFrame) -> pl.LazyFrame:
+        """A frame from :meth:`decided` with the values the failure messages show; the
+        temporary columns are dropped."""
+        return part.with_columns(self.shown).drop(self.temporary)
+
+    def outcome(self, part: pl.LazyFrame) -> pl.LazyFrame:
+        """``part`` with every outcome column."""
+        for expression in self.shared:
+            part = part.with_columns(expression)
+        return (part.with_columns(self.criteria).with_columns(*self.verdict, *self.shown)
+                .with_columns(self.points).with_columns(self.score).drop(self.temporary))
+
+
+_PROGRAMS = "vectorized"
+
+
+def quota_program(rulebook: CompiledRulebook, rules: QuotaRules,
+                  columns: Iterable[str]) -> QuotaProgram:
+    """The quota's :class:`QuotaProgram` over a frame with ``columns``, built once."""
+    available = frozenset(columns)
+    # Keyed by the rules themselves: rulebooks derived from one another share the cache.
+    programs: dict[tuple[int, frozenset[str]], tuple[QuotaRules, QuotaProgram]] = \
+        rulebook.engine_cache.setdefault(_PROGRAMS, {})
+    key = (id(rules), available)
+    found = programs.get(key)
+    if found is None or found[0] is not rules:
+        found = programs[key] = (rules, _program(rulebook, rules, available))
+    return found[1]
+
+
+def _program(rulebook: CompiledRulebook, rules: QuotaRules,
+             columns: frozenset[str]) -> QuotaProgram:
     computed: dict[str, str] = {}
+    shared = []
     for node in shared_subtrees(rules):
         name = f"__shared{len(computed)}"
-        lowered = Lowerer(columns, computed=dict(computed)).expr(node)
-        part = part.with_columns(lowered.alias(name))
+        shared.append(Lowerer(columns, computed=dict(computed)).expr(node).alias(name))
         computed[repr(node)] = name
-    for stage in quota_outcome(rulebook, rules, Lowerer(columns, computed=computed)):
-        part = part.with_columns(stage)
-    return part.drop(list(computed.values()))
+    stages = quota_outcome(rulebook, rules, Lowerer(columns, computed=computed))
+    return QuotaProgram(shared=tuple(shared), criteria=tuple(stages.criteria),
+                        verdict=tuple(stages.verdict), shown=tuple(stages.shown),
+                        points=tuple(stages.points), score=tuple(stages.score),
+                        temporary=tuple(computed.values()))
+
+
+def used_fields(rulebook: CompiledRulebook) -> set[str]:
+    """The candidate fields some quota's rules read (conditions, messages, points)."""
+    names: set[str] = set()
+    for rules in rulebook.quotas.values():
+        for tree in _trees(rules):
+            names.update(node.name for node in tree.walk() if isinstance(node, n.FieldRef))
+    return names
 
 
 def shared_subtrees(rules: QuotaRules) -> list[n.Node]:
@@ -156,8 +228,24 @@ def _outside_loops(node: n.Node) -> list[n.Node]:
     return found
 
 
+@dataclass(frozen=True)
+class OutcomeStages:
+    """A quota's outcome columns as expressions, by the stage that computes them."""
+
+    criteria: list[pl.Expr]
+    verdict: list[pl.Expr]  # eligible, failed
+    shown: list[pl.Expr]  # the values failure messages show (null where met)
+    points: list[pl.Expr]
+    score: list[pl.Expr]
+
+    def __iter__(self) -> Iterator[list[pl.Expr]]:
+        """The stages in the order they can be computed (messages' values with the
+        verdict)."""
+        return iter([self.criteria, [*self.verdict, *self.shown], self.points, self.score])
+
+
 def quota_outcome(rulebook: CompiledRulebook, rules: QuotaRules,
-                  lowerer: Lowerer) -> list[list[pl.Expr]]:
+                  lowerer: Lowerer) -> OutcomeStages:
     """The outcome columns of one quota's nominations, in stages: each stage's expressions
     read the columns the stages before it added (criteria, then eligibility, messages'
     values and points, then the score)."""
@@ -175,11 +263,12 @@ def quota_outcome(rulebook: CompiledRulebook, rules: QuotaRules,
                  for rule in rulebook.criterion_ids if rule not in applying]
     met = {rule: pl.col(criterion_column(rule)) for rule in applying}
     eligible = pl.all_horizontal(list(met.values())) if met else pl.lit(True)
-    second = [column(ELIGIBLE, eligible),
-              column(FAILED, pl.concat_str(
-                  [pl.when(~met[criterion.id]).then(pl.lit(criterion.id))
-                   for criterion in rules.criteria],
-                  separator=FAILED_SEPARATOR, ignore_nulls=True) if met else pl.lit(""))]
+    verdict = [column(ELIGIBLE, eligible),
+               column(FAILED, pl.concat_str(
+                   [pl.when(~met[criterion.id]).then(pl.lit(criterion.id))
+                    for criterion in rules.criteria],
+                   separator=FAILED_SEPARATOR, ignore_nulls=True) if met else pl.lit(""))]
+    shown: list[pl.Expr] = []
     filled: set[str] = set()
     for criterion in rules.criteria:
         slots = {part.slot: part.expression for parts in criterion.message.values()
@@ -187,16 +276,16 @@ def quota_outcome(rulebook: CompiledRulebook, rules: QuotaRules,
         for slot, node in slots.items():
             name = shown_column(criterion.id, slot)
             filled.add(name)
-            second.append(column(name, pl.when(~met[criterion.id]).then(lowerer.expr(node))))
-    second += [pl.lit(None, dtype).alias(name) for name, dtype in schema.items()
-               if name.startswith("shown.") and name not in filled]
+            shown.append(column(name, pl.when(~met[criterion.id]).then(lowerer.expr(node))))
+    shown += [pl.lit(None, dtype).alias(name) for name, dtype in schema.items()
+              if name.startswith("shown.") and name not in filled]
     points_type = schema[SCORE]
-    third = [column(points_column(priority.id), pl.when(pl.col(ELIGIBLE)).then(
+    points = [column(points_column(priority.id), pl.when(pl.col(ELIGIBLE)).then(
         lowerer.expr(priority.points).fill_null(0))) for priority in rules.priorities]
     given = {priority.id for priority in rules.priorities}
-    third += [pl.lit(None, points_type).alias(points_column(rule))
-              for rule in rulebook.priority_ids if rule not in given]
+    points += [pl.lit(None, points_type).alias(points_column(rule))
+               for rule in rulebook.priority_ids if rule not in given]
     score = pl.sum_horizontal([pl.col(points_column(rule)) for rule in given]) if given \
         else pl.lit(0, points_type)
-    fourth = [column(SCORE, pl.when(pl.col(ELIGIBLE)).then(score))]
-    return [criteria, second, third, fourth]
+    return OutcomeStages(criteria, verdict, shown, points,
+                         [column(SCORE, pl.when(pl.col(ELIGIBLE)).then(score))])

@@ -18,7 +18,7 @@ from eligibility.intake.identity import visible
 from eligibility.intake.wording import column_letter, say
 from eligibility.text import WHITESPACE, nfc
 
-__all__ = ["CellTable", "column_label", "normalized_cells"]
+__all__ = ["CellLayout", "CellTable", "column_label", "normalized_cells"]
 
 _SCALARS = (pl.String, pl.Categorical, pl.Enum, pl.Boolean, pl.Date, pl.Datetime, pl.Time,
             pl.Decimal, pl.Null)
@@ -57,22 +57,54 @@ def normalized_cells(table: CellTable | pl.DataFrame, *, source: str = "<frame>"
     if isinstance(table, pl.DataFrame):
         table = CellTable(table, list(table.columns), source)
     frame = table.frame
-    _check_types(frame, table.headers, table.source, language)
-    frame = frame.with_columns(_as_text(name, dtype).alias(name)
-                               for name, dtype in frame.schema.items() if dtype != pl.String)
-    names: list[str] = []
-    keep: list[str] = []
-    for index, (column, header) in enumerate(zip(frame.columns, table.headers, strict=True)):
-        # A control character in a header would reach every output that names the column.
-        name = visible(nfc(str(header)).strip(WHITESPACE)) if header is not None else ""
-        if not name:
-            if frame[column].null_count() == frame.height:
-                continue
-            name = column_letter(index)
-        names.append(name)
-        keep.append(column)
-    _refuse_duplicates(names, keep, frame.columns, table.source, language)
-    return frame.select(keep).rename(dict(zip(keep, names, strict=True)))
+    blank = [column for column, header in zip(frame.columns, table.headers, strict=True)
+             if header is None or not _header_name(header)]
+    empty = {column for column in blank if frame[column].null_count() == frame.height}
+    return CellLayout.of(table, empty, language).apply(frame)
+
+
+@dataclass(frozen=True)
+class CellLayout:
+    """Which columns of a table are kept and the name each is given: the part of
+    :func:`normalized_cells` that depends on the headers alone, to apply to every part of a
+    table read in parts."""
+
+    kept: list[str]  # the table's column names (placeholders), in order
+    names: list[str]  # the name each kept column is given
+
+    @classmethod
+    def of(cls, table: CellTable, empty: set[str], language: str) -> CellLayout:
+        """The layout of ``table``, whose blank-header columns in ``empty`` hold nothing
+        in any row (they are dropped). Refuses a column no nominee field can hold and two
+        columns with the same header."""
+        frame = table.frame
+        _check_types(frame, table.headers, table.source, language)
+        names: list[str] = []
+        kept: list[str] = []
+        for index, (column, header) in enumerate(zip(frame.columns, table.headers,
+                                                     strict=True)):
+            name = _header_name(header) if header is not None else ""
+            if not name:
+                if column in empty:
+                    continue
+                name = column_letter(index)
+            names.append(name)
+            kept.append(column)
+        _refuse_duplicates(names, kept, frame.columns, table.source, language)
+        return cls(kept, names)
+
+    def apply(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` (all or some rows of the table) as text, with the kept columns named."""
+        frame = frame.select(self.kept)
+        frame = frame.with_columns(_as_text(name, dtype).alias(name)
+                                   for name, dtype in frame.schema.items()
+                                   if dtype != pl.String)
+        return frame.rename(dict(zip(self.kept, self.names, strict=True)))
+
+
+def _header_name(header: str) -> str:
+    # A control character in a header would reach every output that names the column.
+    return visible(nfc(str(header)).strip(WHITESPACE))
 
 
 def _refuse_duplicates(names: list[str], kept: list[str], columns: list[str], source: str,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
-from eligibility.frames import CANDIDATE, ELIGIBLE, PREFERENCE, QUOTA, SCORE, STATUS
+from eligibility.frames import CANDIDATE, ELIGIBLE, PREFERENCE, QUOTA, RANK, SCORE, STATUS
 from eligibility.rulebook.compiled import CompiledRulebook
-from eligibility.selection.allocation import allocate
-from eligibility.selection.ranking import rank_nominations
+from eligibility.selection.allocation import allocate, winnable
+from eligibility.selection.ranking import NOMINATION, decision_order, rank_nominations
 
 STATUSES = ("selected", "reserve", "placed_elsewhere", "ineligible")
 
@@ -20,21 +22,49 @@ def select(rulebook: CompiledRulebook, evaluated: pl.DataFrame) -> pl.DataFrame:
     ``selected``, ``reserve`` (eligible, no seat here, not placed in a preferred quota),
     ``placed_elsewhere`` (holds a seat in a quota earlier in their list) or ``ineligible``.
     """
-    ranked = rank_nominations(evaluated, rulebook.ranking)
+    order = decision_order(evaluated, rulebook.ranking, quota_codes(rulebook)).collect()
+    ranks = pl.Series(RANK, [None] * evaluated.height, dtype=pl.Int64).scatter(
+        order[NOMINATION], order[RANK])
     capacity = {quota_id: rules.capacity for quota_id, rules in rulebook.quotas.items()}
-    seats = allocate(ranked.filter(pl.col(ELIGIBLE)), capacity)
-    placed = seats.join(ranked.select(CANDIDATE, QUOTA, PREFERENCE),
-                        on=[CANDIDATE, QUOTA]).select(
-        CANDIDATE, pl.col(QUOTA).alias("__placed_quota"),
-        pl.col(PREFERENCE).alias("__placed_preference"))
-    with_placement = ranked.join(placed, on=CANDIDATE, how="left", maintain_order="left")
-    status = (pl.when(~pl.col(ELIGIBLE)).then(pl.lit("ineligible"))
-              .when(pl.col("__placed_quota") == pl.col(QUOTA)).then(pl.lit("selected"))
-              .when(pl.col("__placed_preference") < pl.col(PREFERENCE))
-              .then(pl.lit("placed_elsewhere"))
-              .otherwise(pl.lit("reserve")))
-    return with_placement.with_columns(status.alias(STATUS)).drop(
-        "__placed_quota", "__placed_preference")
+    keys = evaluated.select(CANDIDATE, QUOTA, PREFERENCE, ELIGIBLE).with_columns(ranks)
+    contenders = winnable(order, capacity).collect()
+    applications = keys[contenders[NOMINATION]].select(CANDIDATE, QUOTA, PREFERENCE, RANK)
+    statuses = keys.select(statuses_expr(placements(applications, capacity), on=CANDIDATE))
+    return evaluated.with_columns(ranks, statuses.to_series())
+
+
+def placements(applications: pl.DataFrame, capacity: Mapping[str, int]) -> pl.DataFrame:
+    """The seats deferred acceptance gives ``applications`` (with ``candidate_id``,
+    ``quota_id``, ``preference`` and ``rank``): per person placed, ``candidate_id``,
+    ``__placed_quota`` and ``__placed_preference``."""
+    seats = allocate(applications, capacity)
+    return (seats.join(applications.select(CANDIDATE, QUOTA, PREFERENCE), on=[CANDIDATE, QUOTA])
+            .select(CANDIDATE, pl.col(QUOTA).alias(_PLACED_QUOTA),
+                    pl.col(PREFERENCE).alias(_PLACED_PREFERENCE)))
+
+
+def statuses_expr(placed: pl.DataFrame, *, on: str) -> pl.Expr:
+    """Each nomination's status, given the people placed (:func:`placements`) by ``on``
+    (the candidate id, or any other column naming the person)."""
+    people = placed[on]
+    where = pl.col(on).replace_strict(people, placed[_PLACED_QUOTA], default=None,
+                                      return_dtype=pl.String)
+    preference = pl.col(on).replace_strict(people, placed[_PLACED_PREFERENCE], default=None,
+                                           return_dtype=pl.Int64)
+    return (pl.when(~pl.col(ELIGIBLE)).then(pl.lit("ineligible"))
+            .when(where == pl.col(QUOTA)).then(pl.lit("selected"))
+            .when(preference < pl.col(PREFERENCE)).then(pl.lit("placed_elsewhere"))
+            .otherwise(pl.lit("reserve")).alias(STATUS))
+
+
+def quota_codes(rulebook: CompiledRulebook) -> pl.Expr:
+    """Each nomination's quota as its place in the rulebook (0 = first quota)."""
+    codes = {quota_id: index for index, quota_id in enumerate(rulebook.quotas)}
+    return pl.col(QUOTA).replace_strict(codes, return_dtype=pl.UInt32)
+
+
+_PLACED_QUOTA = "__placed_quota"
+_PLACED_PREFERENCE = "__placed_preference"
 
 
 def quota_summary(rulebook: CompiledRulebook, decided: pl.DataFrame) -> pl.DataFrame:
@@ -59,4 +89,5 @@ def quota_summary(rulebook: CompiledRulebook, decided: pl.DataFrame) -> pl.DataF
                     "cutoff_score", "budget", "budget_used"))
 
 
-__all__ = ["STATUSES", "allocate", "quota_summary", "rank_nominations", "select"]
+__all__ = ["STATUSES", "allocate", "decision_order", "placements", "quota_codes", "quota_summary",
+           "rank_nominations", "select", "statuses_expr", "winnable"]

@@ -9,6 +9,9 @@ seat, and with one nomination each is exactly "top N per quota".
 Rounds are vectorized: every unplaced person proposes at once; a round sorts the held and
 new applications of the quotas and gathers the rejected applicants' next choices, and there
 are at most as many rounds as the longest chain of displacements (a handful in practice).
+
+Only the applications that can win a seat take part (:func:`winnable`): however many people
+are nominated, deferred acceptance runs over at most the total number of seats per quota.
 """
 
 from __future__ import annotations
@@ -18,6 +21,24 @@ from collections.abc import Mapping
 import polars as pl
 
 from eligibility.frames import CANDIDATE, PREFERENCE, QUOTA, RANK, ROW
+
+
+def winnable(applications: pl.DataFrame | pl.LazyFrame,
+             capacity: Mapping[str, int]) -> pl.LazyFrame:
+    """The applications that can win a seat: those ranked within the total number of seats.
+
+    ``rank`` must number each quota's applications 1, 2, 3... (as
+    :func:`~eligibility.selection.ranking.rank_nominations` does). Allocating only these gives
+    the same seats as allocating all of them. Why: in the seats deferred acceptance gives,
+    an application ranked ``r`` holds its seat only if each of the ``r - 1`` applicants
+    ranked above it holds a seat too (here, or in a quota they prefer; otherwise they and
+    this quota would both rather have each other), so ``r`` seats are taken and ``r`` is at
+    most the total. Taking the others away keeps those seats stable, and a quota left with a
+    free seat would have to have passed over its first ``total`` applicants, who cannot all
+    be seated elsewhere; so the candidate-optimal stable allocation is the same.
+    """
+    total = sum(capacity.values())
+    return applications.lazy().filter(pl.col(RANK) <= total)
 
 
 def allocate(applications: pl.DataFrame, capacity: Mapping[str, int]) -> pl.DataFrame:

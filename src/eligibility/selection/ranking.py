@@ -9,6 +9,9 @@ import polars as pl
 from eligibility.frames import CANDIDATE, ELIGIBLE, QUOTA, RANK
 from eligibility.rulebook.models import TieBreak
 
+#: The column of :func:`decision_order` holding each nomination's index in the frame ranked.
+NOMINATION = "__nomination"
+
 
 def rank_key_column(key: str) -> str:
     """The evaluated-frame column a tie-break key reads ('id' is the candidate id)."""
@@ -41,3 +44,33 @@ def rank_nominations(frame: pl.DataFrame, ranking: Sequence[TieBreak]) -> pl.Dat
     ranks = pl.Series(RANK, [None] * frame.height, dtype=pl.Int64).scatter(
         eligible["__nomination"], eligible[RANK])
     return frame.with_columns(ranks)
+
+
+def decision_order(frame: pl.DataFrame | pl.LazyFrame, ranking: Sequence[TieBreak],
+                   quota: pl.Expr) -> pl.LazyFrame:
+    """Every nomination of ``frame`` in the order decisions are listed, with its rank.
+
+    The order is the one ``decisions.csv`` is written in: by ``quota`` (an expression
+    giving each nomination's quota a sortable code, e.g. its place in the rulebook), then
+    the eligible nominations by rank, then the ineligible ones by candidate id. One sort
+    gives both the ranks (:func:`rank_nominations`' ranks exactly) and that order.
+
+    Columns: ``__nomination`` (the row's index in ``frame``) and ``rank`` (null when
+    ineligible).
+    """
+    order = total_order(ranking)
+    eligible = pl.col(ELIGIBLE)
+    # Ineligible rows have every ranking key hidden, so that they follow by id alone.
+    keys = [quota.alias("__quota"), (~eligible).alias("__ineligible"),
+            *(pl.when(eligible).then(pl.col(rank_key_column(tie.key))).alias(f"__key{index}")
+              for index, tie in enumerate(order)),
+            pl.col(CANDIDATE).alias("__id")]
+    descending = [False, False, *(tie.order == "descending" for tie in order), False]
+    names = ["__quota", "__ineligible", *(f"__key{index}" for index in range(len(order))),
+             "__id"]
+    return (frame.lazy().select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(NOMINATION),
+                                *keys)
+            .sort(names, descending=descending, nulls_last=True)
+            .select(NOMINATION, pl.when(~pl.col("__ineligible"))
+                    .then(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("__quota"))
+                    .alias(RANK)))
