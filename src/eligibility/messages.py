@@ -17,9 +17,15 @@ import polars as pl
 from eligibility.frames import QUOTA, criterion_column, reasons_column, shown_column
 from eligibility.i18n import LANGUAGES
 from eligibility.language.rendering import REASON_SEPARATOR, Labels, display, display_expr
-from eligibility.rulebook.compiled import BoundCriterion, CompiledRulebook, MessagePart
+from eligibility.rulebook.compiled import (
+    BoundCriterion,
+    CompiledRulebook,
+    MessagePart,
+    QuotaRules,
+)
 
-__all__ = ["LANGUAGES", "REASON_SEPARATOR", "render_message", "render_reasons"]
+__all__ = ["LANGUAGES", "REASON_SEPARATOR", "quota_reasons_expr", "reasons_expr", "render_message",
+           "render_reasons"]
 
 
 def render_message(parts: Sequence[MessagePart], shown: Sequence[Any] | None, language: str,
@@ -70,6 +76,17 @@ def reasons_expr(rulebook: CompiledRulebook, language: str) -> pl.Expr:
                 .otherwise(message)
         unmet = pl.col(criterion_column(rule)).not_()
         messages.append(pl.when(unmet.fill_null(False)).then(message))
+    if not messages:
+        return pl.lit("")
+    return pl.concat_str(messages, separator=REASON_SEPARATOR, ignore_nulls=True)
+
+
+def quota_reasons_expr(rulebook: CompiledRulebook, rules: QuotaRules, language: str) -> pl.Expr:
+    """:func:`reasons_expr` over one quota's nominations only (its criteria's messages)."""
+    by_id = {criterion.id: criterion for criterion in rules.criteria}
+    messages = [pl.when(pl.col(criterion_column(rule)).not_().fill_null(False))
+                .then(message_expr(rulebook, by_id[rule], language))
+                for rule in rulebook.criterion_ids if rule in by_id]
     if not messages:
         return pl.lit("")
     return pl.concat_str(messages, separator=REASON_SEPARATOR, ignore_nulls=True)

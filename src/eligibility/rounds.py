@@ -199,23 +199,28 @@ def with_earlier_courses(intake: Intake, rulebook: CompiledRulebook,
     """``intake`` with each person's earlier-round courses added to their enrolments."""
     if not earlier:
         return intake
+    return replace(intake, candidates=add_earlier_courses(intake.candidates, rulebook, earlier),
+                   nominations=add_earlier_courses(intake.nominations, rulebook, earlier))
+
+
+def add_earlier_courses(frame: pl.DataFrame, rulebook: CompiledRulebook,
+                        earlier: EarlierRounds) -> pl.DataFrame:
+    """``frame`` (candidates or nominations) with each person's earlier-round courses added
+    to their enrolments."""
+    if not earlier:
+        return frame
     name = enrolment_field(rulebook)
     added = (earlier.courses()
              .select("candidate_id", pl.struct("start", "end").alias("__course"))
              .group_by("candidate_id", maintain_order=True)
              .agg(pl.col("__course").alias("__courses")))
-
-    def extend(frame: pl.DataFrame) -> pl.DataFrame:
-        dtype = frame.schema[name]
-        joined = frame.join(added, on="candidate_id", how="left", maintain_order="left")
-        courses = pl.col("__courses").cast(dtype)
-        return joined.with_columns(
-            pl.when(pl.col("__courses").is_null()).then(pl.col(name))
-            .otherwise(pl.concat_list(pl.col(name).fill_null(pl.lit([], dtype)), courses))
-            .alias(name)).drop("__courses")
-
-    return replace(intake, candidates=extend(intake.candidates),
-                   nominations=extend(intake.nominations))
+    dtype = frame.schema[name]
+    joined = frame.join(added, on="candidate_id", how="left", maintain_order="left")
+    courses = pl.col("__courses").cast(dtype)
+    return joined.with_columns(
+        pl.when(pl.col("__courses").is_null()).then(pl.col(name))
+        .otherwise(pl.concat_list(pl.col(name).fill_null(pl.lit([], dtype)), courses))
+        .alias(name)).drop("__courses")
 
 
 def _selected(path: Path) -> pl.DataFrame:
@@ -244,5 +249,5 @@ def _courses(raw: Mapping[str, Any], folder: Path) -> dict[str, tuple[dt.date, d
     return courses
 
 
-__all__ = ["EarlierRound", "EarlierRounds", "carry_over", "enrolment_field",
+__all__ = ["EarlierRound", "EarlierRounds", "add_earlier_courses", "carry_over", "enrolment_field",
            "read_earlier_round", "read_earlier_rounds", "with_earlier_courses"]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from eligibility.api import Decisions, decide_intake
+from eligibility.batch import BatchRanking
 from eligibility.cli.common import (
     EngineOption,
     LangOption,
@@ -27,12 +27,9 @@ from eligibility.cli.variants import (
     load_variant,
     with_earlier_rounds,
 )
-from eligibility.i18n.formats import number
-from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
 from eligibility.intake.readers import check_regular_file
-from eligibility.output.decisions import write_csv, write_xlsx
+from eligibility.output.hashing import HashingWriter
 from eligibility.output.manifest import build_manifest, sha256_of, write_manifest
-from eligibility.rounds import with_earlier_courses
 
 
 @app.command()
@@ -60,25 +57,19 @@ def rank(
         compiled = load_variant(rules, as_of=as_of, sets=sets or (),
                                 override_files=override or ())
         compiled, earlier = with_earlier_rounds(compiled, previous or ())
-        progress.update(step, description=message("cli.step_reading", lang,
-                                                  file=nominees.name))
-        intake = with_earlier_courses(
-            read_nominees(nominees, compiled, sheet=sheet_choice(sheet), language=lang),
-            compiled, earlier)
-        progress.update(step, description=message(
-            "cli.step_deciding", lang, nominations=number(intake.nominations.height, lang),
-            engine=engine))
-        decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
-        progress.update(step, description=message("cli.step_writing", lang))
-        written = _write_outputs(decisions, out_dir, lang=lang, xlsx=xlsx)
-        summary, counts = decisions.summary(), decisions.counts()
+        progress.update(step, description=message("batch.step_deciding", lang,
+                                                  file=nominees.name, engine=engine))
+        with BatchRanking(compiled, engine=engine, language=lang, earlier=earlier) as run:
+            run.read(nominees, sheet=sheet_choice(sheet), keep_table=xlsx)
+            progress.update(step, description=message("cli.step_writing", lang))
+            written = _write_outputs(run, out_dir, xlsx=xlsx)
         manifest = build_manifest(rulebook=compiled, input_path=nominees,
                                   input_sha256=input_digest.result(), engine=engine,
-                                  language=lang, counts=counts, summary=summary,
-                                  outputs=written, warnings=decisions.warnings,
+                                  language=lang, counts=run.counts, summary=run.summary,
+                                  outputs=written, warnings=run.warnings,
                                   earlier_rounds=earlier.records())
         write_manifest(manifest, out_dir / "manifest.json")
-    print_summary(decisions, summary, counts, out_dir, lang)
+    print_summary(compiled, run.warnings, run.summary, run.counts, out_dir, lang)
 
 
 def sheet_choice(value: str) -> str | int:
@@ -86,15 +77,15 @@ def sheet_choice(value: str) -> str | int:
     return int(value) if value.isdigit() else value
 
 
-def _write_outputs(decisions: Decisions, out_dir: Path, *, lang: str,
-                   xlsx: bool) -> dict[str, str]:
-    """Write the result files; return each file's SHA-256."""
+def _write_outputs(run: BatchRanking, out_dir: Path, *, xlsx: bool) -> dict[str, str]:
+    """Write the result files; return each file's SHA-256 (computed as it is written)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    table = decisions.table(lang)
-    write_csv(table, out_dir / "decisions.csv")
-    write_csv(decisions.rejected.select(REJECTED_COLUMNS), out_dir / "rejected.csv")
-    names = ["decisions.csv", "rejected.csv"]
+    writers = {"decisions.csv": run.write_decisions, "rejected.csv": run.write_rejected}
     if xlsx:
-        write_xlsx(table, out_dir / "decisions.xlsx", sheet="decisions")
-        names.append("decisions.xlsx")
-    return {name: sha256_of(out_dir / name) for name in names}
+        writers["decisions.xlsx"] = run.write_xlsx
+    digests = {}
+    for name, write in writers.items():
+        with (out_dir / name).open("wb") as handle, HashingWriter(handle) as hashed:
+            write(hashed)
+        digests[name] = hashed.hexdigest()
+    return digests

@@ -4,14 +4,15 @@ run's language."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 from rich.table import Table
 
-from eligibility.api import Decisions
 from eligibility.cli.common import cell, message, out, say, warn
 from eligibility.i18n.formats import number
+from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection import STATUSES
 
 NUMBER_WIDTH = 7  # on a narrow terminal, headers wrap at this width, leaving room to titles
@@ -19,12 +20,12 @@ NUMBER_COLUMNS = {"seats": "column_seats", "nominated": "column_nominated",
                   "eligible": "column_eligible", "selected": "column_selected"}
 
 
-def print_summary(decisions: Decisions, summary: pl.DataFrame, counts: dict[str, int],
-                   out_dir: Path, lang: str) -> None:
+def print_summary(rulebook: CompiledRulebook, warnings: Sequence[str], summary: pl.DataFrame,
+                  counts: dict[str, int], out_dir: Path, lang: str) -> None:
     """The quota table, the counts and the warnings, in ``lang``; quotas by their titles."""
     table = Table(title=message("cli.summary_title", lang), title_justify="left")
     rows = list(summary.iter_rows(named=True))
-    titles = {row["quota_id"]: decisions.rulebook.quota(row["quota_id"]).quota.title.get(lang)
+    titles = {row["quota_id"]: rulebook.quota(row["quota_id"]).quota.title.get(lang)
               for row in rows}
     headers = [message(f"cli.{key}", lang)
                for key in (*NUMBER_COLUMNS.values(), "column_cutoff")]
@@ -54,7 +55,7 @@ def print_summary(decisions: Decisions, summary: pl.DataFrame, counts: dict[str,
     say(" · ".join(message("cli.status_count", lang, status=message(f"status.{status}", lang),
                      count=number(counts[status], lang)) for status in STATUSES))
     say(message("cli.results_in", lang, folder=f"{out_dir}/"))
-    for warning in decisions.warnings:
+    for warning in warnings:
         warn(message("cli.warning", lang, message=warning))
     if counts["rows_rejected"]:
         warn(message("cli.rejected_hint", lang, rejected=number(counts["rows_rejected"], lang),

@@ -25,7 +25,7 @@ from eligibility.intake.limits import IntakeLimits
 from eligibility.intake.table import CellTable
 from eligibility.intake.wording import say
 
-__all__ = ["SEPARATORS", "read_delimited"]
+__all__ = ["SEPARATORS", "DelimitedParts", "read_delimited", "read_delimited_parts"]
 
 #: The separators detected, with the catalogue key that names each.
 SEPARATORS: dict[str, str] = {
@@ -54,6 +54,98 @@ def read_delimited(path: Path, *, language: str, limits: IntakeLimits,
     frame, row_errors = _read_rows(data, separator, len(header), path, language)
     frame = frame.rename(dict(zip(frame.columns, _placeholders(len(header)), strict=True)))
     return CellTable(frame, header, source, separator=separator, row_errors=row_errors)
+
+
+def read_delimited_parts(path: Path, *, language: str, limits: IntakeLimits,
+                         rows_per_part: int, tab_only: bool = False,
+                         header_score: HeaderScore | None = None) -> DelimitedParts:
+    """Open ``path`` as delimited text to read its rows part by part (:class:`DelimitedParts`):
+    the header and the separator are read now, the rows as the parts are asked for."""
+    source = str(path)
+    data = _utf8_source(path, language)
+    sample = _sample_text(data, path, language, limits)
+    separator = "\t" if tab_only else _detect_separator(sample, header_score, source, language)
+    header = _header(sample, separator)
+    if len(header) > limits.max_columns:
+        raise InputError(say("intake.too_many_columns", language, count=f"{len(header):,}",
+                             limit=f"{limits.max_columns:,}"), file=source)
+    return DelimitedParts(path, data, separator, list(header), language, rows_per_part)
+
+
+class DelimitedParts:
+    """The rows of a delimited file in parts of about ``rows_per_part`` rows, as text cells
+    under placeholder names (``__column_0``...), each with the rows' structure errors (or
+    None).
+
+    Rows come exactly as :func:`read_delimited` reads them, except that blank lines at the
+    end of the file are rows here too (the reader of the parts leaves them out). The file
+    is read once, part after part, so that memory does not grow with it; a file with a row
+    of more fields than the header is read whole from that row on (to find each such row).
+    """
+
+    def __init__(self, path: Path, data: Path | bytes, separator: str, header: list[str],
+                 language: str, rows_per_part: int) -> None:
+        self.path = path
+        self.separator = separator
+        self.header = header
+        self._data = data
+        self._language = language
+        self._rows = rows_per_part
+
+    @property
+    def schema(self) -> dict[str, pl.DataType]:
+        return dict.fromkeys(_placeholders(len(self.header)), pl.String())
+
+    def __iter__(self) -> Iterator[tuple[pl.DataFrame, pl.Series | None]]:
+        read = 0
+        try:
+            for part in self._scan().collect_batches(chunk_size=self._rows):
+                if part.height:
+                    read += part.height
+                    yield self._named(part), None
+        except pl.exceptions.PolarsError as error:
+            whole, row_errors = self._read_whole(error)
+            for start in range(read, whole.height, self._rows):
+                yield (whole.slice(start, self._rows),
+                       None if row_errors is None else row_errors.slice(start, self._rows))
+
+    def empty_columns(self, placeholders: list[str]) -> set[str]:
+        """Which of these columns hold nothing in any row."""
+        if not placeholders:
+            return set()
+        try:
+            filled = self._scan().select(
+                pl.nth(int(name.removeprefix("__column_"))).is_not_null().any().alias(name)
+                for name in placeholders).collect().row(0, named=True)
+        except pl.exceptions.PolarsError as error:
+            whole, _ = self._read_whole(error)
+            filled = {name: whole[name].is_not_null().any() for name in placeholders}
+        return {name for name in placeholders if not filled[name]}
+
+    def _scan(self) -> pl.LazyFrame:
+        data = io.BytesIO(self._data) if isinstance(self._data, bytes) else self._data
+        return pl.scan_csv(data, infer_schema=False, separator=self.separator,
+                           raise_if_empty=True)
+
+    def _named(self, part: pl.DataFrame) -> pl.DataFrame:
+        return part.rename(dict(zip(part.columns, _placeholders(len(self.header)), strict=True)))
+
+    def _read_whole(self, error: pl.exceptions.PolarsError
+                    ) -> tuple[pl.DataFrame, pl.Series | None]:
+        """The whole file as :func:`read_delimited` reads it, after ``error`` stopped the
+        parts: a row with more fields than the header (else the file is refused)."""
+        path, language = self.path, self._language
+        if isinstance(error, pl.exceptions.NoDataError):
+            raise InputError(say("intake.empty_file", language), file=str(path)) from None
+        text = str(error).lower()
+        if "utf-8" in text or "utf8" in text:
+            raise _not_utf8(path, language) from None
+        if "more fields" not in text:
+            raise InputError(say("intake.malformed_csv", language, detail=_first_line(error)),
+                             file=str(path)) from None
+        frame, row_errors = _read_rows(self._data, self.separator, len(self.header), path,
+                                       language)
+        return self._named(frame), row_errors
 
 
 def _placeholders(width: int) -> list[str]:

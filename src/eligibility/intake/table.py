@@ -18,7 +18,7 @@ from eligibility.intake.identity import visible
 from eligibility.intake.wording import column_letter, say
 from eligibility.text import WHITESPACE, nfc
 
-__all__ = ["CellLayout", "CellTable", "column_label", "normalized_cells"]
+__all__ = ["CellLayout", "CellTable", "column_label", "header_name", "normalized_cells"]
 
 _SCALARS = (pl.String, pl.Categorical, pl.Enum, pl.Boolean, pl.Date, pl.Datetime, pl.Time,
             pl.Decimal, pl.Null)
@@ -58,7 +58,7 @@ def normalized_cells(table: CellTable | pl.DataFrame, *, source: str = "<frame>"
         table = CellTable(table, list(table.columns), source)
     frame = table.frame
     blank = [column for column, header in zip(frame.columns, table.headers, strict=True)
-             if header is None or not _header_name(header)]
+             if header is None or not header_name(header)]
     empty = {column for column in blank if frame[column].null_count() == frame.height}
     return CellLayout.of(table, empty, language).apply(frame)
 
@@ -83,7 +83,7 @@ class CellLayout:
         kept: list[str] = []
         for index, (column, header) in enumerate(zip(frame.columns, table.headers,
                                                      strict=True)):
-            name = _header_name(header) if header is not None else ""
+            name = header_name(header) if header is not None else ""
             if not name:
                 if column in empty:
                     continue
@@ -102,7 +102,9 @@ class CellLayout:
         return frame.rename(dict(zip(self.kept, self.names, strict=True)))
 
 
-def _header_name(header: str) -> str:
+def header_name(header: str) -> str:
+    """A column's name: its header stripped and NFC, control characters made visible ("" if
+    blank)."""
     # A control character in a header would reach every output that names the column.
     return visible(nfc(str(header)).strip(WHITESPACE))
 

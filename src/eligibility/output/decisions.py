@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
@@ -19,6 +21,7 @@ from eligibility.frames import (
     points_column,
 )
 from eligibility.rulebook.compiled import CompiledRulebook
+from eligibility.selection import quota_codes
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IDENTIFIER_COLUMNS = frozenset({QUOTA, STATUS, FAILED})
@@ -32,18 +35,23 @@ def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,
     rank, failed, reasons (in ``language``), one ``points.<priority>`` per priority, and
     ``row`` (the person's data row in the input file).
     """
-    quota_order = {quota_id: index for index, quota_id in enumerate(rulebook.quotas)}
-    points = [points_column(rule) for rule in rulebook.priority_ids]
-    optional = [pl.col(name) if name in decided.columns else pl.lit(None, pl.String).alias(name)
-                for name in ("full_name", "agency")]
-    columns = [pl.col(CANDIDATE), *optional, pl.col(QUOTA), pl.col(PREFERENCE),
-               pl.col(STATUS), pl.col(ELIGIBLE), pl.col(SCORE), pl.col(RANK),
-               _empty_as_null(FAILED), _empty_as_null(f"reasons.{language}").alias("reasons"),
-               *(pl.col(name) for name in points), pl.col(ROW)]
-    order = pl.col(QUOTA).replace_strict(quota_order, return_dtype=pl.Int64)
-    return (decided.lazy().select(*columns, order.alias("__quota_order"))
+    columns = decision_columns(rulebook, decided.columns, reasons=f"reasons.{language}")
+    return (decided.lazy().select(*columns, quota_codes(rulebook).alias("__quota_order"))
             .sort(["__quota_order", RANK, CANDIDATE], nulls_last=True)
             .drop("__quota_order").collect())
+
+
+def decision_columns(rulebook: CompiledRulebook, available: Collection[str], *,
+                     reasons: str) -> list[pl.Expr]:
+    """The columns of the decisions table, from a frame of decided nominations holding the
+    ``available`` columns (the failure messages in column ``reasons``)."""
+    points = [points_column(rule) for rule in rulebook.priority_ids]
+    optional = [pl.col(name) if name in available else pl.lit(None, pl.String).alias(name)
+                for name in ("full_name", "agency")]
+    return [pl.col(CANDIDATE), *optional, pl.col(QUOTA), pl.col(PREFERENCE),
+            pl.col(STATUS), pl.col(ELIGIBLE), pl.col(SCORE), pl.col(RANK),
+            _empty_as_null(FAILED), _empty_as_null(reasons).alias("reasons"),
+            *(pl.col(name) for name in points), pl.col(ROW)]
 
 
 def _empty_as_null(name: str) -> pl.Expr:
@@ -53,18 +61,32 @@ def _empty_as_null(name: str) -> pl.Expr:
 def neutralize_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     """Text cells a spreadsheet would run as a formula are prefixed with an apostrophe.
 
-    Columns holding only rulebook identifiers (which start with a letter) are left alone.
+    Columns holding only rulebook identifiers (which start with a letter) are left alone,
+    and so are the columns in which no cell starts like a formula.
     """
+    text = [name for name, dtype in frame.schema.items()
+            if dtype == pl.String and name not in IDENTIFIER_COLUMNS]
+    if not text or not frame.height:
+        return frame
+    risky = frame.select(pl.col(name).str.contains(_FORMULA_START).any().alias(name)
+                         for name in text).row(0, named=True)
     return frame.with_columns(
-        pl.when(pl.col(name).str.slice(0, 1).is_in(FORMULA_PREFIXES))
+        pl.when(pl.col(name).str.contains(_FORMULA_START))
         .then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)
-        for name, dtype in frame.schema.items()
-        if dtype == pl.String and name not in IDENTIFIER_COLUMNS)
+        for name in text if risky[name])
 
 
-def write_csv(frame: pl.DataFrame, path: Path) -> None:
-    """CSV for Excel: UTF-8 with a BOM (so Vietnamese shows), formulas neutralized."""
-    neutralize_formulas(frame).write_csv(path, include_bom=True, line_terminator="\r\n")
+_FORMULA_START = r"^[=+\-@\t\r]"  # a cell starting with one of FORMULA_PREFIXES
+
+
+def write_csv(frame: pl.DataFrame, target: Path | BinaryIO, *, header: bool = True) -> None:
+    """CSV for Excel: UTF-8 with a BOM (so Vietnamese shows), formulas neutralized.
+
+    With ``header=False`` (rows added to a file already started), neither the BOM nor the
+    header line is written.
+    """
+    neutralize_formulas(frame).write_csv(target, include_bom=header, include_header=header,
+                                         line_terminator="\r\n")
 
 
 def write_xlsx(frame: pl.DataFrame, path: Path, *, sheet: str) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from eligibility.frames import CANDIDATE, ELIGIBLE, PREFERENCE, QUOTA, RANK, SCORE, STATUS
+from eligibility.frames import CANDIDATE, ELIGIBLE, PREFERENCE, QUOTA, RANK, ROW, SCORE, STATUS
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection.allocation import allocate, winnable
 from eligibility.selection.ranking import NOMINATION, decision_order, rank_nominations
@@ -35,11 +35,12 @@ def select(rulebook: CompiledRulebook, evaluated: pl.DataFrame) -> pl.DataFrame:
 
 def placements(applications: pl.DataFrame, capacity: Mapping[str, int]) -> pl.DataFrame:
     """The seats deferred acceptance gives ``applications`` (with ``candidate_id``,
-    ``quota_id``, ``preference`` and ``rank``): per person placed, ``candidate_id``,
-    ``__placed_quota`` and ``__placed_preference``."""
+    ``quota_id``, ``preference`` and ``rank``): per person placed, ``candidate_id`` (and
+    ``row`` when the applications have it), ``__placed_quota`` and ``__placed_preference``."""
     seats = allocate(applications, capacity)
-    return (seats.join(applications.select(CANDIDATE, QUOTA, PREFERENCE), on=[CANDIDATE, QUOTA])
-            .select(CANDIDATE, pl.col(QUOTA).alias(_PLACED_QUOTA),
+    person = [CANDIDATE, *([ROW] if ROW in applications.columns else [])]
+    return (seats.join(applications.select(*person, QUOTA, PREFERENCE), on=[CANDIDATE, QUOTA])
+            .select(*person, pl.col(QUOTA).alias(_PLACED_QUOTA),
                     pl.col(PREFERENCE).alias(_PLACED_PREFERENCE)))
 
 
@@ -74,6 +75,12 @@ def quota_summary(rulebook: CompiledRulebook, decided: pl.DataFrame) -> pl.DataF
         pl.col(ELIGIBLE).sum().alias(ELIGIBLE),
         (pl.col(STATUS) == "selected").sum().alias("selected"),
         pl.col(SCORE).filter(pl.col(STATUS) == "selected").min().alias("cutoff_score"))
+    return summary_table(rulebook, counted)
+
+
+def summary_table(rulebook: CompiledRulebook, counted: pl.DataFrame) -> pl.DataFrame:
+    """The quota summary (:func:`quota_summary`) from each quota's counts: ``quota_id``,
+    ``nominated``, ``eligible``, ``selected`` and ``cutoff_score``."""
     quotas = pl.DataFrame([{
         QUOTA: quota_id, "seats": rules.quota.seats, "capacity": rules.capacity,
         "budget": rules.quota.budget,
@@ -89,5 +96,6 @@ def quota_summary(rulebook: CompiledRulebook, decided: pl.DataFrame) -> pl.DataF
                     "cutoff_score", "budget", "budget_used"))
 
 
-__all__ = ["STATUSES", "allocate", "decision_order", "placements", "quota_codes", "quota_summary",
-           "rank_nominations", "select", "statuses_expr", "winnable"]
+__all__ = ["NOMINATION", "STATUSES", "allocate", "decision_order", "placements", "quota_codes",
+           "quota_summary", "rank_nominations", "select", "statuses_expr", "summary_table",
+           "winnable"]
