@@ -21,6 +21,7 @@ Each scalar function has a polars counterpart (``*_expr``) that gives identical 
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -292,21 +293,35 @@ def retirement_date_expr(birth: pl.Expr, schedule: AgeSchedule) -> pl.Expr:
 
 
 def _retirement_dates(births: pl.Series, schedule: AgeSchedule) -> pl.Series:
-    birth_month = births.dt.year().cast(pl.Int64) * 12 + births.dt.month().cast(pl.Int64) - 1
-    steps = schedule.steps
-    scan_start = births.dt.year().cast(pl.Int64) + steps[0][1] // 12
-    reached = pl.Series(births.name, [None] * len(births), dtype=pl.Int64)
+    # The date depends on the month of birth alone, and a column of birth dates spans a few
+    # hundred months: each month is worked out once, and every row takes its month's date.
+    months = births.dt.year().cast(pl.Int64) * 12 + births.dt.month().cast(pl.Int64) - 1
+    first, last = months.min(), months.max()
+    if first is None or last is None:
+        return pl.Series(births.name, [None] * len(births), dtype=pl.Date)
+    table = _retirement_by_month(schedule.steps, first, last)  # type: ignore[arg-type]
+    return table.gather(months - first).alias(births.name)
+
+
+@functools.lru_cache(maxsize=64)
+def _retirement_by_month(steps: tuple[tuple[int, int], ...], first: int,
+                         last: int) -> pl.Series:
+    """The retirement date of someone born in each month from ``first`` to ``last``
+    (``year * 12 + month - 1``), under the schedule of ``steps``."""
+    birth_month = pl.int_range(first, last + 1, dtype=pl.Int64, eager=True)
+    scan_start = birth_month // 12 + steps[0][1] // 12
+    reached = pl.Series([None] * len(birth_month), dtype=pl.Int64)
     for index, (year, age) in enumerate(steps):
-        first = None if index == 0 else year  # before the first step, its age applies
+        since = None if index == 0 else year  # before the first step, its age applies
         stop = steps[index + 1][0] if index + 1 < len(steps) else None
         month = birth_month + age
         frame = pl.DataFrame({"scan": scan_start, "month": month, "reached": reached})
         earliest = pl.max_horizontal([pl.col("scan"), pl.col("month") // 12]
-                                     + ([pl.lit(first, pl.Int64)] if first is not None else []))
+                                     + ([pl.lit(since, pl.Int64)] if since is not None else []))
         found = pl.lit(True) if stop is None else earliest < stop
         reached = frame.select(pl.coalesce(pl.col("reached"), pl.when(found).then(
             pl.col("month")))).to_series()
-    return pl.select(_month_end_expr(pl.lit(reached))).to_series().alias(births.name)
+    return pl.select(_month_end_expr(pl.lit(reached))).to_series()
 
 
 def _month_end_expr(month_index: pl.Expr) -> pl.Expr:

@@ -24,7 +24,7 @@ from eligibility.rulebook.compiled import (
     QuotaRules,
 )
 
-__all__ = ["LANGUAGES", "REASON_SEPARATOR", "quota_reasons_expr", "reasons_expr", "render_message",
+__all__ = ["LANGUAGES", "REASON_SEPARATOR", "quota_reasons", "reasons_expr", "render_message",
            "render_reasons"]
 
 
@@ -81,15 +81,32 @@ def reasons_expr(rulebook: CompiledRulebook, language: str) -> pl.Expr:
     return pl.concat_str(messages, separator=REASON_SEPARATOR, ignore_nulls=True)
 
 
-def quota_reasons_expr(rulebook: CompiledRulebook, rules: QuotaRules, language: str) -> pl.Expr:
-    """:func:`reasons_expr` over one quota's nominations only (its criteria's messages)."""
+def quota_reasons(rulebook: CompiledRulebook, rules: QuotaRules, frame: pl.DataFrame,
+                  language: str) -> pl.Series:
+    """The ``reasons`` of one quota's nominations (``frame``, with their outcome columns), as
+    :func:`reasons_expr` gives them: each criterion's message is rendered for the rows that
+    fail it, and only those."""
     by_id = {criterion.id: criterion for criterion in rules.criteria}
-    messages = [pl.when(pl.col(criterion_column(rule)).not_().fill_null(False))
-                .then(message_expr(rulebook, by_id[rule], language))
-                for rule in rulebook.criterion_ids if rule in by_id]
+    messages = []
+    for rule in rulebook.criterion_ids:
+        criterion = by_id.get(rule)
+        if criterion is None:
+            continue
+        failing = frame[criterion_column(rule)].not_().fill_null(False).arg_true()
+        if not len(failing):
+            continue
+        shown = [name for name in frame.columns if name.startswith(f"shown.{rule}.")]
+        values = frame.select(pl.int_range(pl.len()).alias("__row"), *shown)[failing]
+        text = values.select(message_expr(rulebook, criterion, language)).to_series()
+        messages.append(pl.Series([None] * frame.height, dtype=pl.String).scatter(failing, text))
     if not messages:
-        return pl.lit("")
-    return pl.concat_str(messages, separator=REASON_SEPARATOR, ignore_nulls=True)
+        return pl.Series(REASONS_COLUMN, [""] * frame.height, dtype=pl.String)
+    return pl.select(pl.concat_str([pl.lit(message) for message in messages],
+                                   separator=REASON_SEPARATOR, ignore_nulls=True)
+                     ).to_series().alias(REASONS_COLUMN)
+
+
+REASONS_COLUMN = "reasons"
 
 
 def render_reasons(rulebook: CompiledRulebook, frame: pl.DataFrame,

@@ -33,7 +33,7 @@ from eligibility.frames import (
     points_column,
 )
 from eligibility.intake.nominees import explode_nominations
-from eligibility.messages import quota_reasons_expr
+from eligibility.messages import quota_reasons
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection.ranking import rank_key_column, total_order
 
@@ -102,12 +102,11 @@ class QuotaDecider:
                 pl.lit(quota_id).alias(QUOTA), chosen[PREFERENCE])
             program = quota_program(self.rulebook, rules, part.columns)
             decided = program.decided(part.lazy()).collect()
-            eligible = decided.filter(pl.col(ELIGIBLE))
-            failing = program.with_shown(decided.lazy().filter(~pl.col(ELIGIBLE)))
+            eligible = self._shaped(decided.lazy().filter(pl.col(ELIGIBLE))).collect()
+            failing = program.with_shown(decided.lazy().filter(~pl.col(ELIGIBLE))).collect()
             ineligible = failing.with_columns(
-                quota_reasons_expr(self.rulebook, rules, self.language).alias(REASONS))
-            yield QuotaPart(quota_id, self._shaped(eligible.lazy()).collect(),
-                            self._shaped(ineligible).collect())
+                quota_reasons(self.rulebook, rules, failing, self.language).alias(REASONS))
+            yield QuotaPart(quota_id, eligible, self._shaped(ineligible.lazy()).collect())
 
     def _by_engine(self, candidates: pl.DataFrame) -> Iterator[QuotaPart]:
         nominations = explode_nominations(candidates)
@@ -118,11 +117,12 @@ class QuotaDecider:
             part = by_quota.get((quota_id,))
             if part is None:
                 continue
-            ineligible = part.lazy().filter(~pl.col(ELIGIBLE)).with_columns(
-                quota_reasons_expr(self.rulebook, rules, self.language).alias(REASONS))
+            failing = part.filter(~pl.col(ELIGIBLE))
+            ineligible = failing.with_columns(
+                quota_reasons(self.rulebook, rules, failing, self.language).alias(REASONS))
             yield QuotaPart(quota_id,
                             self._shaped(part.lazy().filter(pl.col(ELIGIBLE))).collect(),
-                            self._shaped(ineligible).collect())
+                            self._shaped(ineligible.lazy()).collect())
 
     def _shaped(self, decided: pl.LazyFrame) -> pl.LazyFrame:
         """The decided rows with :attr:`columns` (no messages where there are none)."""

@@ -14,12 +14,11 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from eligibility.intake.columns import TableParser
 from eligibility.intake.fields import (
     CANDIDATE,
     add_missing_fields,
-    cell_errors,
     nfc_series,
-    parse_columns,
     parse_headers,
     structure_errors,
 )
@@ -56,6 +55,7 @@ class ChunkedIntake:
             else {}
         self._problems = Problems(columns, list(headers), parse_headers(columns), header_line,
                                   language)
+        self._parser = TableParser(columns, headers, rulebook, language=language, limits=limits)
         self._rows = 0
         self._last_filled = 0
 
@@ -69,15 +69,14 @@ class ChunkedIntake:
         """
         frame = frame.with_columns(pl.col(name).cast(pl.String) for name in frame.columns)
         first = self._rows
-        parsed, parse_errors = parse_columns(frame, self.columns, self.rulebook, self.language,
-                                             self.limits)
-        typed = pl.DataFrame(parsed, height=frame.height).with_columns(
+        parsed = self._parser.parse(frame)
+        typed = pl.DataFrame(parsed.values, height=frame.height).with_columns(
             pl.int_range(first + 1, first + frame.height + 1, dtype=pl.Int64).alias(ROW))
         typed = add_missing_fields(typed, self.columns, self.rulebook)
         unreadable = self._problems.add(
-            frame, first_row=first, parsed=parse_errors, ids=typed[CANDIDATE],
+            frame, first_row=first, parsed=parsed.parse_errors, ids=typed[CANDIDATE],
             structure=structure_errors(frame, row_errors, self.columns, self.language),
-            cells=cell_errors(frame, self.columns, self.language, self.limits))
+            cells=parsed.cell_errors)
         if self.blank_lines_end:
             self._note_filled(frame, row_errors, first)
         self._rows += frame.height

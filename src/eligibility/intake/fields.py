@@ -1,31 +1,24 @@
-"""Each column of a nominee table parsed by its field's declared type, and the cells no field
-can hold (control characters, cells too long).
+"""Each column of a nominee table parsed by its field's declared type, and the rows whose
+shape is broken.
 
 A parser returns, per row, the typed value and why the cell could not be read (null when it
-could); :mod:`eligibility.intake.chunks` turns those messages into rejected rows.
+could); :mod:`eligibility.intake.columns` applies them to a table's columns and
+:mod:`eligibility.intake.rejections` turns the messages into rejected rows.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
-
 import polars as pl
 
-from eligibility.frames import polars_cell, polars_type, yearly_column
+from eligibility.frames import polars_cell, polars_type
 from eligibility.i18n import DEFAULT_LANGUAGE
 from eligibility.intake import cells
 from eligibility.intake.headers import ColumnMap
 from eligibility.intake.identity import (
-    ANY_CONTROL,
-    CONTROL_BUT_LAYOUT,
-    control_character,
     normalized_ids,
 )
 from eligibility.intake.limits import LIMITS, IntakeLimits
-from eligibility.intake.wording import say, say_expr
+from eligibility.intake.wording import say
 from eligibility.language.types import (
     BOOL,
     DATE,
@@ -38,43 +31,12 @@ from eligibility.language.types import (
 from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec
 
 __all__ = ["CANDIDATE", "NAME_FIELD", "NOMINATIONS", "ErrorColumn", "add_missing_fields",
-           "cell_errors", "nfc_series", "parse_columns", "parse_field", "parse_headers",
-           "structure_errors"]
+           "nfc_series", "parse_field", "parse_headers", "parse_id", "structure_errors"]
 
 CANDIDATE = "candidate_id"
 NOMINATIONS = "nominated_for"
 NAME_FIELD = "full_name"
 ErrorColumn = tuple[str | None, pl.Series]  # (header the problem is in, per-row message)
-
-
-def parse_columns(frame: pl.DataFrame, columns: ColumnMap, rulebook: CompiledRulebook,
-                   language: str, limits: IntakeLimits
-                   ) -> tuple[dict[str, pl.Series], list[ErrorColumn]]:
-    jobs: list[tuple[str, str, Callable[[], cells.ParsedColumn], bool]] = [
-        (CANDIDATE, columns.id, partial(_parse_id, frame[columns.id]), True)]
-    for name, header in columns.fields.items():
-        spec = rulebook.fields[name]
-        jobs.append((name, header, partial(parse_field, frame[header], spec, rulebook,
-                                           language=language, limits=limits), spec.required))
-    for name, years in columns.yearly.items():
-        spec = rulebook.fields[name]
-        jobs += [(yearly_column(name, year), header,
-                  partial(parse_field, frame[header], spec, rulebook, language=language,
-                          limits=limits), spec.required)
-                 for year, header in sorted(years.items())]
-    jobs.append((NOMINATIONS, columns.nominations, partial(
-        cells.parse_codes, frame[columns.nominations], separator=rulebook.nominations_separator,
-        allowed=list(rulebook.quotas), what=say("intake.what_quota", language),
-        language=language, max_items=limits.max_items_per_cell), True))
-    # Most column parsers run on one core; polars releases the GIL, so columns go in parallel.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = list(pool.map(lambda job: job[2](), jobs))
-    parsed: dict[str, pl.Series] = {}
-    errors: list[ErrorColumn] = []
-    for (name, header, _, required), result in zip(jobs, results, strict=True):
-        parsed[name] = result.values.alias(name)
-        errors.append((header, _with_required(result, language) if required else result.errors))
-    return parsed, errors
 
 
 def parse_headers(columns: ColumnMap) -> list[str]:
@@ -101,40 +63,10 @@ def structure_errors(frame: pl.DataFrame, row_errors: pl.Series | None, columns:
     return found
 
 
-def _parse_id(column: pl.Series) -> cells.ParsedColumn:
+def parse_id(column: pl.Series) -> cells.ParsedColumn:
     """The id in normal form, so that ids that look the same are one person."""
     result = cells.parse_text(column)
     return cells.ParsedColumn(normalized_ids(nfc_series(result.values)), result.errors)
-
-
-def _with_required(result: cells.ParsedColumn, language: str) -> pl.Series:
-    missing = result.values.is_null() & result.errors.is_null()
-    return pl.select(pl.when(missing).then(pl.lit(say("intake.value_required", language)))
-                     .otherwise(result.errors)).to_series()
-
-
-def cell_errors(frame: pl.DataFrame, columns: ColumnMap, language: str,
-                 limits: IntakeLimits) -> list[ErrorColumn]:
-    """Cells holding control characters, or longer than the limit; any column."""
-    # Ids and names hold no control character at all; other text may hold a tab or a line
-    # break (a note written on two lines in a spreadsheet cell).
-    strict = {columns.id, columns.fields.get(NAME_FIELD)}
-    # One parallel pass finds the columns with a problem; messages are built for those only.
-    suspect = frame.select(
-        (pl.col(name).str.contains(ANY_CONTROL if name in strict else CONTROL_BUT_LAYOUT)
-         | (pl.col(name).str.len_bytes() > limits.max_cell_chars)).any().alias(name)
-        for name in frame.columns).row(0, named=True) if frame.height else {}
-    found: list[ErrorColumn] = []
-    for name in (name for name, bad in suspect.items() if bad):
-        cell = pl.col(name)
-        control = control_character(cell, layout_allowed=name not in strict)
-        message = (pl.when(control.is_not_null())
-                   .then(say_expr("intake.control_character", language, char=control))
-                   .when(cell.str.len_chars() > limits.max_cell_chars)
-                   .then(say_expr("intake.cell_too_long", language, count=cell.str.len_chars(),
-                                  limit=limits.max_cell_chars)))
-        found.append((name, frame.select(message.alias(name)).to_series()))
-    return found
 
 
 def parse_field(column: pl.Series, spec: FieldSpec, rulebook: CompiledRulebook, *,

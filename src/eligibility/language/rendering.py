@@ -106,12 +106,8 @@ def _date_text(day: dt.date, language: str | None) -> str:
 
 
 def _date_text_expr(day: pl.Expr, language: str | None) -> pl.Expr:
-    year = day.dt.year().cast(pl.String).str.zfill(4)
-    month = day.dt.month().cast(pl.String).str.zfill(2)
-    date = day.dt.day().cast(pl.String).str.zfill(2)
-    if language == "vi":
-        return pl.concat_str([date, pl.lit("/"), month, pl.lit("/"), year])
-    return pl.concat_str([year, pl.lit("-"), month, pl.lit("-"), date])
+    # The language's dates run from year 1 to 9999, which %Y writes in four digits.
+    return day.dt.strftime("%d/%m/%Y" if language == "vi" else "%Y-%m-%d")
 
 
 # --- text() --------------------------------------------------------------------------------
@@ -205,8 +201,11 @@ def display_expr(value: Lowered, kind: Type, language: str, labels: Labels) -> p
         text = pl.when(value).then(pl.lit(t("value.yes", language))).when(~value).then(
             pl.lit(t("value.no", language)))
     elif isinstance(kind, EnumType):
-        mapping = dict(labels.get(kind.name, {}))
-        text = value.cast(pl.String).replace(mapping)
+        # Each code's label by the code's position in the vocabulary (an Enum keeps them in
+        # that order): no text is compared per row.
+        mapping = labels.get(kind.name, {})
+        shown = pl.Series([mapping.get(code, code) for code in kind.codes], dtype=pl.String)
+        text = pl.lit(shown).gather(value.to_physical())
     elif isinstance(kind, ListType):
         inner = display_expr(_element(kind.item), kind.item, language, labels)
         text = value.list.eval(inner).list.join(LIST_SEPARATOR)

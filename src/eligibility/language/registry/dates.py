@@ -25,6 +25,7 @@ from eligibility.language.types import (
     INT,
     INTERVAL,
     ByCodeType,
+    EnumType,
     Type,
 )
 from eligibility.language.values import Interval
@@ -158,6 +159,12 @@ def schedule_choices(ctx: PolarsContext, node: n.Node
         return [(pl.lit(True), node.value)]
     if isinstance(node, n.Index) and isinstance(node.operand, n.Const) \
             and isinstance(node.operand.type, ByCodeType):
+        if isinstance(node.key.type, EnumType):  # compared by position: no text per row
+            codes = node.key.type.codes
+            position = ctx.expr(node.key).to_physical().cast(pl.Int64)
+            return [((position == codes.index(code)).fill_null(False) if code in codes
+                     else pl.lit(False), schedule)
+                    for code, schedule in node.operand.value.items()]
         key = ctx.expr(node.key).cast(pl.String)
         return [((key == code).fill_null(False), schedule)
                 for code, schedule in node.operand.value.items()]
