@@ -151,10 +151,10 @@ class _ColumnReader:
     def _by_distinct_cell(self, cells: pl.Series) -> tuple[pl.Series | None, pl.Series | None,
                                                             pl.Series | None]:
         codes = cells.cast(pl.Categorical(self._categories)).to_physical()
-        distinct = self._categories.to_series()
-        if self._known is None or len(distinct) > len(self._known[2]):
-            self._learn(distinct.slice(0 if self._known is None else len(self._known[2]))
-                        .cast(pl.String).alias(cells.name))
+        known = 0 if self._known is None else len(self._known[2]) - 1
+        new = (codes >= known).fill_null(False)
+        if self._known is None or new.any():
+            self._learn(_first_of_each(codes.filter(new), cells.filter(new), known))
         assert self._known is not None
         values, errors, messages = self._known
         # A missing cell reads as the entry after the last (see _learn).
@@ -203,6 +203,15 @@ class _ColumnReader:
                    .then(say_expr("intake.cell_too_long", self._language,
                                   count=cell.str.len_chars(), limit=limits.max_cell_chars)))
         return frame.select(message.alias(cells.name)).to_series()
+
+
+def _first_of_each(codes: pl.Series, cells: pl.Series, known: int) -> pl.Series:
+    """The cell of each code from ``known`` on, in the order of the codes (a code is given
+    to each new cell in the order it is first met, so these are all the new codes)."""
+    first = codes.is_first_distinct()
+    ordered = pl.DataFrame({"code": codes.filter(first), "cell": cells.filter(first)}).sort("code")
+    assert ordered.height == 0 or ordered["code"][-1] == known + ordered.height - 1
+    return ordered["cell"].alias(cells.name)
 
 
 def _then(table: pl.Series | None, last: pl.Series | None) -> pl.Series | None:
