@@ -147,9 +147,15 @@ def _casefold_fixes() -> dict[str, str]:
     exactly ``str.casefold``.
     """
     fixes: dict[str, str] = {}
-    for code_point in range(0x110000):
-        char = chr(code_point)
-        folded = char.casefold()
-        if folded != char and char.lower() == char:
-            fixes[char] = folded
+    for start in range(0, 0x110000, _BLOCK):
+        block = "".join(map(chr, range(start, start + _BLOCK)))
+        if block.casefold() == block.lower():
+            continue  # no character of the block folds otherwise than it lowercases
+        for char in block:
+            folded = char.casefold()
+            if folded != char and char.lower() == char:
+                fixes[char] = folded
     return fixes
+
+
+_BLOCK = 4096

@@ -17,7 +17,8 @@ file (:meth:`eligibility.Decisions.table`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -111,9 +112,8 @@ class BatchRanking:
                                                language=self.language,
                                                extras=list(self._extras))
         accepted = 0
-        for raw, row_errors in parts:
-            candidates = intake.read(layout.apply(raw), row_errors)
-            candidates = add_earlier_courses(candidates, self.rulebook, self.earlier)
+        for candidates in _read_ahead(parts, lambda raw, row_errors: add_earlier_courses(
+                intake.read(layout.apply(raw), row_errors), self.rulebook, self.earlier)):
             accepted += candidates.height
             for part in decider.decide(candidates):
                 self._store.add(part.quota_id, "eligible", part.eligible)
@@ -266,6 +266,24 @@ class BatchRanking:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.close()
+
+
+def _read_ahead(parts: Iterable[tuple[pl.DataFrame, pl.Series | None]],
+                read: Callable[[pl.DataFrame, pl.Series | None], pl.DataFrame]
+                ) -> Iterator[pl.DataFrame]:
+    """Each part read by ``read``, the next one read while the caller works on this one
+    (polars releases the interpreter's lock, so both cores work)."""
+    source = iter(parts)
+
+    def next_part() -> pl.DataFrame | None:
+        found = next(source, None)
+        return None if found is None else read(*found)
+
+    with ThreadPoolExecutor(max_workers=1) as ahead:
+        coming = ahead.submit(next_part)
+        while (part := coming.result()) is not None:
+            coming = ahead.submit(next_part)
+            yield part
 
 
 def _sort_keys(rulebook: CompiledRulebook) -> tuple[list[str], list[bool]]:

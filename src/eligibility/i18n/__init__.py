@@ -27,6 +27,9 @@ from typing import Any, Literal, get_args
 
 import yaml
 
+# libyaml's safe loader where PyYAML was built with it: the catalogue is read on every run.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 DEFAULT_LANGUAGE: Language = "vi"
@@ -43,7 +46,7 @@ def catalogue() -> Mapping[str, Mapping[str, str]]:
         if not item.name.endswith(".yaml"):
             continue
         domain = item.name.removesuffix(".yaml")
-        loaded = yaml.safe_load(item.read_text(encoding="utf-8")) or {}
+        loaded = yaml.load(item.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
         for key, texts in loaded.items():
             full = f"{domain}.{key}"
             if full in entries:

@@ -66,6 +66,8 @@ def structure_errors(frame: pl.DataFrame, row_errors: pl.Series | None, columns:
 def parse_id(column: pl.Series) -> cells.ParsedColumn:
     """The id in normal form, so that ids that look the same are one person."""
     result = cells.parse_text(column)
+    if (result.values.str.len_bytes() == result.values.str.len_chars()).all():
+        return result  # plain ASCII, stripped: already in normal form
     return cells.ParsedColumn(normalized_ids(nfc_series(result.values)), result.errors)
 
 
