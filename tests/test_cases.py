@@ -43,10 +43,12 @@ candidates:
 
 
 def write_cases(folder: Path, body: str, *, name: str = "plan.cases.yaml") -> Path:
-    """A case file in ``folder`` for the bundled Hanoi rulebook."""
+    """A case file in ``folder`` for a copy of the bundled Hanoi rulebook beside it (a case
+    file's rulebook is confined to its folder, as includes are)."""
+    for shipped in ("hanoi-2022-2025.yaml", "vn-regulations.yaml"):
+        shutil.copy(RULES / shipped, folder)
     path = folder / name
-    rulebook = (RULES / "hanoi-2022-2025.yaml").as_posix()
-    path.write_text(HEADER.format(rulebook=rulebook) + body, encoding="utf-8")
+    path.write_text(HEADER.format(rulebook="hanoi-2022-2025.yaml") + body, encoding="utf-8")
     return path
 
 
@@ -197,7 +199,8 @@ def test_a_missing_rulebook_is_reported_at_its_line(tmp_path: Path) -> None:
     path.write_text("rulebook: nowhere.yaml\ncases:\n  - {name: a, quota: b, expected: {}}\n",
                     encoding="utf-8")
     with pytest.raises(CaseFileError, match=r"x.cases.yaml:1:11: error: rulebook "
-                                            r"'nowhere.yaml' not found"):
+                                            r"'nowhere.yaml' cannot be used: it does not "
+                                            r"exist"):
         load_cases(path)
 
 
@@ -327,9 +330,9 @@ def test_the_docs_case_file_passes(tmp_path: Path) -> None:
     rulebook THEN its cases pass."""
     page = (ROOT / "docs" / "property-testing.md").read_text(encoding="utf-8")
     block = page.split("## YAML cases", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
-    rulebook = (RULES / "hanoi-2022-2025.yaml").as_posix()
     path = tmp_path / "plan.cases.yaml"
-    path.write_text(block.replace("rulebook: plan.yaml", f"rulebook: {rulebook}"), "utf-8")
-    results = run_cases(load_cases(path))
+    path.write_text(block.replace("rulebook: plan.yaml", "rulebook: hanoi-2022-2025.yaml"),
+                    "utf-8")
+    results = run_cases(load_cases(path, include_path=[RULES]))
     assert len(results) == 2
     assert all(result.passed for result in results), [r.render() for r in results]

@@ -7,15 +7,16 @@ from typing import Annotated
 
 import typer
 
-from eligibility.cli.common import app, errors_exit, out
+from eligibility.cli.common import IncludePathOption, app, errors_exit, out
 from eligibility.rulebook import load_rulebook
 
 
 @app.command()
-def check(rulebook: Annotated[Path, typer.Argument(help="The rulebook to check.")]) -> None:
+def check(rulebook: Annotated[Path, typer.Argument(help="The rulebook to check.")],
+          include_path: IncludePathOption = None) -> None:
     """Check a rulebook: exit 0 with a summary if it is valid, 2 with its errors if not."""
     with errors_exit():
-        compiled = load_rulebook(rulebook)
+        compiled = load_rulebook(rulebook, include_path=include_path or ())
     model = compiled.model
     includes = ", ".join(model.include) or "none"
     out.print(f"{rulebook}: valid — rulebook [bold]{model.id}[/bold] version {model.version}, "

@@ -30,6 +30,10 @@ Engine = Literal["vectorized", "scalar", "durable"]
 RulesOption = Annotated[Path, typer.Option("--rules", "-r", help="The rulebook (YAML).")]
 LangOption = Annotated[Language, typer.Option("--lang", help="Language of messages: vi or en.")]
 EngineOption = Annotated[Engine, typer.Option("--engine", help="vectorized, scalar or durable.")]
+IncludePathOption = Annotated[list[Path] | None, typer.Option(
+    "--include-path", "-I", help="A folder where files named under include: are also looked "
+                                 "for (repeatable); includes never leave the rulebook's folder "
+                                 "and these.")]
 
 
 @contextmanager

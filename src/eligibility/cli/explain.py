@@ -12,6 +12,7 @@ from eligibility.api import decide_intake
 from eligibility.cli.common import (
     EXIT_INVALID,
     EngineOption,
+    IncludePathOption,
     LangOption,
     RulesOption,
     app,
@@ -32,10 +33,11 @@ def explain(
     lang: LangOption = "vi",
     engine: EngineOption = "vectorized",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    include_path: IncludePathOption = None,
 ) -> None:
     """Explain every decision on one person: criteria, legal basis, points, rank, cut-offs."""
     with errors_exit():
-        compiled = load_rulebook(rules)
+        compiled = load_rulebook(rules, include_path=include_path or ())
         intake = read_nominees(nominees, compiled)
         decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
         explanation = explain_person(decisions, candidate_id, language=lang)

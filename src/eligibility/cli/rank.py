@@ -13,6 +13,7 @@ from rich.table import Table
 from eligibility.api import Decisions, decide_intake
 from eligibility.cli.common import (
     EngineOption,
+    IncludePathOption,
     LangOption,
     RulesOption,
     app,
@@ -36,6 +37,7 @@ def rank(
     engine: EngineOption = "vectorized",
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write decisions.xlsx.")] = False,
     sheet: Annotated[str, typer.Option("--sheet", help="Excel sheet name or index.")] = "0",
+    include_path: IncludePathOption = None,
 ) -> None:
     """Rank a nominee file: decisions.csv, rejected.csv and manifest.json in --out."""
     # The input's checksum (for the manifest) is computed alongside the work: hashlib
@@ -44,7 +46,7 @@ def rank(
             progress_display() as progress:
         input_digest = hashing.submit(sha256_of, nominees)
         step = progress.add_task("Loading the rulebook", total=None)
-        compiled = load_rulebook(rules)
+        compiled = load_rulebook(rules, include_path=include_path or ())
         progress.update(step, description=f"Reading {nominees.name}")
         intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet))
         progress.update(step, description=f"Deciding {intake.nominations.height:,} nominations "

@@ -1,16 +1,23 @@
-"""Read a rulebook file and its includes into validated models, with positions kept."""
+"""Read a rulebook file and its includes into validated models, with positions kept.
+
+Included files are looked for in the rulebook's folder, then in the folders of the include
+path, and are confined to those folders (:func:`~eligibility.rulebook.source_files.find_source`);
+every file is read within the :class:`~eligibility.rulebook.limits.RulebookLimits`.
+"""
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from eligibility.errors import Problem, rulebook_error
+from eligibility.errors import Problem, SourceLocation, rulebook_error
+from eligibility.rulebook.limits import DEFAULT_LIMITS, RulebookLimits
 from eligibility.rulebook.models import Rulebook, SharedFile
+from eligibility.rulebook.source_files import SourceFileError, find_source
 from eligibility.rulebook.yaml_source import SourceMap, YamlPath, read_yaml
 
 MERGED_SECTIONS = ("vocabularies", "parameters")
@@ -43,42 +50,77 @@ class LoadedRulebook:
         return origin.source.location((*origin.path, *rest))
 
 
-def load_document(path: Path) -> LoadedRulebook:
-    """Read ``path`` and its includes; raise :class:`RulebookError` listing every problem."""
-    document, source = read_yaml(path)
+def load_document(path: Path, *, include_path: Sequence[Path] = (),
+                  limits: RulebookLimits = DEFAULT_LIMITS) -> LoadedRulebook:
+    """Read ``path`` and its includes; raise :class:`RulebookError` listing every problem.
+
+    Includes are looked for in the rulebook's folder, then in each folder of
+    ``include_path``, and must lie inside one of them.
+    """
+    _check_include_path(include_path)
+    document, source = read_yaml(path, limits)
     if not isinstance(document, dict):
         raise rulebook_error([Problem("a rulebook is a mapping of sections (id, title, ...)",
                                       source.location(()), kind="schema")])
-    files = {str(path): _sha256(path)}
+    files = {str(path): source.sha256}
     origins: dict[tuple[str, str], Origin] = {}
     problems: list[Problem] = []
     for section in MERGED_SECTIONS:
         for name in (document.get(section) or {}) if isinstance(document.get(section), dict) \
                 else {}:
             origins[(section, name)] = Origin(source, (section, name))
-    for index, include in enumerate(document.get("include") or []):
-        _merge_include(path, include, index, document, source, files, origins, problems)
+    includes = document.get("include") or []
+    if isinstance(includes, list) and len(includes) > limits.max_includes:
+        raise rulebook_error([Problem(
+            f"{len(includes)} files are included, more than {limits.max_includes}, the limit "
+            f"for a rulebook (max_includes)", source.location(("include", "<key>")),
+            kind="yaml", expected="fewer, larger shared files")])
+    reader = _IncludeReader(path.parent, tuple(include_path), limits)
+    for index, include in enumerate(includes if isinstance(includes, list) else []):
+        _merge_include(reader, include, index, document, source, files, origins, problems)
     if problems:
         raise rulebook_error(problems)
     model = _validate(Rulebook, document, source, origins)
     return LoadedRulebook(model, path, source, files, origins)
 
 
-def _merge_include(path: Path, include: Any, index: int, document: dict[str, Any],
-                   source: SourceMap, files: dict[str, str],
+def _check_include_path(include_path: Sequence[Path]) -> None:
+    wrong = [Problem(f"include path '{folder}' is not a folder", SourceLocation(str(folder), 1, 1),
+                     kind="yaml", expected="a folder holding files that rulebooks include")
+             for folder in include_path if not Path(folder).is_dir()]
+    if wrong:
+        raise rulebook_error(wrong)
+
+
+@dataclass(frozen=True)
+class _IncludeReader:
+    """Where includes are looked for, and the limits they are read within."""
+
+    folder: Path
+    include_path: tuple[Path, ...]
+    limits: RulebookLimits
+
+
+def _merge_include(reader: _IncludeReader, include: Any, index: int,
+                   document: dict[str, Any], source: SourceMap, files: dict[str, str],
                    origins: dict[tuple[str, str], Origin], problems: list[Problem]) -> None:
     location = source.location(("include", index))
     if not isinstance(include, str):
         problems.append(Problem("an include is a relative file path", location, kind="schema"))
         return
-    target = (path.parent / include).resolve()
-    if not target.is_file():
-        problems.append(Problem(f"included file '{include}' does not exist (looked for {target})",
+    try:
+        target = find_source(include, reader.folder, reader.include_path)
+    except SourceFileError as error:
+        problems.append(Problem(f"included file '{include}' cannot be used: {error}",
                                 location, kind="yaml"))
         return
-    shared, shared_source = read_yaml(target)
+    shared, shared_source = read_yaml(target, reader.limits)
+    if not isinstance(shared, dict):
+        problems.append(Problem("an included file is a mapping of sections (id, title, ...)",
+                                shared_source.location(()), kind="schema"))
+        return
     model = _validate(SharedFile, shared, shared_source, {})
-    files[str(target)] = _sha256(target)
+    files[str(target)] = shared_source.sha256
     for section in MERGED_SECTIONS:
         merged = dict(document.get(section) or {})
         for name, value in (shared.get(section) or {}).items():
@@ -158,8 +200,11 @@ def _expected(item: Any) -> str | None:
         return "a whole number, for instance 60"
     if kind == "bool_type":
         return "true or false"
+    bounds = {"less_than_equal": "at most", "less_than": "below",
+              "greater_than_equal": "at least", "greater_than": "above"}
+    if kind in bounds:
+        limit = next(iter(item.get("ctx", {}).values()), None)
+        if isinstance(limit, int):
+            return f"a whole number {bounds[kind]} {limit:,}"
     return None
 
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

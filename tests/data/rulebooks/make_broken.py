@@ -1,7 +1,8 @@
 """Regenerate ``broken/``: each file is minimal.yaml with one deliberate mistake.
 
 Run ``python tests/data/rulebooks/make_broken.py`` after changing minimal.yaml; the output
-files and their ``.expect.yaml`` (error class, line, phrases) are committed.
+files and their ``.expect.yaml`` (error class, line, phrases) are committed. They include
+``vn-regulations.yaml``, found through the include path (the project's ``rules/`` folder).
 """
 
 from pathlib import Path
@@ -197,8 +198,8 @@ def main() -> None:
     )
     case(
         "missing_include",
-        "include: [../../../rules/vn-regulations.yaml]",
-        "include: [../../../rules/vn-regulation.yaml]",
+        "include: [vn-regulations.yaml]",
+        "include: [vn-regulation.yaml]",
         "RulebookSyntaxError",
         ["vn-regulation.yaml", "does not exist"],
         "include:",
