@@ -13,6 +13,7 @@
     │                                         (eligibility.testing.cases)
     ├── InputError (ValueError)               a nominee file cannot be read at all
     ├── RecordError (ValueError)              one record given to the library API is invalid
+    ├── OutputFolderError                     a run's results cannot be written to its folder
     └── EngineUnavailableError (ImportError)  an optional engine's package is not installed
 
 A rulebook error is reported as ``file:line:column``, the offending line, a caret under the
@@ -161,6 +162,16 @@ class RecordError(EligibilityError, ValueError):
         self.field = field
         self.value = value
         super().__init__(f"{field}: {message}")
+
+
+class OutputFolderError(EligibilityError):
+    """A run's results cannot be written to its folder (``--out``): it is a file, is locked
+    by another run, would overwrite an input, or the disk refused a write. The folder then
+    holds what it held before."""
+
+    def __init__(self, message: str, *, path: object = None) -> None:
+        self.path = path
+        super().__init__(message)
 
 
 class EngineUnavailableError(EligibilityError, ImportError):

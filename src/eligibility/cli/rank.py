@@ -24,7 +24,8 @@ from eligibility.cli.common import (
 )
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
 from eligibility.output.decisions import write_csv, write_xlsx
-from eligibility.output.manifest import build_manifest, sha256_of, write_manifest
+from eligibility.output.manifest import build_manifest, manifest_bytes, sha256_of
+from eligibility.output.run_folder import RunFolder, RunWriter
 from eligibility.rulebook import load_rulebook
 
 
@@ -42,8 +43,10 @@ def rank(
     """Rank a nominee file: decisions.csv, rejected.csv and manifest.json in --out."""
     # The input's checksum (for the manifest) is computed alongside the work: hashlib
     # releases the GIL, so it costs almost no wall time on a second core.
+    folder = RunFolder(out_dir, inputs=[nominees, rules], language=lang)
     with errors_exit(), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
+        folder.check(["decisions.csv", "rejected.csv", *(["decisions.xlsx"] if xlsx else [])])
         input_digest = hashing.submit(sha256_of, nominees)
         step = progress.add_task("Loading the rulebook", total=None)
         compiled = load_rulebook(rules, include_path=include_path or ())
@@ -53,13 +56,14 @@ def rank(
                                           f"({engine} engine)")
         decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
         progress.update(step, description="Writing the results")
-        written = _write_outputs(decisions, out_dir, lang=lang, xlsx=xlsx)
         summary, counts = decisions.summary(), decisions.counts()
-        manifest = build_manifest(rulebook=compiled, input_path=nominees,
-                                  input_sha256=input_digest.result(), engine=engine,
-                                  language=lang, counts=counts, summary=summary,
-                                  outputs=written, warnings=decisions.warnings)
-        write_manifest(manifest, out_dir / "manifest.json")
+        with folder.writing(inputs=compiled.files) as run:
+            _write_outputs(decisions, run, lang=lang, xlsx=xlsx)
+            manifest = build_manifest(rulebook=compiled, input_path=nominees,
+                                      input_sha256=input_digest.result(), engine=engine,
+                                      language=lang, counts=counts, summary=summary,
+                                      outputs=run.digests, warnings=decisions.warnings)
+            run.commit(manifest_bytes(manifest))
     _print_summary(summary, counts, decisions.warnings, out_dir)
 
 
@@ -68,18 +72,14 @@ def sheet_choice(value: str) -> str | int:
     return int(value) if value.isdigit() else value
 
 
-def _write_outputs(decisions: Decisions, out_dir: Path, *, lang: str,
-                   xlsx: bool) -> dict[str, str]:
-    """Write the result files; return each file's SHA-256."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+def _write_outputs(decisions: Decisions, run: RunWriter, *, lang: str, xlsx: bool) -> None:
+    """Write the result files into the run's folder (which records each one's SHA-256)."""
     table = decisions.table(lang)
-    write_csv(table, out_dir / "decisions.csv")
-    write_csv(decisions.rejected.select(REJECTED_COLUMNS), out_dir / "rejected.csv")
-    names = ["decisions.csv", "rejected.csv"]
+    run.add("decisions.csv", lambda handle: write_csv(table, handle))
+    rejected = decisions.rejected.select(REJECTED_COLUMNS)
+    run.add("rejected.csv", lambda handle: write_csv(rejected, handle))
     if xlsx:
-        write_xlsx(table, out_dir / "decisions.xlsx", sheet="decisions")
-        names.append("decisions.xlsx")
-    return {name: sha256_of(out_dir / name) for name in names}
+        run.add("decisions.xlsx", lambda handle: write_xlsx(table, handle, sheet="decisions"))
 
 
 def _print_summary(summary: pl.DataFrame, counts: dict[str, int], warnings: list[str],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
@@ -50,12 +51,12 @@ def neutralize_formulas(frame: pl.DataFrame) -> pl.DataFrame:
         if dtype == pl.String and name not in IDENTIFIER_COLUMNS)
 
 
-def write_csv(frame: pl.DataFrame, path: Path) -> None:
+def write_csv(frame: pl.DataFrame, target: Path | BinaryIO) -> None:
     """CSV for Excel: UTF-8 with a BOM (so Vietnamese shows), formulas neutralized."""
-    neutralize_formulas(frame).write_csv(path, include_bom=True, line_terminator="\r\n")
+    neutralize_formulas(frame).write_csv(target, include_bom=True, line_terminator="\r\n")
 
 
-def write_xlsx(frame: pl.DataFrame, path: Path, *, sheet: str) -> None:
+def write_xlsx(frame: pl.DataFrame, target: Path | BinaryIO, *, sheet: str) -> None:
     """An Excel workbook; every text cell is written as text, never as a formula."""
-    neutralize_formulas(frame).write_excel(path, worksheet=sheet, autofit=True,
+    neutralize_formulas(frame).write_excel(target, worksheet=sheet, autofit=True,
                                            table_style="Table Style Light 9")

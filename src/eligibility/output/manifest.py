@@ -51,9 +51,10 @@ def build_manifest(*, rulebook: CompiledRulebook, input_path: Path, input_sha256
     }
 
 
-def write_manifest(manifest: Mapping[str, Any], path: Path) -> None:
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n",
-                    encoding="utf-8")
+def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
+    """The manifest as written to ``manifest.json``: UTF-8 JSON, keys in their order."""
+    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False)
+            + "\n").encode("utf-8")
 
 
 def _version(package: str) -> str:
