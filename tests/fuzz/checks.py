@@ -6,7 +6,8 @@ that succeeds: the manifest accounts for every row (``rows_in = people_decided +
 rows_rejected``, and equals the rows written when they are known), ``rejected.csv`` has
 ``rows_rejected`` rows, ``decisions.csv`` names ``people_decided`` people, the manifest's
 SHA-256s match the files; and the three engines (vectorized, scalar, durable) end the same
-way with byte-identical ``decisions.csv`` and ``rejected.csv``.
+way with byte-identical ``decisions.csv`` and ``rejected.csv``. A file that the intake
+refuses whole never reaches an engine, so it is ranked with one engine only.
 """
 
 from __future__ import annotations
@@ -68,8 +69,9 @@ def check_nominee_case(worker: Worker, case: NomineeCase, *, timeout: float = 60
         root = Path(folder)
         source = case.write(root)
         verdict = Verdict()
-        _rank_everywhere(worker, verdict, root, source, rulebook, ENGINES, case.expected_rows,
-                         timeout)
+        refused = worker.intake_refuses(source, rulebook, timeout=timeout)
+        _rank_everywhere(worker, verdict, root, source, rulebook,
+                         ENGINES[:1] if refused else ENGINES, case.expected_rows, timeout)
         return verdict
 
 

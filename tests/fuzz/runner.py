@@ -83,14 +83,26 @@ class Worker:
             self._answers = None
 
     def run(self, argv: list[str], cwd: Path, *, timeout: float = 60.0) -> RunResult:
+        """Run ``eligibility ARGV`` in ``cwd``."""
+        return self._request({"argv": argv, "cwd": str(cwd)}, tuple(argv), timeout)
+
+    def intake_refuses(self, nominees: Path, rules: Path, *, timeout: float = 60.0) -> bool:
+        """Whether the intake refuses ``nominees`` whole (an input error), so that no
+        engine ever sees it."""
+        result = self._request({"intake": str(nominees), "rules": str(rules)},
+                               ("(intake)", str(nominees)), timeout)
+        return result.exit == 2
+
+    def _request(self, request: dict[str, object], argv: tuple[str, ...],
+                 timeout: float) -> RunResult:
         if self._process is None or self._runs >= self.recycle:
             self.close()
             self._start()
         assert self._process is not None and self._process.stdin is not None
         self._runs += 1
-        self._process.stdin.write(json.dumps({"argv": argv, "cwd": str(cwd)}) + "\n")
+        self._process.stdin.write(json.dumps(request) + "\n")
         self._process.stdin.flush()
-        return self._watch(tuple(argv), timeout)
+        return self._watch(argv, timeout)
 
     def _start(self) -> None:
         read_end, write_end = os.pipe()

@@ -9,7 +9,10 @@ it would be from a shell.
 
 Protocol: one JSON request per line on stdin, ``{"argv": [...], "cwd": "..."}``; one JSON
 answer per line on the file descriptor given as the first argument:
-``{"exit": int, "stdout": str, "stderr": str, "seconds": float}``.
+``{"exit": int, "stdout": str, "stderr": str, "seconds": float}``. A request
+``{"intake": NOMINEES, "rules": RULEBOOK}`` instead answers whether the nominee file gets
+past the intake at all (``"exit"`` 0) or is refused whole (2): the engines only ever see
+a file that gets past it.
 """
 
 from __future__ import annotations
@@ -48,6 +51,25 @@ def run(argv: list[str], cwd: str) -> dict[str, object]:
             "stderr": stderr.getvalue()[-4000:], "seconds": time.perf_counter() - started}
 
 
+def intake(nominees: str, rules: str) -> dict[str, object]:
+    """Whether ``nominees`` is read (rows rejected or not) or refused whole."""
+    from pathlib import Path
+
+    from eligibility.errors import EligibilityError
+    from eligibility.intake.nominees import read_nominees
+    from eligibility.rulebook import load_rulebook
+
+    started = time.perf_counter()
+    try:
+        read_nominees(Path(nominees), load_rulebook(rules))
+        code = 0
+    except EligibilityError:
+        code = 2
+    except Exception:  # the command would end in exit 1: the engines must all be run
+        code = 1
+    return {"exit": code, "stdout": "", "stderr": "", "seconds": time.perf_counter() - started}
+
+
 def serve(answers_fd: int) -> None:
     answers = os.fdopen(answers_fd, "w", encoding="utf-8", buffering=1)
     import eligibility.cli  # noqa: F401  (imported once, before the first request is timed)
@@ -55,7 +77,11 @@ def serve(answers_fd: int) -> None:
     answers.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         request = json.loads(line)
-        answers.write(json.dumps(run(request["argv"], request["cwd"])) + "\n")
+        if "intake" in request:
+            answer = intake(request["intake"], request["rules"])
+        else:
+            answer = run(request["argv"], request["cwd"])
+        answers.write(json.dumps(answer) + "\n")
 
 
 if __name__ == "__main__":
