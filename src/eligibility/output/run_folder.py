@@ -29,6 +29,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import time
@@ -51,6 +52,8 @@ _REASONS = {
     errno.ENOTDIR: "reason_not_folder", errno.EEXIST: "reason_not_folder",
 }
 
+_OS_ERROR = re.compile(r"os error (\d+)")
+
 __all__ = ["MANIFEST", "STAGING", "RunFolder", "RunWriter"]
 
 
@@ -69,7 +72,7 @@ class RunFolder:
 
     def __init__(self, path: str | os.PathLike[str], *,
                  inputs: Iterable[str | os.PathLike[str]] = (),
-                 language: str = DEFAULT_LANGUAGE, lock_timeout: float = 10.0) -> None:
+                 language: str = DEFAULT_LANGUAGE, lock_timeout: float = 60.0) -> None:
         self.path = Path(path)
         self.inputs = [Path(item) for item in inputs]
         self.language = language
@@ -264,7 +267,7 @@ class RunFolder:
                                    **values), path=self.path)
 
     def _reason(self, error: OSError) -> str:
-        key = _REASONS.get(error.errno or 0, "reason_other")
+        key = _REASONS.get(_error_number(error), "reason_other")
         return t(f"run_folder.{key}", self.language, detail=error.strerror or error)
 
 
@@ -341,6 +344,14 @@ def _checked_name(name: str) -> str:
     if not name or name.startswith(".") or "/" in name or "\0" in name or os.sep in name:
         raise ValueError(f"a run's file is named by a plain file name, not {name!r}")
     return name
+
+
+def _error_number(error: OSError) -> int:
+    """The error's errno; a writer in Rust (polars) gives it only as "(os error 28)"."""
+    if error.errno:
+        return error.errno
+    found = _OS_ERROR.search(str(error))
+    return int(found.group(1)) if found else 0
 
 
 def _sync(descriptor: int) -> None:
