@@ -3,6 +3,7 @@ plugin, and the broken-rulebook demonstration."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -336,3 +337,26 @@ def test_the_docs_case_file_passes(tmp_path: Path) -> None:
     results = run_cases(load_cases(path, include_path=[RULES]))
     assert len(results) == 2
     assert all(result.passed for result in results), [r.render() for r in results]
+
+
+@pytest.mark.parametrize("damage", ["nul", "fifo", "folder", "bomb"])
+def test_an_unusable_case_file_exits_2_not_1(tmp_path: Path, damage: str) -> None:
+    """GIVEN a case file with a NUL byte, a FIFO or a folder named like a case file, and a
+    case file that is an alias bomb
+    WHEN `eligibility test` runs on it THEN it exits 2 (the file cannot be used), never 1
+    (which says a case failed), and names the file."""
+    path = tmp_path / "plan.cases.yaml"
+    if damage == "nul":
+        write_cases(tmp_path, "cases:\n  - name: a\0\n    quota: pg-abroad\n    expected: {}\n")
+    elif damage == "fifo":
+        os.mkfifo(path)
+    elif damage == "folder":
+        path.mkdir()
+    else:
+        path.write_text("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+            f"{name}: &{name} [" + ", ".join([f"*{prior}"] * 9) + "]\n"
+            for prior, name in zip("abcdefg", "bcdefgh", strict=True)))
+    result = subprocess.run([sys.executable, "-m", "eligibility", "test", str(path)],
+                            capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "plan.cases.yaml" in result.stderr

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,3 +149,68 @@ def test_evaluate_reads_a_record_as_a_file_row_would() -> None:
     with pytest.raises(RecordError) as caught:
         eligibility.evaluate(rulebook, {**record, "birth_date": "31/02/1990"})
     assert caught.value.field == "birth_date"
+
+
+# --- includes: confined, found through the include path --------------------------------------
+
+
+def _plan_folder(tmp_path: Path, include: str) -> Path:
+    """tmp/plan/plan.yaml (the minimal rulebook including ``include``) and tmp/shared/."""
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "shared").mkdir()
+    shutil.copy(ROOT / "rules" / "vn-regulations.yaml", tmp_path / "shared")
+    path = tmp_path / "plan" / "plan.yaml"
+    path.write_text(MINIMAL.read_text().replace("include: [vn-regulations.yaml]",
+                                                f"include: [{include}]"))
+    return path
+
+
+@pytest.mark.parametrize("include", ["vn-regulations.yaml", "../shared/vn-regulations.yaml"])
+def test_an_include_is_found_through_the_include_path(tmp_path: Path, include: str) -> None:
+    """GIVEN a shared file in a folder beside the rulebook's
+    WHEN loaded without, then with that folder as include path
+    THEN it is refused (not found, or outside), then loaded, its checksum recorded."""
+    path = _plan_folder(tmp_path, include)
+    with pytest.raises(RulebookError, match=r"does not exist|outside the rulebook's folder"):
+        eligibility.load_rulebook(path)
+    rulebook = eligibility.load_rulebook(path, include_path=[tmp_path / "shared"])
+    shared = (tmp_path / "shared" / "vn-regulations.yaml").resolve()
+    assert rulebook.files[str(shared)] == hashlib.sha256(shared.read_bytes()).hexdigest()
+
+
+def test_a_foreign_file_is_never_read_nor_shown(tmp_path: Path) -> None:
+    """GIVEN a rulebook including a file beside its folder (as /etc/shadow would be)
+    WHEN loaded THEN the error says the include is outside, and no line of it is shown."""
+    (tmp_path / "shadow").write_text("root:$6$secret-hash:19000:0:99999:7:::\n")
+    path = _plan_folder(tmp_path, "../shadow")
+    with pytest.raises(RulebookError) as caught:
+        eligibility.load_rulebook(path, include_path=[tmp_path / "shared"])
+    assert "outside the rulebook's folder" in caught.value.render()
+    assert "secret-hash" not in caught.value.render()
+
+
+def test_too_many_includes_are_refused(tmp_path: Path) -> None:
+    """GIVEN a rulebook naming 40 includes WHEN loaded THEN the error names max_includes."""
+    path = _plan_folder(tmp_path, ", ".join(["vn-regulations.yaml"] * 40))
+    with pytest.raises(RulebookError, match=r"40 files are included, more than 32.*"
+                                            r"\(max_includes\)"):
+        eligibility.load_rulebook(path, include_path=[tmp_path / "shared"])
+
+
+def test_the_include_path_must_name_folders(tmp_path: Path) -> None:
+    """GIVEN an include path naming a file WHEN loaded THEN the error says so."""
+    path = _plan_folder(tmp_path, "vn-regulations.yaml")
+    with pytest.raises(RulebookError, match="is not a folder"):
+        eligibility.load_rulebook(path, include_path=[path])
+
+
+def test_check_finds_includes_through_include_path_option(tmp_path: Path) -> None:
+    """GIVEN a rulebook whose shared file is in another folder
+    WHEN `eligibility check` runs with and without --include-path THEN exit 0, and 2."""
+    path = _plan_folder(tmp_path, "vn-regulations.yaml")
+    command = [sys.executable, "-m", "eligibility", "check", str(path)]
+    without = subprocess.run(command, capture_output=True, text=True, check=False)
+    with_path = subprocess.run([*command, "--include-path", str(tmp_path / "shared")],
+                               capture_output=True, text=True, check=False)
+    assert without.returncode == 2 and "vn-regulations.yaml" in without.stderr
+    assert with_path.returncode == 0, with_path.stderr

@@ -50,12 +50,16 @@ def read_source_bytes(path: Path, max_bytes: int) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
         raise SourceFileError(_reason(error)) from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        raise SourceFileError(f"it is {kind_of(mode)}, not a file")
+    os.set_blocking(descriptor, True)
     with os.fdopen(descriptor, "rb", closefd=True) as handle:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            raise SourceFileError(f"it is {kind_of(mode)}, not a file")
-        os.set_blocking(descriptor, True)
-        data = handle.read(max_bytes + 1)
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as error:
+            raise SourceFileError(_reason(error)) from None
     if len(data) > max_bytes:
         raise SourceFileTooLarge(f"it holds more than {max_bytes:,} bytes, the limit for one "
                                  f"rulebook file (max_file_bytes)")
