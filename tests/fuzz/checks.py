@@ -45,16 +45,20 @@ class Verdict:
 
 
 def check_rulebook_case(worker: Worker, case: RulebookCase, *, timeout: float = 60.0,
-                        nominees: Path | None = None) -> Verdict:
+                        nominees: Path | None = None, rank_refused: bool = True) -> Verdict:
     """``check`` the mutated rulebook, then ``rank`` a small nominee file with it: with
-    one engine if it is refused, with all three if it loads."""
+    all three engines if it loads; if ``check`` refuses it, with one engine when
+    ``rank_refused`` (``rank`` loads a rulebook exactly as ``check`` does)."""
     with tempfile.TemporaryDirectory(prefix="fuzz-rulebook-") as folder:
         root = Path(folder)
         rulebook = case.write(root)
         source = nominees or _small_nominees(root)
         verdict = Verdict()
         checked = _run(worker, verdict, ["check", str(rulebook)], root, timeout)
-        engines = ENGINES if checked.exit == 0 else ENGINES[:1]
+        engines = ENGINES if checked.exit == 0 else ENGINES[:1] if rank_refused else ()
+        if not engines:
+            verdict.exit = checked.exit
+            return verdict
         _rank_everywhere(worker, verdict, root, source, rulebook, engines, None, timeout)
         if checked.acceptable and verdict.exit is not None and checked.exit != verdict.exit:
             verdict.violations.append(f"check exits {checked.exit} but rank exits "

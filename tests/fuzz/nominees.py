@@ -59,6 +59,8 @@ def mutated_nominees(rng: random.Random, *, rows: tuple[int, int] = (5, 40),
     mutations: list[str] = []
     shape_known = True
     for _ in range(rng.randint(1, max_mutations)):
+        if len(table) < 2 or not table[0]:
+            break  # no data row or no column left to change
         name, operator, keeps_shape = rng.choice(TABLE_MUTATIONS)
         mutations.append(f"{name}: {operator(rng, table)}")
         shape_known = shape_known and keeps_shape
@@ -114,14 +116,14 @@ def _header(rng: random.Random, table: Table) -> str:
     header = table[0]
     column = rng.randrange(len(header))
     operation = rng.randrange(5)
-    if operation == 0:
+    if operation == 0 and len(set(header)) > 1:
         other = rng.choice([name for name in header if name != header[column]])
         before, header[column] = header[column], other
         return f"header {before} renamed to a duplicate {other}"
     if operation == 1:
         before, header[column] = header[column], header[column].upper() + " "
         return f"header {before} changed in case and spacing"
-    if operation == 2:
+    if operation == 2 and len(header) > 1:
         for row in table:
             del row[column]
         return "column removed"
@@ -137,7 +139,7 @@ def _header(rng: random.Random, table: Table) -> str:
 
 def _row_shape(rng: random.Random, table: Table) -> str:
     row = rng.randrange(1, len(table))
-    if rng.random() < 0.5:
+    if rng.random() < 0.5 or len(table[row]) < 2:
         table[row].append("surplus")
         return f"row {row} has one field too many"
     del table[row][-1]
