@@ -156,6 +156,7 @@ def _check_run_folder(verdict: Verdict, out: Path, engine: str,
 
 
 def _rows(data: bytes) -> list[dict[str, str]]:
+    csv.field_size_limit(2**30)  # a fuzzed cell may hold hundreds of kilobytes
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
