@@ -252,17 +252,6 @@ WRITERS: dict[str, Callable[[random.Random, Table, bool], tuple[bytes, str]]] = 
 # --- byte mutations ------------------------------------------------------------------------
 
 
-def _flip(rng: random.Random, data: bytes) -> bytes:
-    changed = bytearray(data or b"\x00")
-    for _ in range(rng.randint(1, 16)):
-        changed[rng.randrange(len(changed))] = rng.randrange(256)
-    return bytes(changed)
-
-
-def _cut(rng: random.Random, data: bytes) -> bytes:
-    return data[:rng.randrange(len(data) + 1)]
-
-
 def _insert(rng: random.Random, data: bytes) -> bytes:
     at = rng.randrange(len(data) + 1)
     return data[:at] + rng.choice([b"\x00", b'"', b"\r", b"\n", b"\xff\xfe", b"\xef\xbb\xbf",
@@ -270,4 +259,4 @@ def _insert(rng: random.Random, data: bytes) -> bytes:
 
 
 BYTE_MUTATIONS: list[tuple[str, Callable[[random.Random, bytes], bytes]]] = [
-    ("bytes flipped", _flip), ("bytes cut", _cut), ("bytes inserted", _insert)]
+    ("bytes flipped", values.flipped), ("bytes cut", values.cut), ("bytes inserted", _insert)]

@@ -284,17 +284,6 @@ TREE_MUTATIONS: list[tuple[str, Callable[[random.Random, Any, RulebookCase], str
 # --- text mutations ------------------------------------------------------------------------
 
 
-def _flip_bytes(rng: random.Random, data: bytes) -> bytes:
-    changed = bytearray(data)
-    for _ in range(rng.randint(1, 8)):
-        changed[rng.randrange(len(changed))] = rng.randrange(256)
-    return bytes(changed)
-
-
-def _truncate(rng: random.Random, data: bytes) -> bytes:
-    return data[:rng.randrange(len(data) + 1)]
-
-
 def _snippet(rng: random.Random, data: bytes) -> bytes:
     lines = data.split(b"\n")
     tops = [index for index, line in enumerate(lines) if line[:1].isalpha()] or [0]
@@ -330,7 +319,7 @@ def _encoding(rng: random.Random, data: bytes) -> bytes:
 
 
 TEXT_MUTATIONS: list[tuple[str, Callable[[random.Random, bytes], bytes]]] = [
-    ("flip bytes", _flip_bytes), ("truncate", _truncate), ("snippet", _snippet),
+    ("flip bytes", values.flipped), ("truncate", values.cut), ("snippet", _snippet),
     ("snippet", _snippet), ("lines", _lines), ("encoding", _encoding),
 ]
 

@@ -27,6 +27,19 @@ def number(rng: random.Random) -> int | float:
     return rng.choice(NUMBERS)
 
 
+def flipped(rng: random.Random, data: bytes) -> bytes:
+    """``data`` with one to sixteen bytes set to random values."""
+    changed = bytearray(data or b"\x00")
+    for _ in range(rng.randint(1, 16)):
+        changed[rng.randrange(len(changed))] = rng.randrange(256)
+    return bytes(changed)
+
+
+def cut(rng: random.Random, data: bytes) -> bytes:
+    """``data`` cut at a random point."""
+    return data[:rng.randrange(len(data) + 1)]
+
+
 def scalar(rng: random.Random) -> object:
     """Any plain value: text, number, boolean, null, an empty list or mapping."""
     kind = rng.randrange(6)
