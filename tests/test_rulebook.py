@@ -214,3 +214,20 @@ def test_check_finds_includes_through_include_path_option(tmp_path: Path) -> Non
                                capture_output=True, text=True, check=False)
     assert without.returncode == 2 and "vn-regulations.yaml" in without.stderr
     assert with_path.returncode == 0, with_path.stderr
+
+
+def test_an_alias_bomb_in_an_included_file_is_refused(tmp_path: Path) -> None:
+    """GIVEN a rulebook whose included file is a 500-byte alias bomb
+    WHEN loaded THEN the error names the included file and the limit (max_values)."""
+    path = _plan_folder(tmp_path, "vn-regulations.yaml")
+    shared = tmp_path / "shared" / "vn-regulations.yaml"
+    bomb = "x: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{name}: &{name} [" + ", ".join([f"*{prior}"] * 9) + "]\n"
+        for prior, name in zip("abcdefgh", "bcdefghi", strict=True))
+    shared.write_text(bomb)
+    assert len(bomb) <= 500
+    with pytest.raises(RulebookError) as caught:
+        eligibility.load_rulebook(path, include_path=[tmp_path / "shared"])
+    problem = caught.value.first
+    assert problem.location is not None and problem.location.file == str(shared.resolve())
+    assert "(max_values)" in problem.message
