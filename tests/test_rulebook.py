@@ -231,3 +231,22 @@ def test_an_alias_bomb_in_an_included_file_is_refused(tmp_path: Path) -> None:
     problem = caught.value.first
     assert problem.location is not None and problem.location.file == str(shared.resolve())
     assert "(max_values)" in problem.message
+
+
+@pytest.mark.parametrize(("section", "value"), [("vocabularies", "p"), ("parameters", "[1, 2]"),
+                                                ("basis", "text"), ("conventions", "{a: 1}")])
+def test_a_malformed_section_beside_an_include_is_a_schema_error(tmp_path: Path, section: str,
+                                                                 value: str) -> None:
+    """GIVEN a rulebook with an include and a section that is text or of the wrong shape
+    (a file cut short, say) WHEN loaded THEN the section is reported, never an internal
+    error while merging the include."""
+    path = _plan_folder(tmp_path, "vn-regulations.yaml")
+    text = path.read_text()
+    if section == "vocabularies":  # the rulebook's own vocabularies become a word
+        start, end = text.index("vocabularies:\n"), text.index("quotas:\n")
+        text = text[:start] + f"vocabularies: {value}\n" + text[end:]
+    else:
+        text = text.replace("include:", f"{section}: {value}\ninclude:")
+    path.write_text(text)
+    with pytest.raises(RulebookError, match=section):
+        eligibility.load_rulebook(path, include_path=[tmp_path / "shared"])

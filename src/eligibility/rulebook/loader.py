@@ -122,7 +122,10 @@ def _merge_include(reader: _IncludeReader, include: Any, index: int,
     model = _validate(SharedFile, shared, shared_source, {})
     files[str(target)] = shared_source.sha256
     for section in MERGED_SECTIONS:
-        merged = dict(document.get(section) or {})
+        own = document.get(section)
+        if own is not None and not isinstance(own, dict):
+            continue  # the rulebook's own section is malformed; validation reports it
+        merged = dict(own or {})
         for name, value in (shared.get(section) or {}).items():
             if name in merged:
                 other = origins[(section, name)].source.location((section, name, "<key>"))
@@ -133,12 +136,15 @@ def _merge_include(reader: _IncludeReader, include: Any, index: int,
             merged[name] = value
             origins[(section, name)] = Origin(shared_source, (section, name))
         document[section] = merged
-    known = {item.get("id") for item in document.get("basis") or [] if isinstance(item, dict)}
-    extra = [text.model_dump(by_alias=True, exclude_none=True, mode="json")
-             for text in model.basis if text.id not in known]
-    document["basis"] = [*(document.get("basis") or []), *extra]
-    document["conventions"] = [*(document.get("conventions") or []),
-                               *(shared.get("conventions") or [])]
+    if isinstance(document.get("basis") or [], list):
+        known = {item.get("id") for item in document.get("basis") or []
+                 if isinstance(item, dict)}
+        extra = [text.model_dump(by_alias=True, exclude_none=True, mode="json")
+                 for text in model.basis if text.id not in known]
+        document["basis"] = [*(document.get("basis") or []), *extra]
+    if isinstance(document.get("conventions") or [], list):
+        document["conventions"] = [*(document.get("conventions") or []),
+                                   *(shared.get("conventions") or [])]
 
 
 def _validate(model: type[Any], document: Any, source: SourceMap,
