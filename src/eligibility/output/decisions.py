@@ -23,8 +23,7 @@ def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,
     """
     quota_order = {quota_id: index for index, quota_id in enumerate(rulebook.quotas)}
     points = [points_column(rule) for rule in rulebook.priority_ids]
-    optional = [pl.col(name) if name in decided.columns else pl.lit(None, pl.String).alias(name)
-                for name in ("full_name", "agency")]
+    optional = [_shown_as_text(decided, name) for name in ("full_name", "agency")]
     columns = [pl.col("candidate_id"), *optional, pl.col("quota_id"), pl.col("preference"),
                pl.col("status"), pl.col("eligible"), pl.col("score"), pl.col("rank"),
                _empty_as_null("failed"), _empty_as_null(f"reasons.{language}").alias("reasons"),
@@ -33,6 +32,15 @@ def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,
     return (decided.lazy().select(*columns, order.alias("__quota_order"))
             .sort(["__quota_order", "rank", "candidate_id"], nulls_last=True)
             .drop("__quota_order").collect())
+
+
+def _shown_as_text(decided: pl.DataFrame, name: str) -> pl.Expr:
+    """A person's name or agency as text, whatever type the rulebook gave the field (a
+    list has no single text form in a CSV cell: it is left empty)."""
+    dtype = decided.schema.get(name)
+    if dtype is None or dtype.is_nested():
+        return pl.lit(None, pl.String).alias(name)
+    return pl.col(name).cast(pl.String)
 
 
 def _empty_as_null(name: str) -> pl.Expr:
