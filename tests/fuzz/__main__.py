@@ -3,9 +3,11 @@
 Case ``i`` of a kind is drawn from ``random.Random(f"{seed}:{kind}:{i}")``, so any case is
 reproduced with ``--seed S --only rulebooks:I`` (or ``nominees:I``). Cases run in
 ``--workers`` worker processes, each bounded by ``--max-rss`` and ``--timeout`` per
-command line; the campaign stops when its ``--seconds`` budget is spent. Every violation
-is written with its input files under ``--findings``; the figures go to stdout and to
-``--findings/summary.json``.
+command line; the campaign stops when its ``--seconds`` budget is spent. A case with a
+violation is run again in a new worker: only what a fresh process reproduces counts (a
+worker that has run hundreds of commands may have run out of address space on its own).
+Every violation is written with its input files under ``--findings``; the figures go to
+stdout and to ``--findings/summary.json``.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def worker() -> Worker:
         if not hasattr(threads, "worker"):
-            threads.worker = Worker(max_rss=int(arguments.max_rss * 2**30),
+            threads.worker = Worker(max_rss=int(arguments.max_rss * 2**30), recycle=100,
                                     log=arguments.findings / "workers.log")
             workers.append(threads.worker)
         return threads.worker
@@ -92,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
             verdict = Verdict(violations=[f"the fuzzer failed: {error!r}"])
             _record(arguments.findings, arguments.seed, kind, index, verdict, [], {})
             return
+        if not verdict.ok:
+            with Worker(max_rss=int(arguments.max_rss * 2**30)) as fresh:
+                again = run_case(fresh, arguments.seed, kind, index, arguments.timeout)[0]
+            if again.ok:
+                counts[f"{kind} not reproduced in a fresh worker"] += 1
+            verdict = again
         counts[f"{kind} run"] += 1
         counts["command lines"] += len(verdict.runs)
         exits[f"{kind} exit {verdict.exit}"] += 1
