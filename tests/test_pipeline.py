@@ -193,18 +193,19 @@ def test_explain_a_rejected_person_says_which_row_and_why() -> None:
         EXAMPLE, eligibility.load_rulebook(RULES)).rejected.filter(
         pl.col("column") == "enrollments").row(0, named=True)
     result = subprocess.run([sys.executable, "-m", "eligibility", "explain", str(EXAMPLE),
-                             "--rules", str(RULES), "--id", rejected["candidate_id"]],
-                            capture_output=True, text=True, check=False)
+                             "--rules", str(RULES), "--id", rejected["candidate_id"],
+                             "--lang", "en"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert f"row {rejected['row']} was rejected" in result.stdout
     assert "enrollments" in result.stdout
 
 
 def test_rejected_csv_has_exactly_the_spec_columns(tmp_path: Path) -> None:
-    """GIVEN the example WHEN ranked THEN rejected.csv has row, column, value, error."""
+    """GIVEN the example WHEN ranked THEN rejected.csv has row, column, value, error first
+    (programs read them) and then line, id and full_name (people find the row by them)."""
     assert _rank(EXAMPLE, tmp_path).returncode == 0
     header = (tmp_path / "rejected.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header == "row,column,value,error"
+    assert header == "row,column,value,error,line,id,full_name"
 
 
 def test_durable_engine_writes_the_same_decisions_csv(tmp_path: Path) -> None:

@@ -6,9 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
-from rich.table import Table
 
 from eligibility.api import Decisions, decide_intake
 from eligibility.cli.common import (
@@ -17,12 +15,14 @@ from eligibility.cli.common import (
     LangOption,
     RulesOption,
     app,
-    err,
     errors_exit,
-    out,
+    message,
     progress_display,
 )
+from eligibility.cli.summary import print_summary
+from eligibility.i18n.formats import number
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
+from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv, write_xlsx
 from eligibility.output.manifest import build_manifest, manifest_bytes, sha256_of
 from eligibility.output.run_folder import RunFolder, RunWriter
@@ -44,18 +44,21 @@ def rank(
     # The input's checksum (for the manifest) is computed alongside the work: hashlib
     # releases the GIL, so it costs almost no wall time on a second core.
     folder = RunFolder(out_dir, inputs=[nominees, rules], language=lang)
-    with errors_exit(), ThreadPoolExecutor(max_workers=1) as hashing, \
+    with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
+        check_regular_file(nominees, lang)  # before hashing: reading a pipe would never end
         folder.check(["decisions.csv", "rejected.csv", *(["decisions.xlsx"] if xlsx else [])])
         input_digest = hashing.submit(sha256_of, nominees)
-        step = progress.add_task("Loading the rulebook", total=None)
+        step = progress.add_task(message("cli.step_rulebook", lang), total=None)
         compiled = load_rulebook(rules, include_path=include_path or ())
-        progress.update(step, description=f"Reading {nominees.name}")
-        intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet))
-        progress.update(step, description=f"Deciding {intake.nominations.height:,} nominations "
-                                          f"({engine} engine)")
+        progress.update(step, description=message("cli.step_reading", lang,
+                                                  file=nominees.name))
+        intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet), language=lang)
+        progress.update(step, description=message(
+            "cli.step_deciding", lang, nominations=number(intake.nominations.height, lang),
+            engine=engine))
         decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
-        progress.update(step, description="Writing the results")
+        progress.update(step, description=message("cli.step_writing", lang))
         summary, counts = decisions.summary(), decisions.counts()
         with folder.writing(inputs=compiled.files) as run:
             _write_outputs(decisions, run, lang=lang, xlsx=xlsx)
@@ -64,7 +67,7 @@ def rank(
                                       language=lang, counts=counts, summary=summary,
                                       outputs=run.digests, warnings=decisions.warnings)
             run.commit(manifest_bytes(manifest))
-    _print_summary(summary, counts, decisions.warnings, out_dir)
+    print_summary(decisions, summary, counts, out_dir, lang)
 
 
 def sheet_choice(value: str) -> str | int:
@@ -80,24 +83,3 @@ def _write_outputs(decisions: Decisions, run: RunWriter, *, lang: str, xlsx: boo
     run.add("rejected.csv", lambda handle: write_csv(rejected, handle))
     if xlsx:
         run.add("decisions.xlsx", lambda handle: write_xlsx(table, handle, sheet="decisions"))
-
-
-def _print_summary(summary: pl.DataFrame, counts: dict[str, int], warnings: list[str],
-                   out_dir: Path) -> None:
-    table = Table(title="Quotas", title_justify="left")
-    for name in ("quota", "seats", "nominated", "eligible", "selected", "cut-off score"):
-        table.add_column(name, justify="left" if name == "quota" else "right")
-    for row in summary.iter_rows(named=True):
-        cutoff = row["cutoff_score"]
-        table.add_row(row["quota_id"], str(row["seats"]), str(row["nominated"]),
-                      str(row["eligible"]), str(row["selected"]),
-                      "—" if cutoff is None else f"{cutoff:g}")
-    out.print(table)
-    out.print(f"{counts['rows_in']:,} rows in: {counts['people_decided']:,} people decided "
-              f"({counts['nominations']:,} nominations), {counts['rows_rejected']:,} rows "
-              f"rejected. Results in {out_dir}/")
-    for warning in warnings:
-        err.print(f"warning: {warning}")
-    if counts["rows_rejected"]:
-        err.print(f"{counts['rows_rejected']} row(s) could not be read; see "
-                  f"{out_dir / 'rejected.csv'}")

@@ -21,6 +21,9 @@ from eligibility.rulebook.source_files import SourceFileError, find_source
 from eligibility.rulebook.yaml_source import SourceMap, YamlPath, read_yaml
 
 MERGED_SECTIONS = ("vocabularies", "parameters")
+# Sections only a rulebook has: a file with none of them is a shared file (to include).
+RULEBOOK_ONLY_SECTIONS = ("effective", "include", "candidate", "quotas", "criteria",
+                          "priorities", "ranking")
 _SINGULAR = {"vocabularies": "vocabulary", "parameters": "parameter"}
 
 
@@ -82,6 +85,19 @@ def load_document(path: Path, *, include_path: Sequence[Path] = (),
         raise rulebook_error(problems)
     model = _validate(Rulebook, document, source, origins)
     return LoadedRulebook(model, path, source, files, origins)
+
+
+def is_shared_document(document: Any) -> bool:
+    """Whether a parsed YAML document is a shared file rather than a rulebook."""
+    return isinstance(document, dict) and not any(
+        section in document for section in RULEBOOK_ONLY_SECTIONS)
+
+
+def load_shared(path: Path, limits: RulebookLimits = DEFAULT_LIMITS) -> tuple[SharedFile,
+                                                                              SourceMap]:
+    """Read and validate a shared file on its own, as an include would read it."""
+    document, source = read_yaml(path, limits)
+    return _validate(SharedFile, document, source, {}), source
 
 
 def _check_include_path(include_path: Sequence[Path]) -> None:
