@@ -155,17 +155,17 @@ def test_evaluate_reads_a_record_as_a_file_row_would() -> None:
 
 
 def _plan_folder(tmp_path: Path, include: str) -> Path:
-    """tmp/plan/plan.yaml (the minimal rulebook including ``include``) and tmp/shared/."""
+    """tmp/plan/plan.yaml (the minimal rulebook including ``include``) and tmp/national/."""
     (tmp_path / "plan").mkdir()
-    (tmp_path / "shared").mkdir()
-    shutil.copy(ROOT / "rules" / "vn-regulations.yaml", tmp_path / "shared")
+    (tmp_path / "national").mkdir()
+    shutil.copy(ROOT / "rules" / "vn-regulations.yaml", tmp_path / "national")
     path = tmp_path / "plan" / "plan.yaml"
     path.write_text(MINIMAL.read_text().replace("include: [vn-regulations.yaml]",
                                                 f"include: [{include}]"))
     return path
 
 
-@pytest.mark.parametrize("include", ["vn-regulations.yaml", "../shared/vn-regulations.yaml"])
+@pytest.mark.parametrize("include", ["vn-regulations.yaml", "../national/vn-regulations.yaml"])
 def test_an_include_is_found_through_the_include_path(tmp_path: Path, include: str) -> None:
     """GIVEN a shared file in a folder beside the rulebook's
     WHEN loaded without, then with that folder as include path
@@ -173,8 +173,8 @@ def test_an_include_is_found_through_the_include_path(tmp_path: Path, include: s
     path = _plan_folder(tmp_path, include)
     with pytest.raises(RulebookError, match=r"does not exist|outside the rulebook's folder"):
         eligibility.load_rulebook(path)
-    rulebook = eligibility.load_rulebook(path, include_path=[tmp_path / "shared"])
-    shared = (tmp_path / "shared" / "vn-regulations.yaml").resolve()
+    rulebook = eligibility.load_rulebook(path, include_path=[tmp_path / "national"])
+    shared = (tmp_path / "national" / "vn-regulations.yaml").resolve()
     assert rulebook.files[str(shared)] == hashlib.sha256(shared.read_bytes()).hexdigest()
 
 
@@ -184,7 +184,7 @@ def test_a_foreign_file_is_never_read_nor_shown(tmp_path: Path) -> None:
     (tmp_path / "shadow").write_text("root:$6$secret-hash:19000:0:99999:7:::\n")
     path = _plan_folder(tmp_path, "../shadow")
     with pytest.raises(RulebookError) as caught:
-        eligibility.load_rulebook(path, include_path=[tmp_path / "shared"])
+        eligibility.load_rulebook(path, include_path=[tmp_path / "national"])
     assert "outside the rulebook's folder" in caught.value.render()
     assert "secret-hash" not in caught.value.render()
 
@@ -194,7 +194,7 @@ def test_too_many_includes_are_refused(tmp_path: Path) -> None:
     path = _plan_folder(tmp_path, ", ".join(["vn-regulations.yaml"] * 40))
     with pytest.raises(RulebookError, match=r"40 files are included, more than 32.*"
                                             r"\(max_includes\)"):
-        eligibility.load_rulebook(path, include_path=[tmp_path / "shared"])
+        eligibility.load_rulebook(path, include_path=[tmp_path / "national"])
 
 
 def test_the_include_path_must_name_folders(tmp_path: Path) -> None:
@@ -210,7 +210,7 @@ def test_check_finds_includes_through_include_path_option(tmp_path: Path) -> Non
     path = _plan_folder(tmp_path, "vn-regulations.yaml")
     command = [sys.executable, "-m", "eligibility", "check", str(path)]
     without = subprocess.run(command, capture_output=True, text=True, check=False)
-    with_path = subprocess.run([*command, "--include-path", str(tmp_path / "shared")],
+    with_path = subprocess.run([*command, "--include-path", str(tmp_path / "national")],
                                capture_output=True, text=True, check=False)
     assert without.returncode == 2 and "vn-regulations.yaml" in without.stderr
     assert with_path.returncode == 0, with_path.stderr
@@ -220,14 +220,14 @@ def test_an_alias_bomb_in_an_included_file_is_refused(tmp_path: Path) -> None:
     """GIVEN a rulebook whose included file is a 500-byte alias bomb
     WHEN loaded THEN the error names the included file and the limit (max_values)."""
     path = _plan_folder(tmp_path, "vn-regulations.yaml")
-    shared = tmp_path / "shared" / "vn-regulations.yaml"
+    shared = tmp_path / "national" / "vn-regulations.yaml"
     bomb = "x: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{name}: &{name} [" + ", ".join([f"*{prior}"] * 9) + "]\n"
         for prior, name in zip("abcdefgh", "bcdefghi", strict=True))
     shared.write_text(bomb)
     assert len(bomb) <= 500
     with pytest.raises(RulebookError) as caught:
-        eligibility.load_rulebook(path, include_path=[tmp_path / "shared"])
+        eligibility.load_rulebook(path, include_path=[tmp_path / "national"])
     problem = caught.value.first
     assert problem.location is not None and problem.location.file == str(shared.resolve())
     assert "(max_values)" in problem.message
@@ -249,4 +249,4 @@ def test_a_malformed_section_beside_an_include_is_a_schema_error(tmp_path: Path,
         text = text.replace("include:", f"{section}: {value}\ninclude:")
     path.write_text(text)
     with pytest.raises(RulebookError, match=section):
-        eligibility.load_rulebook(path, include_path=[tmp_path / "shared"])
+        eligibility.load_rulebook(path, include_path=[tmp_path / "national"])

@@ -19,13 +19,13 @@ SECRET = "TOP-SECRET first line of a file outside"
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    """rules/plan/ (a rulebook's folder), rules/shared/ (an include folder), and a secret
+    """rules/plan/ (a rulebook's folder), rules/national/ (an include folder), and a secret
     file beside rules/."""
     (tmp_path / "rules" / "plan" / "sub").mkdir(parents=True)
-    (tmp_path / "rules" / "shared").mkdir()
+    (tmp_path / "rules" / "national").mkdir()
     (tmp_path / "rules" / "plan" / "local.yaml").write_text("id: local\n")
     (tmp_path / "rules" / "plan" / "sub" / "deeper.yaml").write_text("id: deeper\n")
-    (tmp_path / "rules" / "shared" / "national.yaml").write_text("id: national\n")
+    (tmp_path / "rules" / "national" / "national.yaml").write_text("id: national\n")
     (tmp_path / "secret.yaml").write_text(SECRET + "\n")
     return tmp_path / "rules"
 
@@ -33,14 +33,14 @@ def tree(tmp_path: Path) -> Path:
 def test_a_file_is_found_in_the_rulebook_folder_then_the_include_path(tree: Path) -> None:
     """GIVEN a name in the rulebook's folder, one below it, and one in an include folder
     WHEN looked for THEN each is found (the rulebook's folder first)."""
-    plan, shared = tree / "plan", tree / "shared"
-    assert find_source("local.yaml", plan, [shared]) == (plan / "local.yaml").resolve()
+    plan, common = tree / "plan", tree / "national"
+    assert find_source("local.yaml", plan, [common]) == (plan / "local.yaml").resolve()
     assert find_source("sub/deeper.yaml", plan, []) == (plan / "sub/deeper.yaml").resolve()
-    assert find_source("national.yaml", plan, [shared]) == (shared / "national.yaml").resolve()
-    assert find_source("../shared/national.yaml", plan, [shared]).name == "national.yaml"
+    assert find_source("national.yaml", plan, [common]) == (common / "national.yaml").resolve()
+    assert find_source("../national/national.yaml", plan, [common]).name == "national.yaml"
 
 
-@pytest.mark.parametrize("reference", ["../../secret.yaml", "../shared/national.yaml",
+@pytest.mark.parametrize("reference", ["../../secret.yaml", "../national/national.yaml",
                                        "link.yaml"])
 def test_a_file_outside_the_allowed_folders_is_refused_unread(tree: Path,
                                                                reference: str) -> None:
