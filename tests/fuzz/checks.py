@@ -60,8 +60,10 @@ def check_rulebook_case(worker: Worker, case: RulebookCase, *, timeout: float = 
             verdict.exit = checked.exit
             return verdict
         _rank_everywhere(worker, verdict, root, source, rulebook, engines, None, timeout)
-        if checked.acceptable and verdict.exit is not None and checked.exit != verdict.exit:
-            verdict.violations.append(f"check exits {checked.exit} but rank exits "
+        # A rulebook that check refuses cannot rank (the converse does not hold: rank may
+        # still refuse the nominee file).
+        if checked.exit == 2 and verdict.exit not in (None, 2):
+            verdict.violations.append(f"check refuses the rulebook but rank exits "
                                       f"{verdict.exit}")
         return verdict
 
