@@ -27,10 +27,6 @@ QUOTAS = ["noi-vu-urban", "noi-vu-hr", "tai-chinh", "tt-tt", "kh-cn", "gd-dt", "
           "pg-abroad", "pg-domestic"]
 
 Table = list[list[str]]
-#: What still makes the intake end in exit 1 or a signal: a cell at XFD1048576 (the
-#: reader allocates the whole sheet), Parquet columns of binary, duration or list type, and
-#: Excel or Parquet files with damaged bytes. Left out of the suite's short run.
-OPEN_PROBLEMS = ("xlsx cell at XFD1048576", "typed parquet column", "damaged xlsx or parquet")
 
 
 @dataclass
@@ -56,12 +52,8 @@ def example_rows() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
 
 
 def mutated_nominees(rng: random.Random, *, rows: tuple[int, int] = (5, 40),
-                     max_mutations: int = 3, open_problems: bool = True) -> NomineeCase:
-    """One nominee case: 5 to 40 example rows with 1 to ``max_mutations`` mutations.
-
-    ``open_problems=False`` leaves out the mutations that still make the intake fail
-    (:data:`OPEN_PROBLEMS`), for the short run in the test suite.
-    """
+                     max_mutations: int = 3) -> NomineeCase:
+    """One nominee case: 5 to 40 example rows with 1 to ``max_mutations`` mutations."""
     header, body = example_rows()
     table: Table = [list(header), *(list(row) for row in rng.sample(body, rng.randint(*rows)))]
     mutations: list[str] = []
@@ -73,10 +65,10 @@ def mutated_nominees(rng: random.Random, *, rows: tuple[int, int] = (5, 40),
         mutations.append(f"{name}: {operator(rng, table)}")
         shape_known = shape_known and keeps_shape
     fmt = rng.choices(["csv", "xlsx", "parquet"], weights=[6, 2, 2])[0]
-    data, detail = WRITERS[fmt](rng, table, open_problems)
+    data, detail = WRITERS[fmt](rng, table)
     mutations.append(f"written as {fmt}{detail}")
     expected: int | None = len(table) - 1 if shape_known else None
-    if rng.random() < 0.25 and (open_problems or fmt == "csv"):
+    if rng.random() < 0.25:
         name, byte_operator = rng.choice(BYTE_MUTATIONS)
         data = byte_operator(rng, data)
         mutations.append(name)
@@ -177,7 +169,7 @@ TABLE_MUTATIONS: list[tuple[str, Callable[[random.Random, Table], str], bool]] =
 # --- writers -------------------------------------------------------------------------------
 
 
-def _csv(rng: random.Random, table: Table, open_problems: bool) -> tuple[bytes, str]:
+def _csv(rng: random.Random, table: Table) -> tuple[bytes, str]:
     delimiter = rng.choice([",", ",", ";", "\t"])
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator=rng.choice(["\r\n", "\n"])) \
@@ -186,7 +178,7 @@ def _csv(rng: random.Random, table: Table, open_problems: bool) -> tuple[bytes, 
     return buffer.getvalue().encode(encoding, "replace"), f" ({encoding}, {delimiter!r})"
 
 
-def _xlsx(rng: random.Random, table: Table, open_problems: bool) -> tuple[bytes, str]:
+def _xlsx(rng: random.Random, table: Table) -> tuple[bytes, str]:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False,
@@ -197,21 +189,21 @@ def _xlsx(rng: random.Random, table: Table, open_problems: bool) -> tuple[bytes,
             if column < 16_384:
                 sheet.write_string(row, column, cell.replace("\x00", ""))
     detail = ""
-    if rng.random() < 0.05 and open_problems:
+    if rng.random() < 0.05:
         sheet.write_string(1_048_575, 16_383, "far away")
         detail = " with a cell at XFD1048576"
     workbook.close()
     return buffer.getvalue(), detail
 
 
-def _parquet(rng: random.Random, table: Table, open_problems: bool) -> tuple[bytes, str]:
+def _parquet(rng: random.Random, table: Table) -> tuple[bytes, str]:
     header = _unique(table[0])
     width = len(header)
     rows = [row + [""] * (width - len(row)) for row in table[1:]]
     frame = pl.DataFrame({name: [row[index] for row in rows] for index, name in
                           enumerate(header)}, schema=dict.fromkeys(header, pl.String))
     detail = ""
-    if rng.random() < 0.3 and width and open_problems:
+    if rng.random() < 0.3 and width:
         name = rng.choice(header)
         kind = rng.choice(["binary", "int", "date", "duration", "list", "float", "null"])
         frame = frame.with_columns(_typed(kind, frame.height).alias(name))
@@ -245,7 +237,7 @@ def _unique(header: list[str]) -> list[str]:
     return names
 
 
-WRITERS: dict[str, Callable[[random.Random, Table, bool], tuple[bytes, str]]] = {
+WRITERS: dict[str, Callable[[random.Random, Table], tuple[bytes, str]]] = {
     "csv": _csv, "xlsx": _xlsx, "parquet": _parquet}
 
 
