@@ -39,11 +39,13 @@ from eligibility.intake.nominees import Intake, read_nominees
 from eligibility.rulebook import CompiledRulebook, RulebookLimits, load_rulebook
 from eligibility.selection import select
 from eligibility.session import NominationSession, open_session
+from eligibility.whatif import Comparison, compare
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ENGINES",
+    "Comparison",
     "CompiledRulebook",
     "CriterionOutcome",
     "Decisions",
@@ -63,6 +65,7 @@ __all__ = [
     "RulebookSyntaxError",
     "UnknownNameError",
     "candidate_from_record",
+    "compare",
     "decide",
     "decide_intake",
     "evaluate",

@@ -20,13 +20,21 @@ from eligibility.cli.common import (
     progress_display,
 )
 from eligibility.cli.summary import print_summary
+from eligibility.cli.variants import (
+    AsOfOption,
+    OverrideOption,
+    PreviousOption,
+    SetOption,
+    load_variant,
+    with_earlier_rounds,
+)
 from eligibility.i18n.formats import number
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
 from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv, write_xlsx
 from eligibility.output.manifest import build_manifest, manifest_bytes, sha256_of
 from eligibility.output.run_folder import RunFolder, RunWriter
-from eligibility.rulebook import load_rulebook
+from eligibility.rounds import with_earlier_courses
 
 
 @app.command()
@@ -38,6 +46,10 @@ def rank(
     engine: EngineOption = "vectorized",
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write decisions.xlsx.")] = False,
     sheet: Annotated[str, typer.Option("--sheet", help="Excel sheet name or index.")] = "0",
+    as_of: AsOfOption = None,
+    sets: SetOption = None,
+    override: OverrideOption = None,
+    previous: PreviousOption = None,
     include_path: IncludePathOption = None,
 ) -> None:
     """Rank a nominee file: decisions.csv, rejected.csv and manifest.json in --out."""
@@ -50,10 +62,15 @@ def rank(
         folder.check(["decisions.csv", "rejected.csv", *(["decisions.xlsx"] if xlsx else [])])
         input_digest = hashing.submit(sha256_of, nominees)
         step = progress.add_task(message("cli.step_rulebook", lang), total=None)
-        compiled = load_rulebook(rules, include_path=include_path or ())
+        compiled = load_variant(rules, as_of=as_of, sets=sets or (),
+                                override_files=override or (),
+                                include_path=include_path or ())
+        compiled, earlier = with_earlier_rounds(compiled, previous or ())
         progress.update(step, description=message("cli.step_reading", lang,
                                                   file=nominees.name))
-        intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet), language=lang)
+        intake = with_earlier_courses(
+            read_nominees(nominees, compiled, sheet=sheet_choice(sheet), language=lang),
+            compiled, earlier)
         progress.update(step, description=message(
             "cli.step_deciding", lang, nominations=number(intake.nominations.height, lang),
             engine=engine))
@@ -65,7 +82,8 @@ def rank(
             manifest = build_manifest(rulebook=compiled, input_path=nominees,
                                       input_sha256=input_digest.result(), engine=engine,
                                       language=lang, counts=counts, summary=summary,
-                                      outputs=run.digests, warnings=decisions.warnings)
+                                      outputs=run.digests, warnings=decisions.warnings,
+                                      earlier_rounds=earlier.records())
             run.commit(manifest_bytes(manifest))
     print_summary(decisions, summary, counts, out_dir, lang)
 

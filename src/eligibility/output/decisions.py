@@ -7,10 +7,22 @@ from typing import BinaryIO
 
 import polars as pl
 
-from eligibility.rulebook.compiled import CompiledRulebook, points_column
+from eligibility.frames import (
+    CANDIDATE,
+    ELIGIBLE,
+    FAILED,
+    PREFERENCE,
+    QUOTA,
+    RANK,
+    ROW,
+    SCORE,
+    STATUS,
+    points_column,
+)
+from eligibility.rulebook.compiled import CompiledRulebook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-IDENTIFIER_COLUMNS = frozenset({"quota_id", "status", "failed"})
+IDENTIFIER_COLUMNS = frozenset({QUOTA, STATUS, FAILED})
 
 
 def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,
@@ -24,13 +36,13 @@ def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,
     quota_order = {quota_id: index for index, quota_id in enumerate(rulebook.quotas)}
     points = [points_column(rule) for rule in rulebook.priority_ids]
     optional = [_shown_as_text(decided, name) for name in ("full_name", "agency")]
-    columns = [pl.col("candidate_id"), *optional, pl.col("quota_id"), pl.col("preference"),
-               pl.col("status"), pl.col("eligible"), pl.col("score"), pl.col("rank"),
-               _empty_as_null("failed"), _empty_as_null(f"reasons.{language}").alias("reasons"),
-               *(pl.col(name) for name in points), pl.col("row")]
-    order = pl.col("quota_id").replace_strict(quota_order, return_dtype=pl.Int64)
+    columns = [pl.col(CANDIDATE), *optional, pl.col(QUOTA), pl.col(PREFERENCE),
+               pl.col(STATUS), pl.col(ELIGIBLE), pl.col(SCORE), pl.col(RANK),
+               _empty_as_null(FAILED), _empty_as_null(f"reasons.{language}").alias("reasons"),
+               *(pl.col(name) for name in points), pl.col(ROW)]
+    order = pl.col(QUOTA).replace_strict(quota_order, return_dtype=pl.Int64)
     return (decided.lazy().select(*columns, order.alias("__quota_order"))
-            .sort(["__quota_order", "rank", "candidate_id"], nulls_last=True)
+            .sort(["__quota_order", RANK, CANDIDATE], nulls_last=True)
             .drop("__quota_order").collect())
 
 
