@@ -133,9 +133,9 @@ def test_an_existing_file_as_the_folder_is_a_clear_error(tmp_path: Path) -> None
     is a file, in the run's language, and the file is unchanged."""
     readme = tmp_path / "README.md"
     readme.write_text("# read me")
-    with pytest.raises(OutputFolderError, match="is a file, not a folder"):
+    with pytest.raises(OutputFolderError, match="already exists and is not a folder"):
         RunFolder(readme, language="en").check(["decisions.csv"])
-    with pytest.raises(OutputFolderError, match="là một tệp, không phải thư mục"):
+    with pytest.raises(OutputFolderError, match="đã có và không phải là thư mục"):
         write_set(readme, {"decisions.csv": b"x"}, language="vi")
     assert readme.read_text() == "# read me"
 
@@ -242,7 +242,7 @@ def test_rank_into_an_existing_file_is_a_clear_error(tmp_path: Path) -> None:
     readme.write_text("# read me")
     result = rank(NOMINEES, "--rules", RULES, "--out", readme, "--lang", "en")
     assert result.returncode == 2
-    assert "is a file, not a folder" in result.stderr
+    assert "already exists and is not a folder" in result.stderr
     assert "Errno" not in result.stderr
     assert readme.read_text() == "# read me"
 
