@@ -2,9 +2,8 @@
 
 Hypothesis draws the mutations (through the random generator it controls), each case runs
 the command in a worker bounded in time and memory, and every check of
-:mod:`tests.fuzz.checks` must hold. Expressions the rule language does not refuse yet
-(``OPEN_EXPRESSIONS``) are left out here and drawn by the on-demand campaign
-(``python -m tests.fuzz``).
+:mod:`tests.fuzz.checks` must hold. The on-demand campaign (``python -m tests.fuzz``) draws
+thousands.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ def test_fuzzed_rulebooks_end_in_0_or_2_and_the_engines_agree(worker: Worker,
     numbers, dates, includes, bytes)
     WHEN it is checked and used to rank THEN every command ends in exit 0 or 2 within its
     bounds, shows nothing of a foreign file, and the engines agree."""
-    verdict = check_rulebook_case(worker, mutated_rulebook(rng, open_problems=False))
+    verdict = check_rulebook_case(worker, mutated_rulebook(rng))
     assert verdict.ok, verdict.violations
 
 
