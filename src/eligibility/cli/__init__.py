@@ -6,10 +6,10 @@ import sys
 
 import polars as pl
 
-from eligibility.cli import cases, check, explain, rank
+from eligibility.cli import cases, check, explain, rank, report
 from eligibility.cli.common import EXIT_INTERNAL, app, err
 
-__all__ = ["app", "cases", "check", "explain", "main", "rank"]
+__all__ = ["app", "cases", "check", "explain", "main", "rank", "report"]
 
 
 def main() -> None:

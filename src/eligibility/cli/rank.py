@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import polars as pl
 import typer
@@ -36,6 +36,8 @@ def rank(
     engine: EngineOption = "vectorized",
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write decisions.xlsx.")] = False,
     sheet: Annotated[str, typer.Option("--sheet", help="Excel sheet name or index.")] = "0",
+    report: Annotated[bool, typer.Option(
+        "--report", help="Also write report.html, the selection report.")] = False,
 ) -> None:
     """Rank a nominee file: decisions.csv, rejected.csv and manifest.json in --out."""
     # The input's checksum (for the manifest) is computed alongside the work: hashlib
@@ -57,6 +59,11 @@ def rank(
                                   input_sha256=input_digest.result(), engine=engine,
                                   language=lang, counts=counts, summary=summary,
                                   outputs=written, warnings=decisions.warnings)
+        if report:
+            progress.update(step, description="Writing the report")
+            written.update(_write_report(decisions, nominees, out_dir, manifest, lang=lang,
+                                         sheet=sheet_choice(sheet)))
+            manifest = {**manifest, "outputs": dict(sorted(written.items()))}
         write_manifest(manifest, out_dir / "manifest.json")
     _print_summary(summary, counts, decisions.warnings, out_dir)
 
@@ -78,6 +85,17 @@ def _write_outputs(decisions: Decisions, out_dir: Path, *, lang: str,
         write_xlsx(table, out_dir / "decisions.xlsx", sheet="decisions")
         names.append("decisions.xlsx")
     return {name: sha256_of(out_dir / name) for name in names}
+
+
+def _write_report(decisions: Decisions, nominees: Path, out_dir: Path,
+                  manifest: dict[str, Any], *, lang: str, sheet: str | int) -> dict[str, str]:
+    """Write report.html from the files just written; return its SHA-256 by name."""
+    from eligibility.output.report import facts_from_decisions, write_report
+
+    facts = facts_from_decisions(decisions.decided, decisions.rulebook, nominees=nominees,
+                                 rejected_rows=decisions.rejected["row"], sheet=sheet)
+    path = write_report(out_dir, decisions.rulebook, facts, language=lang, manifest=manifest)
+    return {path.name: sha256_of(path)}
 
 
 def _print_summary(summary: pl.DataFrame, counts: dict[str, int], warnings: list[str],

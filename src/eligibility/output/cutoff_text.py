@@ -18,8 +18,8 @@ from eligibility.output.formatting import format_number, format_value
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection.cutoff import QuotaCutoff, Ranked, rank_keys
 
-__all__ = ["describe_cutoff", "describe_position", "key_title", "order_text", "quota_title",
-           "who"]
+__all__ = ["describe_cutoff", "describe_position", "key_heading", "key_title", "order_text",
+           "quota_title", "who"]
 
 
 def quota_title(rulebook: CompiledRulebook, quota_id: str, language: str) -> str:
@@ -34,6 +34,12 @@ def key_title(rulebook: CompiledRulebook, key: str, language: str) -> str:
     title = spec.title.get(language) if spec is not None and spec.title is not None else key
     keeps_case = len(title) > 1 and title[1].isupper()  # an acronym such as 'CNTT'
     return title if keeps_case else title[:1].lower() + title[1:]
+
+
+def key_heading(rulebook: CompiledRulebook, key: str, language: str) -> str:
+    """A ranking key as a column heading names it: 'Score', 'Date of birth'."""
+    title = key_title(rulebook, key, language)
+    return title[:1].upper() + title[1:]
 
 
 def order_text(rulebook: CompiledRulebook, key: str, language: str) -> str:
