@@ -22,8 +22,9 @@ from eligibility.cli.common import (
     progress_display,
 )
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
-from eligibility.output.decisions import write_csv, write_xlsx
+from eligibility.output.decisions import write_csv
 from eligibility.output.manifest import build_manifest, sha256_of, write_manifest
+from eligibility.output.workbook import write_workbook
 from eligibility.rulebook import load_rulebook
 
 
@@ -82,7 +83,8 @@ def _write_outputs(decisions: Decisions, out_dir: Path, *, lang: str,
     write_csv(decisions.rejected.select(REJECTED_COLUMNS), out_dir / "rejected.csv")
     names = ["decisions.csv", "rejected.csv"]
     if xlsx:
-        write_xlsx(table, out_dir / "decisions.xlsx", sheet="decisions")
+        write_workbook(decisions.rulebook, decisions.decided, table, decisions.rejected,
+                       out_dir / "decisions.xlsx", language=lang)
         names.append("decisions.xlsx")
     return {name: sha256_of(out_dir / name) for name in names}
 
