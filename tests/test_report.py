@@ -13,11 +13,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from tests.report_html import ReportShown, parse_report
 
 import eligibility
 from eligibility.i18n import catalogue, t
 from eligibility.output.report.figures import fix_hint
-from tests.report_html import ReportShown, parse_report
 
 RULES = Path("rules/hanoi-2022-2025.yaml")
 EXAMPLE = Path("examples/hanoi/nominees.csv")
