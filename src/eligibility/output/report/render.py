@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from eligibility.i18n import t
 from eligibility.output.cutoff_text import key_heading
@@ -47,8 +49,20 @@ def _environment(language: str) -> jinja2.Environment:
         "date": lambda value: format_date(value, language),
         "value": lambda value: format_value(value, language),
     })
-    environment.globals["tr"] = lambda key, **values: t(key, language, **values)
+    environment.globals["tr"] = lambda key, **values: _message(key, language, values)
+    environment.globals["keep"] = _keep
     return environment
+
+
+def _message(key: str, language: str, values: dict[str, Any]) -> Markup:
+    """A catalogue message as markup: its text escaped, each value escaped unless it is
+    markup already (see :func:`_keep`)."""
+    return Markup(escape(t(key, language))).format(**values)
+
+
+def _keep(value: Any) -> Markup:
+    """Data shown inside a sentence (a department, a place): marked as not to translate."""
+    return Markup('<span translate="no">{}</span>').format(value)
 
 
 def render_html(figures: ReportFigures, charts: Charts, rulebook: CompiledRulebook) -> str:
