@@ -70,15 +70,15 @@ def write_workbook(rulebook: CompiledRulebook, decided: pl.DataFrame, table: pl.
     try:
         formats = _formats(workbook, language)
         names = _sheet_names(rulebook, language)
-        _write_sheet(workbook.add_worksheet(names["summary"]), formats,
+        _write_sheet(workbook.add_worksheet(names.summary), formats,
                      _summary_columns(rulebook, language),
                      [{"cutoff": cutoff, "rules": rulebook.quota(quota_id)}
                       for quota_id, cutoff in cutoffs.items()])
         person_columns = _person_columns(rulebook, language)
         for quota_id in rulebook.quotas:
-            _write_sheet(workbook.add_worksheet(names[quota_id]), formats,
+            _write_sheet(workbook.add_worksheet(names.quotas[quota_id]), formats,
                          person_columns(quota_id), rows.get(quota_id, []))
-        _write_sheet(workbook.add_worksheet(names["rejected"]), formats,
+        _write_sheet(workbook.add_worksheet(names.rejected), formats,
                      _rejected_columns(language), rejected.sort("row").to_dicts())
     finally:
         workbook.close()
@@ -103,22 +103,29 @@ def _rows(rulebook: CompiledRulebook, decided: pl.DataFrame,
     return result
 
 
-def _sheet_names(rulebook: CompiledRulebook, language: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class SheetNames:
+    summary: str
+    quotas: dict[str, str]  # quota id -> sheet name
+    rejected: str
+
+
+def _sheet_names(rulebook: CompiledRulebook, language: str) -> SheetNames:
     """Excel sheet names: at most 31 characters, none of []:*?/\\, unique ignoring case."""
-    wanted = {"summary": t("workbook.sheet_summary", language),
-              **{quota_id: quota_id for quota_id in rulebook.quotas},
-              "rejected": t("workbook.sheet_rejected", language)}
-    names: dict[str, str] = {}
     taken: set[str] = set()
-    for key, name in wanted.items():
+
+    def unique(name: str) -> str:
         base = SHEET_NAME.sub("_", name)[:31].strip("'") or "sheet"
         candidate, number = base, 2
         while candidate.casefold() in taken:
             suffix = f" ({number})"
             candidate, number = base[:31 - len(suffix)] + suffix, number + 1
         taken.add(candidate.casefold())
-        names[key] = candidate
-    return names
+        return candidate
+
+    summary = unique(t("workbook.sheet_summary", language))
+    quotas = {quota_id: unique(quota_id) for quota_id in rulebook.quotas}
+    return SheetNames(summary, quotas, unique(t("workbook.sheet_rejected", language)))
 
 
 def _formats(workbook: xlsxwriter.Workbook, language: str) -> dict[str, Format]:
