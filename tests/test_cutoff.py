@@ -109,6 +109,15 @@ def test_fewer_eligible_than_seats_is_uncontested_with_seats_left(
     assert describe_cutoff(cutoff, rulebook, "en")[-1] == "8 seat(s) left unused."
 
 
+def test_a_quota_nobody_was_nominated_for_says_so(
+        rulebook: eligibility.CompiledRulebook) -> None:
+    """GIVEN nominations for one quota only WHEN another quota is analysed THEN all its
+    counts are zero and its sentence says nobody was nominated."""
+    cutoff = analyse_cutoffs(rulebook, _decided(rulebook, [("A", QUOTA, 1, 1, _born(1))]))[OTHER]
+    assert (cutoff.nominated, cutoff.selected, cutoff.cutoff_score) == (0, 0, None)
+    assert describe_cutoff(cutoff, rulebook, "en")[1] == "Nobody was nominated for this quota."
+
+
 def test_nominees_seated_in_an_earlier_choice_are_counted_where_they_sit(
         rulebook: eligibility.CompiledRulebook) -> None:
     """GIVEN two people who list OTHER first and QUOTA second, and win OTHER

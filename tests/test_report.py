@@ -300,3 +300,25 @@ def test_what_to_fix_follows_the_field(rulebook: eligibility.CompiledRulebook) -
     assert fix_hint(rulebook, "id", "en") == t("report.fix_id", "en")
     assert "excellent" in fix_hint(rulebook, "rating_2022", "en").lower()
     assert "noi-vu-hr" in fix_hint(rulebook, "nominated_for", "en")
+
+
+def test_long_rejected_lists_are_cut_with_their_totals_kept(
+        vi_run: Path, rulebook: eligibility.CompiledRulebook,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a limit of 2 rejected rows shown per agency and problem WHEN the figures are
+    built THEN no problem lists more than 2 rows, yet the totals still add up to every
+    rejected row, grouped by the agency written on each row of the input."""
+    from eligibility.output.report import facts_from_input, figures, read_manifest, read_run
+
+    monkeypatch.setattr(figures, "REJECTED_SHOWN", 2)
+    facts = facts_from_input(EXAMPLE, rulebook, manifest=read_manifest(vi_run))
+    built = figures.build_figures(read_run(vi_run, rulebook), facts, rulebook, "en")
+    problems = [problem for group in built.rejected for problem in group.problems]
+    assert all(len(problem.rows) <= 2 for problem in problems)
+    assert sum(problem.total for problem in problems) == built.rejected_rows == 25
+    raw = pl.read_csv(EXAMPLE, infer_schema=False).with_row_index("row", offset=1)
+    rejected = pl.read_csv(vi_run / "rejected.csv", infer_schema=False).with_columns(
+        pl.col("row").cast(pl.UInt32))
+    expected = (rejected.join(raw.select("row", "agency"), on="row")
+                .group_by(pl.col("agency").str.strip_chars()).len())
+    assert {group.agency: group.count for group in built.rejected} == dict(expected.iter_rows())

@@ -91,6 +91,8 @@ def describe_cutoff(cutoff: QuotaCutoff, rulebook: CompiledRulebook,
 def _line(cutoff: QuotaCutoff, rulebook: CompiledRulebook, language: str) -> str:
     score = format_number(cutoff.cutoff_score, language)
     if cutoff.last_selected is None:
+        if not cutoff.nominated:
+            return t("cutoff.no_nominations", language)
         if cutoff.placed_elsewhere:
             return t("cutoff.none_left", language, placed=cutoff.placed_elsewhere)
         return t("cutoff.none_eligible", language)

@@ -32,6 +32,7 @@ __all__ = ["LIST_LIMIT", "ReportFigures", "build_figures"]
 
 LIST_LIMIT = 1000  # rows of one list in the report; the workbook and decisions.csv hold all
 MIN_RESERVE_SHOWN = 10
+REJECTED_SHOWN = 200  # rows listed per agency and problem; rejected.csv holds them all
 QUOTA_AGENCIES = 12  # agencies shown by name in a quota's chart; the rest are grouped
 OVERALL_AGENCIES = 15
 REPORT_FILE = "report.html"
@@ -154,7 +155,8 @@ class RejectedProblem:
     column: str
     title: str
     fix: str
-    rows: tuple[RejectedRow, ...]
+    rows: tuple[RejectedRow, ...]  # the first REJECTED_SHOWN
+    total: int
 
 
 @dataclass(frozen=True)
@@ -397,7 +399,8 @@ def _rejected(run: RunRecord, facts: PeopleFacts, rulebook: CompiledRulebook,
                 column=column, title=_column_title(rulebook, column, language),
                 fix=fix_hint(rulebook, column, language),
                 rows=tuple(RejectedRow(row["row"], row["value"], row["error"])
-                           for row in problem.iter_rows(named=True)))
+                           for row in problem.head(REJECTED_SHOWN).iter_rows(named=True)),
+                total=problem.height)
             for (column,), problem in group.group_by("column", maintain_order=True))
         result.append(RejectedAgency(str(agency), group.height, problems))
     return tuple(sorted(result, key=lambda item: (-item.count, item.agency)))
