@@ -74,6 +74,10 @@ def test_every_quota_figure_equals_a_recount_of_decisions_csv(
         assert {name: int(quota.figures[name]) for name in expected} == expected, quota_id
         lowest = rows.filter(pl.col("status") == "selected")["score"].min()
         assert float(quota.figures["cutoff_score"]) == lowest, quota_id
+        plan = rulebook.quota(quota_id).quota
+        assert int(quota.figures["budget"]) == plan.budget
+        assert int(quota.figures["budget_used"]) == round(
+            expected["selected"] * plan.budget / plan.seats), quota_id
 
 
 def test_the_lists_are_the_selected_and_reserve_of_decisions_csv_in_rank_order(

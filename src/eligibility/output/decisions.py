@@ -1,4 +1,7 @@
-"""The decisions table and the files it is written to (CSV for Excel, .xlsx, rejected rows)."""
+"""The decisions table and the CSV files it is written to (for Excel; rejected rows too).
+
+The workbook an officer works in is :mod:`eligibility.output.workbook`.
+"""
 
 from __future__ import annotations
 
@@ -54,8 +57,3 @@ def write_csv(frame: pl.DataFrame, path: Path) -> None:
     """CSV for Excel: UTF-8 with a BOM (so Vietnamese shows), formulas neutralized."""
     neutralize_formulas(frame).write_csv(path, include_bom=True, line_terminator="\r\n")
 
-
-def write_xlsx(frame: pl.DataFrame, path: Path, *, sheet: str) -> None:
-    """An Excel workbook; every text cell is written as text, never as a formula."""
-    neutralize_formulas(frame).write_excel(path, worksheet=sheet, autofit=True,
-                                           table_style="Table Style Light 9")
