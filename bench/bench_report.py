@@ -21,18 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "rules" / "hanoi-2022-2025.yaml"
-DATA = ROOT / "bench" / "data"
-
-
-def nominee_file(count: int) -> Path:
-    path = DATA / f"nominees-{count}.csv"
-    if not path.exists():
-        DATA.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, str(ROOT / "examples" / "hanoi" / "generate.py"),
-                        "--count", str(count), "--clean", "--out", str(path)], check=True)
-    return path
+from bench_rank import RULES, nominee_file  # run as a script: bench/ is on sys.path
 
 
 def timed(command: list[str]) -> float:

@@ -18,8 +18,8 @@ from eligibility.output.formatting import format_number, format_value
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection.cutoff import QuotaCutoff, Ranked, rank_keys
 
-__all__ = ["describe_cutoff", "describe_position", "key_heading", "key_title", "order_text",
-           "quota_title", "who"]
+__all__ = ["describe_cutoff", "describe_position", "key_heading", "key_kind", "key_title",
+           "order_text", "quota_title", "who"]
 
 
 def quota_title(rulebook: CompiledRulebook, quota_id: str, language: str) -> str:
@@ -45,11 +45,12 @@ def key_heading(rulebook: CompiledRulebook, key: str, language: str) -> str:
 def order_text(rulebook: CompiledRulebook, key: str, language: str) -> str:
     """How a ranking key orders people: 'later date first', 'higher first'…"""
     descending = next(item.descending for item in rank_keys(rulebook.ranking) if item.key == key)
-    kind = _key_kind(rulebook, key)
+    kind = key_kind(rulebook, key)
     return t(f"cutoff.order_{kind}_{'descending' if descending else 'ascending'}", language)
 
 
-def _key_kind(rulebook: CompiledRulebook, key: str) -> str:
+def key_kind(rulebook: CompiledRulebook, key: str) -> str:
+    """What a ranking key holds: 'date', 'number' or 'text'."""
     if key == "score":
         return "number"
     spec = rulebook.fields.get(key)

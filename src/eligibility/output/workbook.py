@@ -25,8 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from eligibility.errors import EligibilityError
 from eligibility.i18n import t
-from eligibility.language.types import DATE, INT, NUMBER
-from eligibility.output.cutoff_text import describe_cutoff, key_heading
+from eligibility.output.cutoff_text import describe_cutoff, key_heading, key_kind
 from eligibility.rulebook.compiled import CompiledRulebook, points_column
 from eligibility.selection.cutoff import QuotaCutoff, analyse_cutoffs, rank_keys
 
@@ -240,7 +239,7 @@ def _person_columns(rulebook: CompiledRulebook,
             Column(heading("agency"), lambda row: row.get("agency")),
             Column(heading("preference"), lambda row: row["preference"], "integer"),
             *(Column(key_heading(rulebook, key.key, language),
-                     lambda row, column=key.column: row.get(column), _kind_of(rulebook, key.key))
+                     lambda row, column=key.column: row.get(column), key_kind(rulebook, key.key))
               for key in keys),
             Column(heading("score"), lambda row: row["score"], "number"),
             *(_points(priority.title.get(language), points_column(priority.id))
@@ -256,15 +255,6 @@ def _person_columns(rulebook: CompiledRulebook,
 
 def _points(heading: str, column: str) -> Column:
     return Column(heading, lambda row: row.get(column), "number")
-
-
-def _kind_of(rulebook: CompiledRulebook, key: str) -> str:
-    spec = rulebook.fields.get(key)
-    if spec is not None and spec.type == DATE:
-        return "date"
-    if spec is not None and spec.type in (INT, NUMBER):
-        return "number"
-    return "text"
 
 
 def _rejected_columns(language: str) -> list[Column]:

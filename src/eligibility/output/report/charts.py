@@ -131,35 +131,34 @@ def _stage_words(language: str) -> list[str]:
 
 
 def _profile_chart(rows: Sequence[ProfileRow], language: str) -> alt.Chart:
-    words = _stage_words(language)
-    values = [{"measure": row.title, "stage": word, "share": row.shares[stage].share or 0.0,
-               "count": row.shares[stage].count, "total": row.shares[stage].total}
-              for row in rows for stage, word in zip(STAGES, words, strict=True)]
-    return alt.Chart(alt.Data(values=values)).mark_bar().encode(
-        x=alt.X("share:Q", title=t("report.chart_share", language),
-                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
-        y=alt.Y("measure:N", title=None, sort=[row.title for row in rows]),
-        yOffset=alt.YOffset("stage:N", sort=words),
-        color=alt.Color("stage:N", title=None, sort=words,
-                        scale=alt.Scale(domain=words, range=list(STAGE_COLOURS.values()))),
-    ).properties(width=WIDTH - 120, height=len(rows) * 3 * BAR,
-                 title=t("report.chart_profile", language))
+    """Each priority group's share among the nominated, the eligible and the selected."""
+    shares = [[row.shares[stage].share or 0.0 for stage in STAGES] for row in rows]
+    return _stage_bars([row.title for row in rows], shares, language,
+                       title=t("report.chart_profile", language), whole=True)
 
 
 def _agency_chart(agencies: Agencies, language: str) -> alt.Chart:
     """The named agencies' shares of the nominated, the eligible and the selected."""
-    words = _stage_words(language)
     totals = agencies.totals
-    named = agencies.named
-    values = [{"agency": row.agency, "stage": word,
-               "share": row.counts[stage] / totals[stage] if totals[stage] else 0.0}
-              for row in named for stage, word in zip(STAGES, words, strict=True)]
+    shares = [[row.counts[stage] / totals[stage] if totals[stage] else 0.0
+               for stage in STAGES] for row in agencies.named]
+    return _stage_bars([row.agency for row in agencies.named], shares, language,
+                       title=t("report.chart_agencies", language), whole=False)
+
+
+def _stage_bars(categories: Sequence[str], shares: Sequence[Sequence[float]], language: str,
+                *, title: str, whole: bool) -> alt.Chart:
+    """One row per category, one bar per stage of selection; ``whole``: the axis is 0–100%."""
+    words = _stage_words(language)
+    values = [{"category": category, "stage": word, "share": share}
+              for category, row in zip(categories, shares, strict=True)
+              for word, share in zip(words, row, strict=True)]
+    scale = alt.Scale(domain=[0, 1]) if whole else alt.Undefined
     return alt.Chart(alt.Data(values=values)).mark_bar().encode(
-        x=alt.X("share:Q", title=t("report.chart_share", language),
+        x=alt.X("share:Q", title=t("report.chart_share", language), scale=scale,
                 axis=alt.Axis(format=".0%")),
-        y=alt.Y("agency:N", title=None, sort=[row.agency for row in named]),
+        y=alt.Y("category:N", title=None, sort=list(categories)),
         yOffset=alt.YOffset("stage:N", sort=words),
         color=alt.Color("stage:N", title=None, sort=words,
                         scale=alt.Scale(domain=words, range=list(STAGE_COLOURS.values()))),
-    ).properties(width=WIDTH - 120, height=len(named) * 3 * BAR,
-                 title=t("report.chart_agencies", language))
+    ).properties(width=WIDTH - 120, height=len(categories) * len(STAGES) * BAR, title=title)
