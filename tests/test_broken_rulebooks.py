@@ -63,8 +63,8 @@ def test_check_command_exits_2_naming_file_and_line(name: str) -> None:
 def test_check_command_accepts_the_bundled_rulebook() -> None:
     """GIVEN the bundled Hanoi rulebook WHEN `eligibility check` runs THEN it exits 0."""
     result = subprocess.run([sys.executable, "-m", "eligibility", "check",
-                             "rules/hanoi-2022-2025.yaml"], capture_output=True, text=True,
-                            check=False)
+                             "rules/hanoi-2022-2025.yaml", "--lang", "en"], capture_output=True,
+                            text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stdout
     assert "9 quotas, 8 criteria, 4 priorities" in result.stdout

@@ -1,9 +1,9 @@
 """Calendar arithmetic of the law, pinned by worked examples and by properties.
 
-Expected values in the example tables were worked out by hand from REGULATIONS.md ("Statutory
-retirement age", "Counting ages and periods") and SPEC-hanoi-example.md, never by calling the
-code under test. The property tests then check the polars expressions against the scalar
-functions on random dates.
+Expected values in the example tables were worked out by hand from the retirement-age
+schedule of rules/vn-regulations.yaml and docs/hanoi-rulebook.md ("Counting dates, ages and
+periods"), never by calling the code under test. The property tests then check the polars
+expressions against the scalar functions on random dates.
 """
 
 from __future__ import annotations
@@ -549,7 +549,7 @@ def test_age_schedule_accepts_flat_steps_and_a_rise_of_exactly_a_year() -> None:
     ],
 )
 def test_men_retire_at_each_cohort_boundary(birth: date, retires: date) -> None:
-    """GIVEN a man born on the first or last month of a retirement cohort (REGULATIONS.md)
+    """GIVEN a man born on the first or last month of a retirement cohort (docs/hanoi-rulebook.md)
     WHEN his statutory retirement date is computed
     THEN it is the last day of the month he reaches the age of his cohort's year."""
     assert retirement_date(birth, MEN) == retires
@@ -595,7 +595,7 @@ def test_men_retire_at_each_cohort_boundary(birth: date, retires: date) -> None:
     ],
 )
 def test_women_retire_at_each_cohort_boundary(birth: date, retires: date) -> None:
-    """GIVEN a woman born on the first or last month of a retirement cohort (REGULATIONS.md)
+    """GIVEN a woman born on the first or last month of a retirement cohort (docs/hanoi-rulebook.md)
     WHEN her statutory retirement date is computed
     THEN it is the last day of the month she reaches the age of her cohort's year."""
     assert retirement_date(birth, WOMEN) == retires

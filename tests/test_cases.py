@@ -101,7 +101,7 @@ def test_broken_rulebook_is_caught_by_the_cases(tmp_path: Path) -> None:
     expected against actual, and the female points."""
     broken_hanoi(tmp_path)
     results = run_cases(load_cases(tmp_path / "hanoi-2022-2025.cases.yaml"))
-    output = "\n".join(result.render() for result in results if not result.passed)
+    output = "\n".join(result.render("en") for result in results if not result.passed)
     assert "case 'pg-abroad born 1988-09-01 turns 35 on the course start, within the " \
            "limit' (quota pg-abroad) failed\n  age-limit: expected met, got not met — " \
            "Aged 35 on the course start, over the limit of 35" in output
@@ -234,7 +234,7 @@ cases:
     bad, good = run_cases(load_cases(path))
     assert good.passed
     assert not bad.passed
-    assert bad.render().endswith("failed\n  the candidate cannot be read: birth_date: "
+    assert bad.render("en").endswith("failed\n  the candidate cannot be read: birth_date: "
                                  "'31/02/1990' is not a real date (February 1990 has 28 days)")
 
 
@@ -249,8 +249,10 @@ cases:
     expected: {points: {young: 5}}
 """)
     (result,) = run_cases(load_cases(path))
-    assert [mismatch.render() for mismatch in result.mismatches] == [
+    assert [mismatch.render("en") for mismatch in result.mismatches] == [
         "points.young: expected 5, got 10"]
+    assert [mismatch.render("vi") for mismatch in result.mismatches] == [
+        "points.young: mong đợi 5, thực tế 10"]
 
 
 # --- the command ---------------------------------------------------------------------------
@@ -260,16 +262,20 @@ def test_command_exit_status(tmp_path: Path) -> None:
     """GIVEN passing, failing and unusable case files WHEN `eligibility test` runs THEN it
     exits 0, 1 and 2, printing the failing cases and a count."""
     runner = CliRunner()
-    passing = runner.invoke(app, ["test", str(RULES)])
+    passing = runner.invoke(app, ["test", str(RULES), "--lang", "en"])
     assert passing.exit_code == 0, passing.output
     assert re.search(r"^\d+ passed, 0 failed \(1 file\)$", passing.stdout, re.MULTILINE)
 
     folder = tmp_path / "broken"
     folder.mkdir()
-    failing = runner.invoke(app, ["test", str(broken_hanoi(folder))])
+    failing = runner.invoke(app, ["test", str(broken_hanoi(folder)), "--lang", "en"])
     assert failing.exit_code == 1
     assert "age-limit: expected met, got not met" in failing.stdout
     assert re.search(r"^\d+ passed, 14 failed \(1 file\)$", failing.stdout, re.MULTILINE)
+    in_vietnamese = runner.invoke(app, ["test", str(folder)])
+    assert in_vietnamese.exit_code == 1
+    assert "age-limit: mong đợi đạt, thực tế không đạt" in in_vietnamese.stdout
+    assert re.search(r"^\d+ đạt, 14 không đạt \(1 tệp\)$", in_vietnamese.stdout, re.MULTILINE)
 
     unusable = write_cases(tmp_path, "cases:\n  - name: a\n    quota: x\n    expected: {}\n")
     refused = runner.invoke(app, ["test", str(unusable)])
@@ -280,17 +286,7 @@ def test_command_exit_status(tmp_path: Path) -> None:
 # --- the pytest plugin -----------------------------------------------------------------------
 
 
-def run_pytest(folder: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", str(folder), "-p", "no:cacheprovider", "-q",
-         "--rootdir", str(folder)], capture_output=True, text=True, check=False, cwd=folder)
-
-
-def test_pytest_collects_each_case_and_reports_failures_compactly(tmp_path: Path) -> None:
-    """GIVEN a case file with a passing and a failing case WHEN pytest runs the folder THEN
-    it collects both, and the failure names the case and the rule with expected against
-    actual, without a Python traceback."""
-    write_cases(tmp_path, POSTGRADUATE + """\
+PASSING_AND_FAILING = """\
 cases:
   - name: 36 on the course start is too old
     quota: pg-abroad
@@ -302,13 +298,40 @@ cases:
     based_on: her
     candidate: {birth_date: 1988-09-01}
     expected: {failed: [age-limit]}
-""")
-    result = run_pytest(tmp_path)
+"""
+
+
+def run_pytest(folder: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", str(folder), "-p", "no:cacheprovider", "-q",
+         "--rootdir", str(folder), *options],
+        capture_output=True, text=True, check=False, cwd=folder)
+
+
+def test_pytest_collects_each_case_and_reports_failures_compactly(tmp_path: Path) -> None:
+    """GIVEN a case file with a passing and a failing case WHEN pytest runs the folder THEN
+    it collects both, and the failure names the case and the rule with expected against
+    actual, without a Python traceback."""
+    write_cases(tmp_path, POSTGRADUATE + PASSING_AND_FAILING)
+    result = run_pytest(tmp_path, "-o", "eligibility_lang=en")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "1 failed, 1 passed" in result.stdout
     assert "plan.cases.yaml:18: case 'wrongly expected over the limit' (quota pg-abroad) " \
            "failed\n  age-limit: expected not met, got met\n" in result.stdout
     assert "Traceback" not in result.stdout and "raise " not in result.stdout
+    in_vietnamese = run_pytest(tmp_path)
+    assert "plan.cases.yaml:18: trường hợp 'wrongly expected over the limit' (chỉ tiêu " \
+           "pg-abroad) không đạt\n  age-limit: mong đợi không đạt, thực tế đạt\n" \
+        in in_vietnamese.stdout
+
+
+def test_pytest_refuses_an_unknown_report_language(tmp_path: Path) -> None:
+    """GIVEN a case file WHEN pytest runs it with eligibility_lang=fr THEN it stops with a
+    usage error naming the option."""
+    write_cases(tmp_path, POSTGRADUATE + PASSING_AND_FAILING)
+    result = run_pytest(tmp_path, "-o", "eligibility_lang=fr")
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "eligibility_lang must be one of vi, en; got 'fr'" in result.stderr
 
 
 def test_pytest_reports_an_unusable_case_file_with_positions(tmp_path: Path) -> None:

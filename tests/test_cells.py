@@ -28,7 +28,7 @@ from eligibility.intake.cells import (
 )
 from eligibility.text import WHITESPACE
 
-# The Hanoi example's vocabularies (SPEC-hanoi-example.md, REGULATIONS.md).
+# The Hanoi example's vocabularies (docs/hanoi-rulebook.md, rules/vn-regulations.yaml).
 GENDER = {"female": ["F", "Nữ"], "male": ["M", "Nam"]}
 CATEGORY = {"can_bo": ["Cán bộ"], "cong_chuc": ["Công chức"], "vien_chuc": ["Viên chức"]}
 RATING = {

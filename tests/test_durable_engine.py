@@ -365,7 +365,7 @@ def test_without_durable_rules_the_engine_says_how_to_get_it(
     monkeypatch.setitem(sys.modules, "durable", None)
     try:
         assert not durable_available()
-        with pytest.raises(EngineUnavailableError, match=r"pip install 'eligibility\[durable\]'"):
+        with pytest.raises(EngineUnavailableError, match=r"pip install 'durable-rules==2\.0\.28'"):
             evaluate_frame_durable(hanoi, nominations)
         with pytest.raises(ImportError, match="gcc"):
             DurableEngine(hanoi)

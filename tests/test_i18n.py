@@ -11,8 +11,9 @@ import pytest
 from eligibility.i18n import LANGUAGES, catalogue, t
 
 SRC = Path(__file__).parent.parent / "src" / "eligibility"
-# t("domain.key", ...) with a literal key; dynamic keys are checked where they are built.
-_LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+# t("domain.key", ...) or message("domain.key", ...) with a literal key; dynamic keys are
+# checked where they are built.
+_LITERAL_KEY = re.compile(r"""\b(?:t|message)\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
 
 
 def _placeholders(template: str) -> set[str]:

@@ -193,8 +193,8 @@ def test_explain_a_rejected_person_says_which_row_and_why() -> None:
         EXAMPLE, eligibility.load_rulebook(RULES)).rejected.filter(
         pl.col("column") == "enrollments").row(0, named=True)
     result = subprocess.run([sys.executable, "-m", "eligibility", "explain", str(EXAMPLE),
-                             "--rules", str(RULES), "--id", rejected["candidate_id"]],
-                            capture_output=True, text=True, check=False)
+                             "--rules", str(RULES), "--id", rejected["candidate_id"],
+                             "--lang", "en"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert f"row {rejected['row']} was rejected" in result.stdout
     assert "enrollments" in result.stdout

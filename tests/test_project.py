@@ -65,3 +65,58 @@ def test_readme_quick_start_is_two_commands() -> None:
     assert len(commands) == 2
     ci = (ROOT / ".ci" / "run").read_text()
     assert commands[1] in ci
+
+
+def test_readme_python_blocks_run_as_written(tmp_path: Path) -> None:
+    """GIVEN the README's Python code blocks WHEN run one after the other, as written, in a
+    fresh interpreter from the project folder THEN they finish without an error and print
+    the decisions they show."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
+    assert len(blocks) >= 2
+    script = tmp_path / "readme_blocks.py"
+    script.write_text("\n".join(blocks), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^tai-chinh True \(\) \{'young': 10", result.stdout, re.MULTILINE)
+
+
+def test_install_hints_name_the_requirement_the_project_declares() -> None:
+    """GIVEN the durable extra of pyproject.toml WHEN the hints printed where durable-rules
+    is missing are read THEN each names that very requirement, installable from the package
+    index (not an extra of this package, which no index holds)."""
+    import tomllib
+
+    from eligibility.engines.durable import INSTALL_HINT
+    from eligibility.i18n import LANGUAGES, t
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (durable,) = project["project"]["optional-dependencies"]["durable"]
+    requirement = durable.split(";")[0].strip()
+    hints = [INSTALL_HINT, *(t("cli.durable_unavailable", language) for language in LANGUAGES)]
+    for hint in hints:
+        assert f"pip install '{requirement}'" in hint, hint
+        assert "eligibility[" not in hint, hint
+
+
+# Documents that live outside the repository, and absolute paths of a machine.
+_OUTSIDE = re.compile(r"\b(SPEC|REGULATIONS|PLAN|DESIGN|STYLE)[-\w]*\.md\b|\.\./shared\b"
+                      r"|(?<![\w.])/(work|farm|home|Users|root)/")
+_NOT_THE_PROJECT = {".git", ".venv", "out", "build", "dist", "__pycache__", ".pytest_cache",
+                    ".ruff_cache", ".hypothesis", ".mypy_cache"}
+
+
+def test_no_file_names_a_document_outside_the_project() -> None:
+    """GIVEN every file of the project WHEN its text is searched THEN none names a document
+    that is not in the repository, nor an absolute path of some machine."""
+    found = []
+    for path in sorted(ROOT.rglob("*")):
+        parts = set(path.relative_to(ROOT).parts)
+        if not path.is_file() or parts & _NOT_THE_PROJECT or any(
+                part.endswith(".egg-info") for part in parts):
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found.extend(f"{path.relative_to(ROOT)}: {match.group()}"
+                     for match in _OUTSIDE.finditer(text))
+    assert not found, found

@@ -2,7 +2,7 @@
 
 A peer engine knows nothing of ``rules/hanoi-2022-2025.yaml``: whoever uses it writes the
 quota's constants and rules again in the peer's own language. These are those constants
-(SPEC-hanoi-example.md, "Quotas", "Eligibility", "Priority points"); the rules themselves
+(docs/hanoi-rulebook.md, "Quotas", "Criteria", "Priority points"); the rules themselves
 are written in each peer's module. The harness checks every peer's decisions against the
 library's, so a constant that drifts from the rulebook shows up as a WRONG contender.
 """

@@ -2,12 +2,12 @@
 """Generate a synthetic nominee file for the bundled Hanoi 2022-2025 example.
 
 Every person in the file is invented. The file follows the "Nominee file" section of
-the Hanoi example specification: one row per person, the columns ``id, full_name,
+docs/hanoi-rulebook.md: one row per person, the columns ``id, full_name,
 birth_date, gender, agency, category, position, service_start, rating_2019 ..
 rating_2024, succession_plan, under_discipline, enrollments, nominated_for`` plus two
 extra columns (``phone``, ``note``) that a reader must keep and ignore.
 
-The values are spread over every spelling the specification accepts (ISO, DD/MM/YYYY
+The values are spread over every spelling the rulebook accepts (ISO, DD/MM/YYYY
 and bare-year dates; ``F``/``Nữ``/``nu``; rating codes, Vietnamese names and
 abbreviations; yes/no words; NFC and NFD text), a fixed set of boundary cases is mixed
 in (their ``note`` starts with ``boundary:``), and ``--bad-rows N`` spoils N rows in
@@ -35,7 +35,7 @@ from pathlib import Path
 import polars as pl
 
 # --------------------------------------------------------------------------------------
-# The selection round (SPEC-hanoi-example.md, "Quotas")
+# The selection round (docs/hanoi-rulebook.md, "Quotas")
 # --------------------------------------------------------------------------------------
 
 D = dt.date
@@ -213,7 +213,7 @@ MIDDLES = list(MIDDLE_F) + list(MIDDLE_M)
 GIVENS = GIVEN_F + GIVEN_M
 
 # --------------------------------------------------------------------------------------
-# Spellings (every one the specification accepts)
+# Spellings (every one the rulebook accepts)
 # --------------------------------------------------------------------------------------
 
 GENDER_SPELLINGS = {  # (female, male): weight

@@ -1,23 +1,25 @@
-"""Why one person got each decision: criteria with legal basis, points, rank, cut-offs."""
+"""Why one person got each decision: criteria with legal basis, points, rank, cut-offs.
+
+:func:`explain_person` gathers it as plain data whose texts (quota titles, statuses,
+criterion titles and messages, priority titles) are in the language asked for; the
+command line prints it (:mod:`eligibility.cli.explain`) or writes it as JSON.
+"""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
-from rich.console import Console
-from rich.table import Table
 
 from eligibility.api import Decisions
 from eligibility.evaluation import candidate_records, evaluate_candidate
+from eligibility.i18n import t
 from eligibility.rulebook.compiler import legal_basis_text
+from eligibility.text import match_key
 
-STATUS_WORDS = {
-    "vi": {"selected": "được chọn", "reserve": "dự bị", "placed_elsewhere": "đã được chọn ở "
-           "chỉ tiêu ưu tiên hơn", "ineligible": "không đủ điều kiện"},
-    "en": {"selected": "selected", "reserve": "reserve", "placed_elsewhere": "placed in a "
-           "quota listed earlier", "ineligible": "ineligible"},
-}
+MAX_ID_SUGGESTION_POOL = 200_000  # ids compared letter by letter for a "did you mean"
 
 
 def explain_person(decisions: Decisions, candidate_id: str, *,
@@ -27,7 +29,8 @@ def explain_person(decisions: Decisions, candidate_id: str, *,
     rows = decisions.decided.filter(pl.col("candidate_id") == candidate_id).sort("preference")
     if rows.is_empty():
         rejected = _rejected_rows(decisions, candidate_id)
-        return {"candidate_id": candidate_id, "rejected": rejected} if rejected else None
+        return {"candidate_id": candidate_id, "language": language, "rejected": rejected} \
+            if rejected else None
     summary = {row["quota_id"]: row for row in decisions.summary().iter_rows(named=True)}
     records = candidate_records(rows, rulebook)
     nominations = []
@@ -40,7 +43,7 @@ def explain_person(decisions: Decisions, candidate_id: str, *,
             "quota_title": rules.quota.title.get(language),
             "preference": row["preference"],
             "status": row["status"],
-            "status_text": STATUS_WORDS[language][row["status"]],
+            "status_text": t(f"status.{row['status']}", language),
             "eligible": row["eligible"],
             "rank": row["rank"],
             "score": row["score"],
@@ -67,44 +70,53 @@ def explain_person(decisions: Decisions, candidate_id: str, *,
             },
         })
     first = rows.row(0, named=True)
-    return {"candidate_id": candidate_id, "full_name": first.get("full_name"),
-            "agency": first.get("agency"), "row": first.get("row"),
-            "rulebook": f"{rulebook.id} {rulebook.version}", "nominations": nominations}
+    return {"candidate_id": candidate_id, "language": language,
+            "full_name": first.get("full_name"), "agency": first.get("agency"),
+            "row": first.get("row"), "rulebook": f"{rulebook.id} {rulebook.version}",
+            "nominations": nominations}
 
 
 def _rejected_rows(decisions: Decisions, candidate_id: str) -> list[dict[str, Any]]:
     rejected = decisions.rejected
-    return rejected.filter(pl.col("candidate_id") == candidate_id).to_dicts() \
-        if rejected.height else []
+    if not rejected.height or "candidate_id" not in rejected.columns:
+        return []
+    return rejected.filter(pl.col("candidate_id") == candidate_id).to_dicts()
 
 
-def render_explanation(explanation: dict[str, Any], console: Console) -> None:
-    """Print an explanation for a person reading it on a terminal."""
-    if "rejected" in explanation:
-        for row in explanation["rejected"]:
-            console.print(f"{explanation['candidate_id']}: row {row['row']} was rejected — "
-                          f"{row['column']}: {row['error']}", markup=False)
-        return
-    console.print(f"[bold]{explanation['candidate_id']}[/bold] {explanation['full_name'] or ''}"
-                  f" — {explanation['agency'] or ''} (row {explanation['row']}); "
-                  f"rulebook {explanation['rulebook']}")
-    for item in explanation["nominations"]:
-        quota = item["quota"]
-        rank = f"rank {item['rank']} of {quota['eligible']} eligible" if item["rank"] else \
-            "not ranked"
-        cutoff = "—" if quota["cutoff_score"] is None else f"{quota['cutoff_score']:g}"
-        console.print(f"\n[bold]{item['preference']}. {item['quota_id']}[/bold] "
-                      f"{item['quota_title']}: [bold]{item['status_text']}[/bold]; {rank}; "
-                      f"score {item['score'] if item['score'] is not None else '—'}; "
-                      f"{quota['selected']}/{quota['capacity']} seats filled, cut-off {cutoff}")
-        criteria = Table(show_header=True, header_style="bold")
-        for name in ("", "criterion", "outcome", "legal basis"):
-            criteria.add_column(name)
-        for criterion in item["criteria"]:
-            criteria.add_row("✓" if criterion["met"] else "✗", criterion["id"],
-                             criterion["title"] if criterion["met"] else criterion["message"],
-                             criterion["basis"])
-        console.print(criteria)
-        if item["eligible"]:
-            points = ", ".join(f"{p['id']} {p['points']}" for p in item["points"])
-            console.print(f"points: {points} = {item['score']}")
+def suggest_id(decisions: Decisions, candidate_id: str) -> str | None:
+    """The id of the run closest to a mistyped ``candidate_id``, if one is close enough.
+
+    The same id up to case, spaces, diacritics and Unicode form comes first
+    (``hn-001053`` → ``HN-001053``); otherwise the closest spelling.
+    """
+    return closest_id(candidate_id, _known_ids(decisions))
+
+
+def closest_id(wanted: str, ids: Iterable[str]) -> str | None:
+    """The id among ``ids`` that ``wanted`` most likely means, or None.
+
+    >>> closest_id("hn-001053", ["HN-001052", "HN-001053"])
+    'HN-001053'
+    >>> closest_id("HN-0O1053", ["HN-000153", "HN-001053", "XY-9"])
+    'HN-001053'
+    >>> closest_id("nobody", ["HN-1"]) is None
+    True
+    """
+    wanted_key = match_key(wanted)
+    by_key: dict[str, str] = {}
+    for known in ids:
+        key = match_key(known)
+        if key == wanted_key:
+            return known
+        if abs(len(key) - len(wanted_key)) <= 2 and len(by_key) < MAX_ID_SUGGESTION_POOL:
+            by_key.setdefault(key, known)
+    matches = difflib.get_close_matches(wanted_key, list(by_key), n=1, cutoff=0.8)
+    return by_key[matches[0]] if matches else None
+
+
+def _known_ids(decisions: Decisions) -> list[str]:
+    ids = decisions.decided["candidate_id"].unique(maintain_order=True).to_list()
+    rejected = decisions.rejected
+    if rejected.height and "candidate_id" in rejected.columns:
+        ids.extend(rejected["candidate_id"].drop_nulls().unique(maintain_order=True).to_list())
+    return [str(known) for known in ids if known is not None]

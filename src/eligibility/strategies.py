@@ -1,8 +1,9 @@
 """Hypothesis strategies that generate nominees for a rulebook.
 
-Install with the extra: ``pip install 'eligibility[hypothesis]'``. Besides the ready-made
-properties of :mod:`eligibility.testing.properties`, this is the only module of the library
-that imports Hypothesis.
+Needs Hypothesis (``pip install hypothesis``; in a source checkout, the ``hypothesis``
+extra: ``pip install -e '.[hypothesis]'``). Besides the ready-made properties of
+:mod:`eligibility.testing.properties`, this is the only module of the library that imports
+Hypothesis.
 
 * :func:`from_rulebook` — one nominee record valid for a rulebook: typed Python values by
   default (as :func:`eligibility.evaluate` and :func:`eligibility.evaluate_candidate` take

@@ -6,9 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any
 
-import polars as pl
 import typer
-from rich.table import Table
 
 from eligibility.api import Decisions, decide_intake
 from eligibility.cli.common import (
@@ -16,11 +14,12 @@ from eligibility.cli.common import (
     LangOption,
     RulesOption,
     app,
-    err,
     errors_exit,
-    out,
+    message,
     progress_display,
 )
+from eligibility.cli.summary import print_summary
+from eligibility.i18n.formats import number
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
 from eligibility.output.decisions import write_csv
 from eligibility.output.manifest import build_manifest, sha256_of, write_manifest
@@ -43,17 +42,19 @@ def rank(
     """Rank a nominee file: decisions.csv, rejected.csv and manifest.json in --out."""
     # The input's checksum (for the manifest) is computed alongside the work: hashlib
     # releases the GIL, so it costs almost no wall time on a second core.
-    with errors_exit(), ThreadPoolExecutor(max_workers=1) as hashing, \
+    with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
         input_digest = hashing.submit(sha256_of, nominees)
-        step = progress.add_task("Loading the rulebook", total=None)
+        step = progress.add_task(message("cli.step_rulebook", lang), total=None)
         compiled = load_rulebook(rules)
-        progress.update(step, description=f"Reading {nominees.name}")
+        progress.update(step, description=message("cli.step_reading", lang,
+                                                  file=nominees.name))
         intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet))
-        progress.update(step, description=f"Deciding {intake.nominations.height:,} nominations "
-                                          f"({engine} engine)")
+        progress.update(step, description=message(
+            "cli.step_deciding", lang, nominations=number(intake.nominations.height, lang),
+            engine=engine))
         decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
-        progress.update(step, description="Writing the results")
+        progress.update(step, description=message("cli.step_writing", lang))
         written = _write_outputs(decisions, out_dir, lang=lang, xlsx=xlsx)
         summary, counts = decisions.summary(), decisions.counts()
         manifest = build_manifest(rulebook=compiled, input_path=nominees,
@@ -61,12 +62,12 @@ def rank(
                                   language=lang, counts=counts, summary=summary,
                                   outputs=written, warnings=decisions.warnings)
         if report:
-            progress.update(step, description="Writing the report")
+            progress.update(step, description=message("report.step_writing", lang))
             written.update(_write_report(decisions, nominees, out_dir, manifest, lang=lang,
                                          sheet=sheet_choice(sheet)))
             manifest = {**manifest, "outputs": dict(sorted(written.items()))}
         write_manifest(manifest, out_dir / "manifest.json")
-    _print_summary(summary, counts, decisions.warnings, out_dir)
+    print_summary(decisions, summary, counts, out_dir, lang)
 
 
 def sheet_choice(value: str) -> str | int:
@@ -99,23 +100,3 @@ def _write_report(decisions: Decisions, nominees: Path, out_dir: Path,
     path = write_report(out_dir, decisions.rulebook, facts, language=lang, manifest=manifest)
     return {path.name: sha256_of(path)}
 
-
-def _print_summary(summary: pl.DataFrame, counts: dict[str, int], warnings: list[str],
-                   out_dir: Path) -> None:
-    table = Table(title="Quotas", title_justify="left")
-    for name in ("quota", "seats", "nominated", "eligible", "selected", "cut-off score"):
-        table.add_column(name, justify="left" if name == "quota" else "right")
-    for row in summary.iter_rows(named=True):
-        cutoff = row["cutoff_score"]
-        table.add_row(row["quota_id"], str(row["seats"]), str(row["nominated"]),
-                      str(row["eligible"]), str(row["selected"]),
-                      "—" if cutoff is None else f"{cutoff:g}")
-    out.print(table)
-    out.print(f"{counts['rows_in']:,} rows in: {counts['people_decided']:,} people decided "
-              f"({counts['nominations']:,} nominations), {counts['rows_rejected']:,} rows "
-              f"rejected. Results in {out_dir}/")
-    for warning in warnings:
-        err.print(f"warning: {warning}")
-    if counts["rows_rejected"]:
-        err.print(f"{counts['rows_rejected']} row(s) could not be read; see "
-                  f"{out_dir / 'rejected.csv'}")

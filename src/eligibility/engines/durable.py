@@ -133,8 +133,8 @@ __all__ = [
     "evaluation_columns",
 ]
 
-INSTALL_HINT = ("install it with: pip install 'eligibility[durable]' (durable-rules 2.0.28 "
-                "builds from source: it needs gcc and Python 3.12 or older)")
+INSTALL_HINT = ("install it with: pip install 'durable-rules==2.0.28' (it builds from source: "
+                "it needs gcc and Python 3.11 or 3.12)")
 MAX_PROPERTIES = 240  # values in one fact; durable_rules holds 252 properties besides id, sid
 MAX_ALTERNATIVES = 256  # matches an 'or'-expanded rule may have (2 ** FANOUT)
 MAX_RULES = 32  # rules in one ruleset (durable_rules caps the branches of its network nodes)

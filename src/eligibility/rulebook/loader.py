@@ -14,6 +14,9 @@ from eligibility.rulebook.models import Rulebook, SharedFile
 from eligibility.rulebook.yaml_source import SourceMap, YamlPath, read_yaml
 
 MERGED_SECTIONS = ("vocabularies", "parameters")
+# Sections only a rulebook has: a file with none of them is a shared file (to include).
+RULEBOOK_ONLY_SECTIONS = ("effective", "include", "candidate", "quotas", "criteria",
+                          "priorities", "ranking")
 _SINGULAR = {"vocabularies": "vocabulary", "parameters": "parameter"}
 
 
@@ -62,6 +65,18 @@ def load_document(path: Path) -> LoadedRulebook:
         raise rulebook_error(problems)
     model = _validate(Rulebook, document, source, origins)
     return LoadedRulebook(model, path, source, files, origins)
+
+
+def is_shared_document(document: Any) -> bool:
+    """Whether a parsed YAML document is a shared file rather than a rulebook."""
+    return isinstance(document, dict) and not any(
+        section in document for section in RULEBOOK_ONLY_SECTIONS)
+
+
+def load_shared(path: Path) -> tuple[SharedFile, SourceMap]:
+    """Read and validate a shared file on its own, as an include would read it."""
+    document, source = read_yaml(path)
+    return _validate(SharedFile, document, source, {}), source
 
 
 def _merge_include(path: Path, include: Any, index: int, document: dict[str, Any],

@@ -1,7 +1,7 @@
 """A testing kit for rulebook authors.
 
 * :mod:`eligibility.strategies` — Hypothesis strategies generating nominees for a rulebook
-  (needs the ``eligibility[hypothesis]`` extra).
+  (needs Hypothesis: ``pip install hypothesis``).
 * :mod:`eligibility.testing.properties` — ready-made properties any rulebook must have, each
   run with one call (needs Hypothesis too).
 * :mod:`eligibility.testing.cases` — golden cases written in YAML next to a rulebook, run by

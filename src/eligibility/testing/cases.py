@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from pydantic import Field, StrictBool, ValidationError
 from eligibility.api import record_cells
 from eligibility.errors import Problem, RulebookError, SourceLocation, suggest
 from eligibility.evaluation import Evaluation, candidate_records, evaluate_candidate
+from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from eligibility.intake.nominees import intake_cells
 from eligibility.intake.readers import normalized_cells
 from eligibility.rulebook import CompiledRulebook, load_rulebook
@@ -135,18 +137,32 @@ class CaseFile:
     cases: tuple[Case, ...]
 
 
+class CriterionState(StrEnum):
+    """How a criterion came out for a case, as a mismatch reports it."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+
+
 @dataclass(frozen=True)
 class Mismatch:
-    """One way the decision differs from what the case expects."""
+    """One way the decision differs from what the case expects.
+
+    ``expected`` and ``actual`` are values (booleans, numbers, None) or a
+    :class:`CriterionState`; ``details`` holds an explanation per language.
+    """
 
     what: str  # "eligible", a criterion id, "score" or "points.<priority>"
     expected: Any
     actual: Any
-    detail: str = ""
+    details: Mapping[str, str] = field(default_factory=dict)
 
-    def render(self) -> str:
-        detail = f" — {self.detail}" if self.detail else ""
-        return f"{self.what}: expected {_show(self.expected)}, got {_show(self.actual)}{detail}"
+    def render(self, language: str = DEFAULT_LANGUAGE) -> str:
+        detail = self.details.get(language, "")
+        return t("cases.mismatch", language, what=self.what,
+                 expected=_show(self.expected, language),
+                 actual=_show(self.actual, language)) + (f" — {detail}" if detail else "")
 
 
 @dataclass(frozen=True)
@@ -162,16 +178,14 @@ class CaseResult:
     def passed(self) -> bool:
         return self.error is None and not self.mismatches
 
-    def render(self) -> str:
-        """The failure in a few lines: where, which case, expected against actual."""
-        head = f"{self.case.location.file}:{self.case.location.line}: case " \
-               f"'{self.case.name}' (quota {self.case.quota})"
-        if self.passed:
-            return f"{head}: passed"
-        lines = [f"{head} failed"]
+    def render(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """The outcome in a few lines: where, which case, expected against actual."""
+        where = f"{self.case.location.file}:{self.case.location.line}"
+        key = "cases.case_passed" if self.passed else "cases.case_failed"
+        lines = [t(key, language, where=where, name=self.case.name, quota=self.case.quota)]
         if self.error is not None:
-            lines.append(f"  the candidate cannot be read: {self.error}")
-        lines.extend(f"  {mismatch.render()}" for mismatch in self.mismatches)
+            lines.append("  " + t("cases.unreadable", language, error=self.error))
+        lines.extend(f"  {mismatch.render(language)}" for mismatch in self.mismatches)
         return "\n".join(lines)
 
 
@@ -383,28 +397,36 @@ def _decide_group(rulebook: CompiledRulebook, cases: tuple[Case, ...],
 def compare(expected: Expected, evaluation: Evaluation) -> list[Mismatch]:
     """Every difference between what a case expects and the decision ``evaluation``."""
     found: list[Mismatch] = []
-    failing = {outcome.id: outcome.messages["en"] for outcome in evaluation.outcomes
+    failing = {outcome.id: outcome.messages for outcome in evaluation.outcomes
                if not outcome.met}
     if "failed" in expected.given and expected.failed is not None:
         applying = [outcome.id for outcome in evaluation.outcomes]
         for rule in applying:
             want_fail, did_fail = rule in expected.failed, rule in failing
             if want_fail != did_fail:
-                found.append(Mismatch(rule, "not met" if want_fail else "met",
-                                      "not met" if did_fail else "met", failing.get(rule, "")))
+                found.append(Mismatch(rule, _state(not want_fail), _state(not did_fail),
+                                      failing.get(rule, {})))
         for rule in expected.failed:
             if rule not in applying:
-                found.append(Mismatch(rule, "not met", "not applicable to this quota"))
+                found.append(Mismatch(rule, CriterionState.NOT_MET,
+                                      CriterionState.NOT_APPLICABLE))
     if "eligible" in expected.given and expected.eligible != evaluation.eligible:
-        detail = f"failing {', '.join(failing)}" if failing else ""
-        found.append(Mismatch("eligible", expected.eligible, evaluation.eligible, detail))
+        details = {language: t("cases.failing", language, rules=", ".join(failing))
+                   for language in LANGUAGES} if failing else {}
+        found.append(Mismatch("eligible", expected.eligible, evaluation.eligible, details))
     if "score" in expected.given and not _same_number(expected.score, evaluation.score):
-        found.append(Mismatch("score", expected.score, evaluation.score, _points(evaluation)))
+        found.append(Mismatch("score", expected.score, evaluation.score,
+                              {language: _points(evaluation, language)
+                               for language in LANGUAGES}))
     for rule, points in expected.points.items():
         actual = None if evaluation.points is None else evaluation.points.get(rule)
         if not _same_number(points, actual):
             found.append(Mismatch(f"points.{rule}", points, actual))
     return found
+
+
+def _state(met: bool) -> CriterionState:
+    return CriterionState.MET if met else CriterionState.NOT_MET
 
 
 def _same_number(expected: Any, actual: Any) -> bool:
@@ -413,17 +435,19 @@ def _same_number(expected: Any, actual: Any) -> bool:
     return math.isclose(float(expected), float(actual), rel_tol=0, abs_tol=1e-9)
 
 
-def _points(evaluation: Evaluation) -> str:
+def _points(evaluation: Evaluation, language: str) -> str:
     if evaluation.points is None:
-        return "ineligible: no points"
+        return t("cases.no_points", language)
     return ", ".join(f"{rule} {value}" for rule, value in evaluation.points.items())
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, language: str) -> str:
+    if isinstance(value, CriterionState):
+        return t(f"cases.{value.value}", language)
     if value is None:
-        return "(none)"
+        return t("cases.none", language)
     if isinstance(value, bool):
-        return str(value).lower()
+        return t("cases.yes" if value else "cases.no", language)
     return str(value)
 
 
@@ -445,9 +469,11 @@ class Summary:
                 self.failed += 1
                 self.failures.append(result)
 
-    def line(self) -> str:
-        files = f"{self.files} file{'s' if self.files != 1 else ''}"
-        return f"{self.passed} passed, {self.failed} failed ({files})"
+    def line(self, language: str = DEFAULT_LANGUAGE) -> str:
+        files = t("cases.one_file" if self.files == 1 else "cases.files", language,
+                  count=self.files)
+        return t("cases.summary", language, passed=self.passed, failed=self.failed,
+                 files=files)
 
 
 __all__ = [
@@ -456,6 +482,7 @@ __all__ = [
     "CaseFile",
     "CaseFileError",
     "CaseResult",
+    "CriterionState",
     "Expected",
     "Mismatch",
     "Summary",

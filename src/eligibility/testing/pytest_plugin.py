@@ -5,7 +5,8 @@ Registered under pytest's ``pytest11`` entry point, so installing ``eligibility`
 :mod:`eligibility.testing.cases`). A failing case is reported in a few lines — the case, and
 for each rule that differs, what was expected against what the rulebook decided — with no
 Python traceback; a file that cannot be used is reported as a collection error with every
-problem at its ``file:line:column``.
+problem at its ``file:line:column``. Reports are in Vietnamese unless the ini option
+``eligibility_lang`` says ``en`` (``pytest -o eligibility_lang=en``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,28 @@ if TYPE_CHECKING:  # imported lazily: the plugin loads in every pytest run
     from eligibility.testing.cases import Case, CaseFile, CaseResult
 
 CASES_SUFFIX = ".cases.yaml"
+LANGUAGE_OPTION = "eligibility_lang"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The language failing cases are reported in."""
+    parser.addini(LANGUAGE_OPTION, "language of YAML test-case reports: vi (default) or en",
+                  default="vi")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse an unknown report language before anything runs."""
+    _language(config)
+
+
+def _language(config: pytest.Config) -> str:
+    from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+    language = str(config.getini(LANGUAGE_OPTION) or DEFAULT_LANGUAGE)
+    if language not in LANGUAGES:
+        raise pytest.UsageError(f"{LANGUAGE_OPTION} must be one of {', '.join(LANGUAGES)}; "
+                                f"got {language!r}")
+    return language
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -32,9 +55,10 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 class CaseFailed(Exception):
     """A case decided otherwise than it expects (carries the result to report)."""
 
-    def __init__(self, result: CaseResult) -> None:
-        super().__init__(result.render())
+    def __init__(self, result: CaseResult, language: str) -> None:
+        super().__init__(result.render(language))
         self.result = result
+        self.language = language
 
 
 class CasesFile(pytest.File):
@@ -79,12 +103,12 @@ class CaseItem(pytest.Item):
         assert isinstance(self.parent, CasesFile)
         result = self.parent.result(self.case)
         if not result.passed:
-            raise CaseFailed(result)
+            raise CaseFailed(result, _language(self.config))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str:
         if isinstance(excinfo.value, CaseFailed):
-            return excinfo.value.result.render()
+            return excinfo.value.result.render(excinfo.value.language)
         return str(super().repr_failure(excinfo, style=style))
 
     def reportinfo(self) -> tuple[Path, int, str]:

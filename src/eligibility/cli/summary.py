@@ -1,0 +1,61 @@
+"""What ``eligibility rank`` prints when it is done: per quota (by its title) the seats,
+nominations, eligible, selected and cut-off score, then the counts and the warnings, in the
+run's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from rich.table import Table
+
+from eligibility.api import Decisions
+from eligibility.cli.common import cell, message, out, say, warn
+from eligibility.i18n.formats import number
+from eligibility.selection import STATUSES
+
+NUMBER_WIDTH = 7  # on a narrow terminal, headers wrap at this width, leaving room to titles
+NUMBER_COLUMNS = {"seats": "column_seats", "nominated": "column_nominated",
+                  "eligible": "column_eligible", "selected": "column_selected"}
+
+
+def print_summary(decisions: Decisions, summary: pl.DataFrame, counts: dict[str, int],
+                   out_dir: Path, lang: str) -> None:
+    """The quota table, the counts and the warnings, in ``lang``; quotas by their titles."""
+    table = Table(title=message("cli.summary_title", lang), title_justify="left")
+    rows = list(summary.iter_rows(named=True))
+    titles = {row["quota_id"]: decisions.rulebook.quota(row["quota_id"]).quota.title.get(lang)
+              for row in rows}
+    headers = [message(f"cli.{key}", lang)
+               for key in (*NUMBER_COLUMNS.values(), "column_cutoff")]
+    widest = max((len(number(row[name], lang)) for row in rows for name in NUMBER_COLUMNS),
+                 default=0)
+    # Each column takes 3 characters of borders and padding.
+    natural = sum(max(len(header), widest) + 3 for header in headers) + \
+        max(map(len, titles.values()), default=0) + 4
+    wrap_headers = out.width < natural
+    table.add_column(message("cli.column_quota", lang))
+    for header in headers:
+        longest_word = max(len(word) for word in header.split())
+        table.add_column(header, justify="right", max_width=max(
+            NUMBER_WIDTH, longest_word, widest) if wrap_headers else None)
+    for row in rows:
+        quota = cell(row["quota_id"], "bold")
+        quota.append("\n")
+        quota.append_text(cell(titles[row["quota_id"]]))
+        cutoff = row["cutoff_score"]
+        table.add_row(quota, *(cell(number(row[name], lang)) for name in NUMBER_COLUMNS),
+                      cell("—" if cutoff is None else number(cutoff, lang)))
+    out.print(table)
+    say(message("cli.counts", lang, rows=number(counts["rows_in"], lang),
+          people=number(counts["people_decided"], lang),
+          nominations=number(counts["nominations"], lang),
+          rejected=number(counts["rows_rejected"], lang)))
+    say(" · ".join(message("cli.status_count", lang, status=message(f"status.{status}", lang),
+                     count=number(counts[status], lang)) for status in STATUSES))
+    say(message("cli.results_in", lang, folder=f"{out_dir}/"))
+    for warning in decisions.warnings:
+        warn(message("cli.warning", lang, message=warning))
+    if counts["rows_rejected"]:
+        warn(message("cli.rejected_hint", lang, rejected=number(counts["rows_rejected"], lang),
+               file=out_dir / "rejected.csv"))

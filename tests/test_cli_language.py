@@ -1,0 +1,221 @@
+"""What a person reads is in the run's language: rank, explain, check and test, end to end.
+
+Each command runs as a user runs it (a separate process, a wide terminal so that no word is
+cut) and everything it prints, on stdout and stderr, is split into words. With ``--lang vi``
+no word may be English: the English words are those of the English catalogue, of the
+rulebook's English titles, labels and messages, and a list of common English words, less
+every word that is also Vietnamese here (the Vietnamese catalogue, the rulebook's Vietnamese
+texts) or that comes from the data (names and agencies of the nominee file, citations of
+legal texts, departments). With ``--lang en`` it is the reverse. Codes (``noi-vu-urban``,
+``position-match``), numbers and paths are not words and are not checked.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import string
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import eligibility
+from eligibility.i18n import LANGUAGES, catalogue
+
+RULES = Path("rules/hanoi-2022-2025.yaml")
+SHARED = Path("rules/vn-regulations.yaml")
+EXAMPLE = Path("examples/hanoi/nominees.csv")
+_COMMON_ENGLISH_WORDS = """
+a about above after again all also an and any are as at be because been before being below
+between both but by can cannot could did do does done each either else error errors
+expected few file files for found from got had has have here how if in into is it its
+least less more most must no none nor not now of off on once one only or other our out
+over own per please read same see should so some such than that the their them then there
+these they this those through to too under until up valid was were what when where which
+while who why will with without yes you your
+quota quotas seat seats selected select eligible ineligible reserve placed another rank
+ranked ranking score scores scored point points cut criterion criteria outcome outcomes
+legal basis met unmet rule rules rulebook rulebooks version versions force includes
+include included shared priority priorities field fields candidate candidates people
+person row rows rejected decided nominated nomination nominations results result warning
+warnings passed failed case cases test tests total filled choice preference name id
+loading reading deciding writing engine folder internal report command summary title
+"""
+COMMON_ENGLISH = frozenset(_COMMON_ENGLISH_WORDS.split())
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_EDGE = re.compile(r"^\W+|\W+$")
+
+
+def words(text: str) -> Iterator[str]:
+    """The words of ``text``, lower-cased: runs of letters between spaces and punctuation.
+
+    A piece holding anything but letters once its edges are stripped (a code such as
+    ``noi-vu-hr``, a number, a path) is not a word.
+
+    >>> list(words("Nguyện vọng 1: (noi-vu-urban) — Được cử đi học; rows/ok"))
+    ['nguyện', 'vọng', 'được', 'cử', 'đi', 'học']
+    """
+    for piece in text.split():
+        core = _EDGE.sub("", piece)
+        if core and core.isalpha():
+            yield core.lower()
+
+
+DATA_KEYS = ("citation", "article", "lead", "destinations")  # rulebook texts in no language
+
+
+def _texts(value: Any, language: str | None, key: str = "") -> Iterator[str]:
+    """The texts in ``language`` inside a rulebook model dump, or with None the texts in no
+    language that a person is shown (citations of legal texts, departments)."""
+    if isinstance(value, dict):
+        if set(value) == set(LANGUAGES):
+            if language is not None:
+                yield str(value[language])
+            return
+        for name, item in value.items():
+            yield from _texts(item, language, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item, language, key)
+    elif isinstance(value, str) and language is None and key in DATA_KEYS:
+        yield value
+
+
+def _vocabulary(texts: Iterable[str]) -> set[str]:
+    return {word for text in texts for word in words(_PLACEHOLDER.sub(" ", text))}
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> dict[str, set[str]]:
+    """The words of each language here, and the words of the data (in no language)."""
+    dumped = [eligibility.load_rulebook(RULES).model.model_dump(mode="json", by_alias=True)]
+    with EXAMPLE.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    data = _vocabulary([*(row[name] for row in rows for name in ("full_name", "agency")),
+                        *_texts(dumped, None)])
+    by_language = {language: _vocabulary([
+        *(texts[language] for texts in catalogue().values()), *_texts(dumped, language)])
+        for language in LANGUAGES}
+    by_language["en"] |= COMMON_ENGLISH
+    return {**by_language, "data": data}
+
+
+def foreign_words(text: str, language: str, lexicon: dict[str, set[str]]) -> list[str]:
+    """Words of ``text`` that belong to the other language and not to ``language`` or the
+    data."""
+    (other,) = (name for name in LANGUAGES if name != language)
+    foreign = lexicon[other] - lexicon[language] - lexicon["data"]
+    return [word for word in words(text) if word in foreign]
+
+
+def foreign_messages(text: str, language: str) -> list[str]:
+    """Messages of the other language's catalogue whose fixed wording appears in ``text``.
+
+    Each message is cut at its placeholders; a cut of two words or more (that the message in
+    ``language`` does not share) must not appear.
+    """
+    (other,) = (name for name in LANGUAGES if name != language)
+    found = []
+    for key, texts in catalogue().items():
+        for literal, *_ in string.Formatter().parse(texts[other]):
+            fragment = " ".join(literal.split())
+            if len(list(words(fragment))) >= 2 and fragment not in " ".join(
+                    texts[language].split()) and fragment in " ".join(text.split()):
+                found.append(f"{key}: {fragment!r}")
+    return found
+
+
+def _run(*arguments: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "COLUMNS": "250"}
+    return subprocess.run([sys.executable, "-m", "eligibility", *arguments],
+                          capture_output=True, text=True, check=False, env=environment)
+
+
+def _people_covering_every_status(decisions: Path) -> list[str]:
+    """A few people whose nominations, together, have every status (fewer runs to make)."""
+    statuses: dict[str, set[str]] = {}
+    with decisions.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            statuses.setdefault(row["candidate_id"], set()).add(row["status"])
+    wanted, chosen = {"selected", "reserve", "placed_elsewhere", "ineligible"}, []
+    while wanted:
+        person = max(statuses, key=lambda candidate: len(statuses[candidate] & wanted))
+        assert statuses[person] & wanted, wanted
+        chosen.append(person)
+        wanted -= statuses.pop(person)
+    return chosen
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def printed(request: pytest.FixtureRequest,
+            tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
+    """Everything rank, explain, check and test print in one language, by command."""
+    language = request.param
+    out = tmp_path_factory.mktemp(f"run-{language}")
+    lang = ("--lang", language)
+    runs = {"rank": _run("rank", str(EXAMPLE), "--rules", str(RULES), "--out", str(out),
+                         "--xlsx", *lang)}
+    for person in _people_covering_every_status(out / "decisions.csv"):
+        runs[f"explain {person}"] = _run("explain", str(EXAMPLE), "--rules", str(RULES),
+                                         "--id", person, *lang)
+    runs["explain (no such id)"] = _run("explain", str(EXAMPLE), "--rules", str(RULES),
+                                        "--id", "hn-001053", *lang)
+    runs["check rulebook"] = _run("check", str(RULES), *lang)
+    runs["check shared file"] = _run("check", str(SHARED), *lang)
+    runs["test"] = _run("test", "rules", *lang)
+    expected_exit = {"explain (no such id)": 2}
+    for name, result in runs.items():
+        assert result.returncode == expected_exit.get(name, 0), (name, result.stderr)
+    return language, {name: result.stdout + result.stderr for name, result in runs.items()}
+
+
+def test_no_word_of_the_other_language_reaches_the_person(
+        printed: tuple[str, dict[str, str]], lexicon: dict[str, set[str]]) -> None:
+    """GIVEN rank, explain (people with every status between them, an unknown id), check (a
+    rulebook, a shared file) and test, run with --lang vi and with --lang en WHEN their
+    output is read word by word THEN no word, header or status of the other language
+    appears, and no fixed wording of the other language's messages."""
+    language, outputs = printed
+    for name, text in outputs.items():
+        assert text.strip(), name
+        assert not foreign_words(text, language, lexicon), (name, text)
+        assert not foreign_messages(text, language), (name, text)
+
+
+def test_the_statuses_and_titles_appear_in_the_run_language(
+        printed: tuple[str, dict[str, str]]) -> None:
+    """GIVEN the outputs WHEN the explanations are read THEN each status is shown by its
+    label in the language and quotas by their titles."""
+    language, outputs = printed
+    explained = "\n".join(text for name, text in outputs.items() if name.startswith("explain"))
+    labels = {"vi": ["Được cử đi học", "Dự bị", "Đã được chọn ở chỉ tiêu khác",
+                     "Không đủ điều kiện", "Đào tạo sau đại học trong nước"],
+              "en": ["selected", "reserve", "placed in another quota", "ineligible",
+                     "Postgraduate training in Vietnam"]}
+    for label in labels[language]:
+        assert label in explained, label
+
+
+@pytest.mark.parametrize(("language", "stray"), [
+    ("vi", "Đã đọc 3.000 dòng, 25 rows rejected"),
+    ("vi", "Điểm ưu tiên: young 10, female 10; tổng cộng 20 điểm"),
+    ("vi", "Kết quả theo chỉ tiêu — Seats"),
+    ("en", "3,000 rows in: Được chọn"),
+    ("en", "Choice 1: Urban development management (noi-vu-urban) — Dự bị"),
+])
+def test_the_check_finds_a_stray_word(language: str, stray: str,
+                                      lexicon: dict[str, set[str]]) -> None:
+    """GIVEN a line with one word or status of the other language WHEN checked THEN that
+    word is found."""
+    assert foreign_words(stray, language, lexicon)
+
+
+def test_the_check_finds_a_stray_message() -> None:
+    """GIVEN the English wording of a message inside Vietnamese output WHEN checked THEN the
+    message is named."""
+    assert foreign_messages("Kết quả: 25 row(s) could not be read; see x.csv", "vi")

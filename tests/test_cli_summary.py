@@ -1,0 +1,45 @@
+"""What `eligibility rank` prints when done: quotas by title, counts, in the run's language."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RULES = Path("rules/hanoi-2022-2025.yaml")
+EXAMPLE = Path("examples/hanoi/nominees.csv")
+
+
+@pytest.mark.parametrize(("language", "lines"), [
+    ("vi", ["Kết quả theo chỉ tiêu",
+            "Chỉ tiêu Số suất Được đề cử Đủ điều kiện Được chọn Điểm chuẩn",
+            "pg-domestic 240 1.500 662 240 20",
+            "Đào tạo sau đại học trong nước",
+            "Đã đọc 3.000 dòng: xét 2.975 người (3.951 lượt đề cử), 25 dòng không đọc được.",
+            "Được cử đi học: 741 · Dự bị: 1.175 · Đã được chọn ở chỉ tiêu khác: 84 · "
+            "Không đủ điều kiện: 1.951"]),
+    ("en", ["Quotas",
+            "Quota Seats Nominated Eligible Selected Cut-off score",
+            "pg-domestic 240 1,500 662 240 20",
+            "Postgraduate training in Vietnam",
+            "3,000 rows in: 2,975 people decided (3,951 nominations), 25 rows rejected.",
+            "selected: 741 · reserve: 1,175 · placed in another quota: 84 · ineligible: 1,951"]),
+])
+def test_the_summary_names_quotas_by_title_with_numbers_in_the_language(
+        tmp_path: Path, language: str, lines: list[str]) -> None:
+    """GIVEN the bundled example WHEN ranked in a language THEN the summary table has that
+    language's headers, each quota's code and title, numbers grouped the language's way,
+    and the counts by status; the rejected rows are pointed to on stderr."""
+    result = subprocess.run(
+        [sys.executable, "-m", "eligibility", "rank", str(EXAMPLE), "--rules", str(RULES),
+         "--out", str(tmp_path), "--lang", language],
+        capture_output=True, text=True, check=False, env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    printed = [" ".join(line.replace("│", " ").replace("┃", " ").split())
+               for line in result.stdout.splitlines()]
+    for line in lines:
+        assert line in printed, (line, printed)
+    assert str(tmp_path / "rejected.csv") in result.stderr
