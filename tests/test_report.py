@@ -251,9 +251,15 @@ def test_report_refuses_files_that_are_not_the_runs(vi_run: Path, tmp_path: Path
     result = _eligibility("report", folder, "--rules", rulebook, "--nominees", nominees)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    named = {"nominees": "nominees.csv", "decisions": "decisions.csv", "rulebook": "rulebook",
+    named = {"nominees": "nominees.csv", "decisions": "decisions.csv", "rulebook": RULES.name,
              "manifest": "manifest.json", "folder": "manifest.json"}[tamper]
     assert named in result.stderr
+    key = {"nominees": "error_input_checksum", "decisions": "error_checksum",
+           "rulebook": "error_rulebook", "manifest": "error_not_manifest",
+           "folder": "error_no_manifest"}[tamper]
+    template = catalogue()[f"report.{key}"]["vi"]  # the run's language: Vietnamese
+    fixed = max(re.split(r"\{[^}]*\}", template), key=len).strip()
+    assert fixed in " ".join(result.stderr.split()), (fixed, result.stderr)
     assert not (folder / "report.html").exists()
 
 
@@ -282,9 +288,11 @@ def test_every_report_message_exists_in_both_languages_and_is_used() -> None:
     sources = "".join(path.read_text(encoding="utf-8") for path in
                       Path("src/eligibility/output/report").rglob("*") if path.is_file()
                       and path.suffix in (".py", ".j2"))
-    sources += Path("src/eligibility/cli/report.py").read_text(encoding="utf-8")
+    sources += "".join(Path(f"src/eligibility/cli/{name}.py").read_text(encoding="utf-8")
+                       for name in ("report", "rank"))
     keys = {key.removeprefix("report.") for key in catalogue() if key.startswith("report.")}
-    named = set(re.findall(r"""\b(?:tr|t)\(\s*f?["']report\.([a-z_0-9]+)""", sources))
+    named = set(re.findall(r"""\b(?:tr|t|message)\(\s*f?["']report\.([a-z_0-9]+)""",
+                           sources))
     prefixes = {key for key in named if key.endswith("_")}
     missing = {key for key in named - prefixes if key not in keys}
     assert not missing, missing

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from eligibility.cli.common import EXIT_INVALID, app, err, errors_exit, out
-from eligibility.i18n import LANGUAGES, Language, t
+from eligibility.cli.common import EXIT_INVALID, app, errors_exit, message, say, warn
+from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language
 from eligibility.output.manifest import sha256_of
 from eligibility.rulebook import load_rulebook
 
@@ -39,23 +39,24 @@ def report(
         write_report,
     )
 
-    with errors_exit():
-        manifest = read_manifest(out_dir)
-        language = lang or manifest.get("language", "vi")
-        if language not in LANGUAGES:
-            language = "vi"
+    with errors_exit(lang or DEFAULT_LANGUAGE):
+        manifest = read_manifest(out_dir, language=lang or DEFAULT_LANGUAGE)
+    run_language = manifest.get("language")
+    language = lang or (run_language if run_language in LANGUAGES else DEFAULT_LANGUAGE)
+    with errors_exit(language):
         target = out_dir / REPORT_FILE
         for given in (rules, nominees):
             if given.exists() and target.exists() and given.samefile(target):
-                err.print(t("report.cli_overwrites_input", language, path=str(given)),
-                          markup=False, highlight=False)
+                warn(message("cli.error", language, message=message(
+                    "report.cli_overwrites_input", language, path=given)))
                 raise typer.Exit(EXIT_INVALID)
         compiled = load_rulebook(rules)
         facts = facts_from_input(nominees, compiled, manifest=manifest,
-                                 sheet=int(sheet) if sheet.isdigit() else sheet)
+                                 sheet=int(sheet) if sheet.isdigit() else sheet,
+                                 language=language)
         path = write_report(out_dir, compiled, facts, language=language)
         manifest["outputs"] = dict(sorted({**manifest["outputs"],
                                            REPORT_FILE: sha256_of(path)}.items()))
         write_atomically(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                          out_dir / "manifest.json")
-    out.print(t("report.cli_written", language, path=str(path)), markup=False, highlight=False)
+    say(message("report.cli_written", language, path=path))

@@ -123,7 +123,8 @@ def _tied_on(keys: tuple[tuple[str, Any], ...], rulebook: CompiledRulebook,
 def describe_position(cutoff: QuotaCutoff, nomination: Mapping[str, Any],
                       rulebook: CompiledRulebook, language: str,
                       ) -> str | None:
-    """Where one nomination stands against its quota's line (None when it is not ranked).
+    """Where a reserve stands against its quota's line, or where a nominee placed elsewhere
+    holds their seat (None for the others: their status and rank say it all).
 
     ``nomination`` holds ``status``, ``rank``, ``score``, the ranking-key columns and, for a
     nominee seated elsewhere, ``placed_in`` (that quota's id).
@@ -133,9 +134,6 @@ def describe_position(cutoff: QuotaCutoff, nomination: Mapping[str, Any],
     if status == "placed_elsewhere" and nomination.get("placed_in"):
         return t("cutoff.you_placed_elsewhere", language,
                  title=quota_title(rulebook, nomination["placed_in"], language))
-    if status == "selected":
-        return t("cutoff.you_selected", language, rank=rank, eligible=cutoff.eligible,
-                 score=score)
     if status != "reserve" or cutoff.last_selected is None:
         return None
     keys = rank_keys(rulebook.ranking)

@@ -59,9 +59,8 @@ def write_workbook(rulebook: CompiledRulebook, decided: pl.DataFrame, table: pl.
     cutoffs = analyse_cutoffs(rulebook, decided)
     too_big = [quota_id for quota_id, cutoff in cutoffs.items() if cutoff.nominated > MAX_ROWS]
     if too_big or rejected.height > MAX_ROWS:
-        raise EligibilityError(
-            f"an Excel sheet holds at most {MAX_ROWS:,} rows; quota(s) "
-            f"{', '.join(too_big) or '-'} or the rejected rows have more: use decisions.csv")
+        raise EligibilityError(t("workbook.error_too_large", language, limit=MAX_ROWS,
+                                 quotas=", ".join(too_big) or "-"))
     rows = _rows(rulebook, decided, table)
     workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False,
                                           "strings_to_numbers": False,

@@ -44,7 +44,7 @@ def write_report(folder: Path, rulebook: CompiledRulebook, facts: PeopleFacts, *
     ``manifest`` is the run's manifest when it is not written yet (``rank --report``);
     otherwise it is read from the folder.
     """
-    run = read_run(folder, rulebook, manifest=manifest)
+    run = read_run(folder, rulebook, manifest=manifest, language=language)
     path = folder / REPORT_FILE
     write_atomically(build_report(run, facts, rulebook, language=language), path)
     return path

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from eligibility.errors import InputError
+from eligibility.i18n import t
 from eligibility.intake.nominees import intake_cells, map_columns
 from eligibility.intake.readers import read_cells
 from eligibility.output.manifest import sha256_of
@@ -57,19 +58,22 @@ def facts_from_decisions(decided: pl.DataFrame, rulebook: CompiledRulebook, *,
 
 
 def facts_from_input(nominees: Path, rulebook: CompiledRulebook, *,
-                     manifest: Mapping[str, Any], sheet: str | int = 0) -> PeopleFacts:
+                     manifest: Mapping[str, Any], sheet: str | int = 0,
+                     language: str = "vi") -> PeopleFacts:
     """The facts of a finished run, read again from its nominee file.
 
-    Refused (:class:`InputError`) unless the file's SHA-256 is the one in ``manifest``.
+    Refused (:class:`InputError`, in ``language``) unless the file's SHA-256 is the one in
+    ``manifest``.
     """
     recorded = (manifest.get("input") or {}).get("sha256")
     actual = sha256_of(nominees) if nominees.is_file() else None
     if actual is None:
-        raise InputError("no such file", file=str(nominees))
+        raise InputError(t("report.error_no_such_file", language), file=str(nominees))
     if actual != recorded:
-        raise InputError(f"SHA-256 {actual} is not the run's input ({recorded}, "
-                         f"{(manifest.get('input') or {}).get('file')}); give the nominee "
-                         f"file the run read", file=str(nominees))
+        raise InputError(t("report.error_input_checksum", language, actual=actual,
+                           expected=recorded,
+                           file=(manifest.get("input") or {}).get("file")),
+                         file=str(nominees))
     cells = read_cells(nominees, sheet=sheet)
     intake = intake_cells(cells, rulebook, source=str(nominees))
     people = intake.candidates.drop("nominated_for", "row", strict=False)

@@ -212,7 +212,7 @@ class ReportFigures:
 def build_figures(run: RunRecord, facts: PeopleFacts, rulebook: CompiledRulebook,
                   language: str) -> ReportFigures:
     """Every figure of the report of ``run``, in ``language``."""
-    nominations = _with_facts(run, facts)
+    nominations = _with_facts(run, facts, language)
     nominations = with_measures(rulebook, nominations)
     cutoffs = analyse_cutoffs(rulebook, nominations)
     summary = {row["quota_id"]: row for row in run.manifest.get("quotas") or []}
@@ -239,7 +239,7 @@ def build_figures(run: RunRecord, facts: PeopleFacts, rulebook: CompiledRulebook
                             for measure in measures(rulebook)))
 
 
-def _with_facts(run: RunRecord, facts: PeopleFacts) -> pl.DataFrame:
+def _with_facts(run: RunRecord, facts: PeopleFacts, language: str) -> pl.DataFrame:
     """The decisions with each person's typed fields (the decisions' own columns win)."""
     people = facts.people.select(
         "candidate_id", *(name for name in facts.people.columns
@@ -249,9 +249,8 @@ def _with_facts(run: RunRecord, facts: PeopleFacts) -> pl.DataFrame:
     unknown = [person for person in run.decisions["candidate_id"].unique().to_list()
                if person not in known]
     if unknown:
-        raise InputError(f"{len(unknown)} people of {DECISIONS_FILE} are not in the nominee "
-                         f"file given (e.g. {sorted(unknown)[0]}); give the file the run read",
-                         file=str(run.folder / DECISIONS_FILE))
+        raise InputError(t("report.error_unknown_people", language, count=len(unknown),
+                           example=sorted(unknown)[0]), file=str(run.folder / DECISIONS_FILE))
     return joined
 
 
