@@ -7,6 +7,7 @@ import doctest
 import inspect
 import unicodedata
 from collections.abc import Callable
+from functools import partial
 
 import polars as pl
 import pytest
@@ -14,19 +15,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eligibility.intake import cells
-from eligibility.intake.cells import (
-    ParsedColumn,
-    Vocabulary,
-    parse_booleans,
-    parse_codes,
-    parse_dates,
-    parse_integers,
-    parse_intervals,
-    parse_numbers,
-    parse_text,
-    parse_vocabulary,
-)
+from eligibility.intake.cells import ParsedColumn, Vocabulary, parse_text
 from eligibility.text import WHITESPACE
+
+# Most tests read the English wording; the Vietnamese one (the default) has its own tests.
+parse_booleans = partial(cells.parse_booleans, language="en")
+parse_codes = partial(cells.parse_codes, language="en")
+parse_dates = partial(cells.parse_dates, language="en")
+parse_integers = partial(cells.parse_integers, language="en")
+parse_intervals = partial(cells.parse_intervals, language="en")
+parse_numbers = partial(cells.parse_numbers, language="en")
+parse_vocabulary = partial(cells.parse_vocabulary, language="en")
 
 # The Hanoi example's vocabularies (docs/hanoi-rulebook.md, rules/vn-regulations.yaml).
 GENDER = {"female": ["F", "Nữ"], "male": ["M", "Nam"]}
@@ -525,9 +524,40 @@ def test_unknown_word_is_reported_with_a_suggestion() -> None:
     assert result.values.to_list() == [None, "female"]
     assert result.errors.to_list() == [
         "'Nuu' is not a known gender; expected one of: female, male (also F, M, Nữ, Nam)"
-        " — did you mean 'female'?",
+        " — did you mean 'Nữ (female)'?",
         None,
     ]
+
+
+def test_unknown_word_in_vietnamese() -> None:
+    """GIVEN a misspelt gender and the default language (Vietnamese)
+    WHEN the column is parsed
+    THEN the whole message is Vietnamese: the field as named, the codes, a suggestion."""
+    result = cells.parse_vocabulary(column("Nuu"), GENDER, what="giới tính")
+    assert result.errors.to_list() == [
+        "'Nuu' không phải là giới tính hợp lệ; cần một trong: female, male (hoặc F, M, Nữ, Nam)"
+        " — có phải là 'Nữ (female)'?"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("parse", "cell", "words"),
+    [
+        (cells.parse_dates, "31/02/2021", "không phải là ngày có thật (tháng 2 năm 2021 có 28"),
+        (cells.parse_dates, "abc", "không phải là ngày; cần YYYY-MM-DD (ví dụ 1985-06-15)"),
+        (cells.parse_integers, "4,2", "không phải là số nguyên"),
+        (cells.parse_numbers, "1,5", "không phải là số"),
+        (cells.parse_booleans, "maybe", "không phải là giá trị có/không"),
+        (cells.parse_intervals, "2023-09-29/2023-09-11", "kết thúc trước khi bắt đầu"),
+        (cells.parse_intervals, "2023-09-01", "không phải là khoảng thời gian"),
+    ],
+)
+def test_messages_default_to_vietnamese(
+    parse: Callable[[pl.Series], ParsedColumn], cell: str, words: str
+) -> None:
+    """GIVEN a bad cell WHEN parsed without naming a language THEN the error is Vietnamese."""
+    error = parse(column(cell)).errors[0]
+    assert words in error
 
 
 def test_unknown_word_without_a_close_match_gets_no_suggestion() -> None:
@@ -628,7 +658,9 @@ class TestVocabulary:
         WHEN they are described for an error message
         THEN codes come first, then a few other spellings, synonyms equal to a code skipped.
         """
-        assert Vocabulary.from_mapping(GENDER).describe() == "female, male (also F, M, Nữ, Nam)"
+        gender = Vocabulary.from_mapping(GENDER)
+        assert gender.describe("en") == "female, male (also F, M, Nữ, Nam)"
+        assert gender.describe("vi") == "female, male (hoặc F, M, Nữ, Nam)"
         assert Vocabulary.from_mapping({"a": [], "b": ["B"]}).describe() == "a, b"
 
 
@@ -1034,3 +1066,37 @@ def test_numbers_round_trip(number: object) -> None:
     """
     text = f"{number:f}"
     assert parsed_one(parse_numbers, text) == (float(text), None)
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+@pytest.mark.parametrize(
+    "parse",
+    [
+        lambda s: parse_codes(s, allowed=QUOTAS, what="quota", max_items=200),
+        lambda s: parse_intervals(s, max_items=200),
+    ],
+)
+def test_a_cell_of_too_many_items_is_refused_without_being_split(
+    parse: Callable[[pl.Series], ParsedColumn],
+) -> None:
+    """GIVEN a list cell of 20,000 items (a hostile file) next to a normal one
+    WHEN the column is parsed with a bound of 200 items per cell
+    THEN the big cell is an error naming its count and the limit, and the other is read."""
+    huge = ";".join(["tai-chinh" if i % 2 else "2023-01-02/2023-01-03" for i in range(20_000)])
+    result = parse(column(huge, None))
+    assert result.values[0] is None
+    assert result.errors[0] == (
+        "the cell has 20000 items; at most 200 are read per cell (limit max_items_per_cell)"
+        " — check the cell's data"
+    )
+    assert result.errors[1] is None
+
+
+def test_a_cell_at_the_item_bound_is_read() -> None:
+    """GIVEN a cell of exactly the bound's number of items WHEN parsed THEN it is read."""
+    cell = ";".join(f"2023-01-{day:02d}/2023-01-{day:02d}" for day in range(1, 21))
+    result = parse_intervals(column(cell), max_items=20)
+    assert result.errors[0] is None
+    assert len(result.values[0]) == 20

@@ -79,4 +79,4 @@ def test_unsupported_file_type_is_refused(tmp_path: Path,
     path = tmp_path / "nominees.docx"
     path.write_bytes(b"PK")
     with pytest.raises(eligibility.InputError, match="expected CSV"):
-        eligibility.read_nominees(path, rulebook)
+        eligibility.read_nominees(path, rulebook, language="en")

@@ -201,10 +201,11 @@ def test_explain_a_rejected_person_says_which_row_and_why() -> None:
 
 
 def test_rejected_csv_has_exactly_the_spec_columns(tmp_path: Path) -> None:
-    """GIVEN the example WHEN ranked THEN rejected.csv has row, column, value, error."""
+    """GIVEN the example WHEN ranked THEN rejected.csv has row, column, value, error first
+    (programs read them) and then line, id and full_name (people find the row by them)."""
     assert _rank(EXAMPLE, tmp_path).returncode == 0
     header = (tmp_path / "rejected.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header == "row,column,value,error"
+    assert header == "row,column,value,error,line,id,full_name"
 
 
 def test_durable_engine_writes_the_same_decisions_csv(tmp_path: Path) -> None:

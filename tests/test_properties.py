@@ -204,6 +204,7 @@ CAPPED = cap_seats(HANOI, 1)
 PERSON = {"full_name": "Nguyễn Văn An", "birth_date": "1990-05-17", "gender": "Nam",
           "category": "cong_chuc", "position": "public-finance", "service_start": "2010-01-01",
           "rating_2020": "good", "rating_2021": "good", "rating_2022": "good",
+          "succession_plan": "", "under_discipline": "", "enrollments": "",
           "nominated_for": "tai-chinh"}
 
 

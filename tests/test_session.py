@@ -184,7 +184,7 @@ def test_an_update_redecides_only_that_nominee(hanoi: eligibility.CompiledRulebo
     ({"gender": "robot"}, "gender", ""),
     ({"position": 3}, "position", "not a code of position"),
     ({"succession_plan": "maybe"}, "succession_plan", ""),
-    ({"rating": {2022: "superb"}}, "rating[2022]", "not a known annual rating"),
+    ({"rating": {2022: "superb"}}, "rating[2022]", "xếp loại chất lượng năm hợp lệ"),
     ({"rating": ["good"]}, "rating", "{year: value}"),
     ({"enrollments": ["2023-01-01"]}, "enrollments", "Interval"),
     ({"nominated_for": ["tai-chinhh"]}, "nominated_for", "did you mean 'tai-chinh'"),

@@ -48,7 +48,7 @@ class Decisions:
 
     rulebook: CompiledRulebook
     decided: pl.DataFrame  # one row per nomination: evaluation, rank, status
-    rejected: pl.DataFrame  # row, column, value, error
+    rejected: pl.DataFrame  # row, column, value, error, line, id, full_name (rejected.csv)
     rows_in: int
     engine: str
     warnings: list[str] = field(default_factory=list)
@@ -121,9 +121,12 @@ def decide(rulebook: CompiledRulebook, nominees: Nominees, *, engine: str = "vec
            languages: Sequence[str] = LANGUAGES) -> Decisions:
     """Read, evaluate, rank and allocate ``nominees`` (a file, a DataFrame or records).
 
-    Failure messages are rendered in each of ``languages`` ("vi", "en").
+    Failure messages are rendered in each of ``languages`` ("vi", "en"); rejected rows and
+    an error refusing the input are in the first of them. A file or DataFrame lacking a
+    column that a rule reads is refused; a record that leaves a field out reads as if its
+    cell were empty.
     """
-    intake = _intake(rulebook, nominees)
+    intake = _intake(rulebook, nominees, languages[0] if languages else "vi")
     return decide_intake(rulebook, intake, engine=engine, languages=languages)
 
 
@@ -140,13 +143,15 @@ def decide_intake(rulebook: CompiledRulebook, intake: Intake, *, engine: str = "
                      list(intake.warnings), intake.extras, tuple(languages))
 
 
-def _intake(rulebook: CompiledRulebook, nominees: Nominees) -> Intake:
+def _intake(rulebook: CompiledRulebook, nominees: Nominees, language: str) -> Intake:
     if isinstance(nominees, (str, PathLike)):
-        return read_nominees(Path(nominees), rulebook)
+        return read_nominees(Path(nominees), rulebook, language=language)
     if isinstance(nominees, pl.DataFrame):
-        return intake_cells(normalized_cells(nominees), rulebook)
+        return intake_cells(normalized_cells(nominees, language=language), rulebook,
+                            language=language)
     frame = pl.DataFrame([record_cells(record) for record in nominees], orient="row")
-    return intake_cells(normalized_cells(frame), rulebook)
+    return intake_cells(normalized_cells(frame, language=language), rulebook,
+                        language=language, missing_columns="default")
 
 
 def candidate_from_record(rulebook: CompiledRulebook,
@@ -158,7 +163,7 @@ def candidate_from_record(rulebook: CompiledRulebook,
     the field that cannot be read.
     """
     frame = normalized_cells(pl.DataFrame([record_cells(record, rulebook)], orient="row"))
-    intake = intake_cells(frame, rulebook, source="record")
+    intake = intake_cells(frame, rulebook, source="record", missing_columns="default")
     if intake.rejected.height:
         problem = intake.rejected.row(0, named=True)
         raise RecordError(problem["error"], field=problem["column"], value=problem["value"])

@@ -43,7 +43,7 @@ def explain(
     """Explain every decision on one person: criteria, legal basis, points, rank, cut-offs."""
     with errors_exit(lang):
         compiled = load_rulebook(rules)
-        intake = read_nominees(nominees, compiled)
+        intake = read_nominees(nominees, compiled, language=lang)
         decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
         explanation = explain_person(decisions, candidate_id, language=lang)
     if explanation is None:

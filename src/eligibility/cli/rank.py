@@ -21,6 +21,7 @@ from eligibility.cli.common import (
 from eligibility.cli.summary import print_summary
 from eligibility.i18n.formats import number
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
+from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv
 from eligibility.output.manifest import build_manifest, sha256_of, write_manifest
 from eligibility.output.workbook import write_workbook
@@ -44,12 +45,13 @@ def rank(
     # releases the GIL, so it costs almost no wall time on a second core.
     with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
+        check_regular_file(nominees, lang)  # before hashing: reading a pipe would never end
         input_digest = hashing.submit(sha256_of, nominees)
         step = progress.add_task(message("cli.step_rulebook", lang), total=None)
         compiled = load_rulebook(rules)
         progress.update(step, description=message("cli.step_reading", lang,
                                                   file=nominees.name))
-        intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet))
+        intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet), language=lang)
         progress.update(step, description=message(
             "cli.step_deciding", lang, nominations=number(intake.nominations.height, lang),
             engine=engine))
@@ -63,8 +65,7 @@ def rank(
                                   outputs=written, warnings=decisions.warnings)
         if report:
             progress.update(step, description=message("report.step_writing", lang))
-            written.update(_write_report(decisions, nominees, out_dir, manifest, lang=lang,
-                                         sheet=sheet_choice(sheet)))
+            written.update(_write_report(decisions, out_dir, manifest, lang=lang))
             manifest = {**manifest, "outputs": dict(sorted(written.items()))}
         write_manifest(manifest, out_dir / "manifest.json")
     print_summary(decisions, summary, counts, out_dir, lang)
@@ -90,13 +91,12 @@ def _write_outputs(decisions: Decisions, out_dir: Path, *, lang: str,
     return {name: sha256_of(out_dir / name) for name in names}
 
 
-def _write_report(decisions: Decisions, nominees: Path, out_dir: Path,
-                  manifest: dict[str, Any], *, lang: str, sheet: str | int) -> dict[str, str]:
+def _write_report(decisions: Decisions, out_dir: Path, manifest: dict[str, Any], *,
+                  lang: str) -> dict[str, str]:
     """Write report.html from the files just written; return its SHA-256 by name."""
     from eligibility.output.report import facts_from_decisions, write_report
 
-    facts = facts_from_decisions(decisions.decided, decisions.rulebook, nominees=nominees,
-                                 rejected_rows=decisions.rejected["row"], sheet=sheet)
+    facts = facts_from_decisions(decisions.decided, decisions.rejected)
     path = write_report(out_dir, decisions.rulebook, facts, language=lang, manifest=manifest)
     return {path.name: sha256_of(path)}
 

@@ -18,10 +18,14 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Final, NamedTuple
 
 import polars as pl
 
+from eligibility.i18n import DEFAULT_LANGUAGE
+from eligibility.intake.limits import LIMITS
+from eligibility.intake.wording import or_list, say, say_expr
 from eligibility.text import match_key, match_key_series, strip_expr
 
 __all__ = [
@@ -122,31 +126,26 @@ def _null_where_error(column: str) -> pl.Expr:
     return pl.when(pl.col(_ERROR).is_null()).then(pl.col(column)).alias(column)
 
 
-def _quoted(expr: pl.Expr) -> pl.Expr:
-    return pl.format("'{}'", expr)
-
-
-def _or_list(parts: Sequence[str]) -> str:
-    """``a``, ``a or b``, ``a, b or c``."""
-    if len(parts) == 1:
-        return parts[0]
-    return f"{', '.join(parts[:-1])} or {parts[-1]}"
-
-
-def _listing(codes: Sequence[str]) -> str:
+def _listing(codes: Sequence[str], language: str) -> str:
     """The codes, comma-separated; a long list is cut short and says how long it is."""
     if len(codes) <= _MAX_LISTED_CODES:
         return ", ".join(codes)
     shown = ", ".join(codes[:_MAX_LISTED_CODES])
-    return f"{shown}, ... ({len(codes)} in all)"
+    return say("intake.listing_more", language, shown=shown, count=len(codes))
 
 
-def _did_you_mean(suggestion: str | None) -> str:
-    return "" if suggestion is None else f" — did you mean '{suggestion}'?"
+def _did_you_mean(suggestion: str | None, language: str) -> str:
+    return "" if suggestion is None else say("intake.did_you_mean", language,
+                                             suggestion=suggestion)
 
 
 def _unknown_messages(
-    words: pl.Series, suggest: Callable[[str], str | None], *, is_not: str, expected: str
+    words: pl.Series,
+    suggest: Callable[[str], str | None],
+    *,
+    is_not: str,
+    expected: str,
+    language: str,
 ) -> pl.Series:
     """``'<word>' is not <is_not>; expected <expected> — did you mean '<suggestion>'?``
 
@@ -154,14 +153,15 @@ def _unknown_messages(
     only the first few distinct words get one.
     """
     distinct = words.drop_nulls().unique(maintain_order=True).head(_MAX_SUGGESTIONS)
-    hints = {word: _did_you_mean(suggest(word)) for word in distinct.to_list()}
+    hints = {word: _did_you_mean(suggest(word), language) for word in distinct.to_list()}
     frame = pl.DataFrame({"word": words})
-    message = pl.format(
-        "'{}' is not {}; expected {}{}",
-        pl.col("word"),
-        pl.lit(is_not),
-        pl.lit(expected),
-        pl.col("word").replace_strict(hints, default="", return_dtype=pl.String),
+    message = say_expr(
+        "intake.unknown_word",
+        language,
+        word=pl.col("word"),
+        is_not=is_not,
+        expected=expected,
+        hint=pl.col("word").replace_strict(hints, default="", return_dtype=pl.String),
     )
     return frame.select(message).to_series()
 
@@ -188,10 +188,12 @@ _INTEGER: Final = r"^[+-]?[0-9]+$"
 _NUMBER: Final = r"^[+-]?[0-9]+(?:\.[0-9]+)?$"
 
 
-def parse_integers(s: pl.Series) -> ParsedColumn:
+def parse_integers(s: pl.Series, *, language: str = DEFAULT_LANGUAGE) -> ParsedColumn:
     """Parse whole numbers: plain ASCII digits with an optional sign (Int64).
 
-    >>> parsed = parse_integers(pl.Series(["42", " -7 ", "1.234", None]))
+    Messages are in ``language`` (``"vi"`` or ``"en"``), as in every parser here.
+
+    >>> parsed = parse_integers(pl.Series(["42", " -7 ", "1.234", None]), language="en")
     >>> parsed.values.to_list()
     [42, -7, None, None]
     >>> parsed.errors[2]
@@ -205,20 +207,15 @@ def parse_integers(s: pl.Series) -> ParsedColumn:
         pl.when(text.is_null())
         .then(None)
         .when(~shaped)
-        .then(
-            pl.format(
-                "{} is not a whole number; expected digits with an optional sign (e.g. 42 or -7)",
-                _quoted(text),
-            )
-        )
+        .then(say_expr("intake.not_whole_number", language, value=text))
         .when(value.is_null())
-        .then(pl.format("{} is too large for a whole number", _quoted(text)))
+        .then(say_expr("intake.whole_number_too_large", language, value=text))
     )
     frame = _text_frame(cells).select(value.alias(_VALUE), error.cast(pl.String).alias(_ERROR))
     return _result(cells, frame.with_columns(_null_where_error(_VALUE)))
 
 
-def parse_numbers(s: pl.Series) -> ParsedColumn:
+def parse_numbers(s: pl.Series, *, language: str = DEFAULT_LANGUAGE) -> ParsedColumn:
     """Parse decimal numbers: digits, optional sign, optional ``.`` and decimals (Float64).
 
     No thousands separators and no decimal comma: ``1.234.567`` and ``1,5`` are errors.
@@ -227,8 +224,8 @@ def parse_numbers(s: pl.Series) -> ParsedColumn:
     >>> parsed.values.to_list()
     [3.25, -7.0, None]
     >>> parsed.errors[2]
-    "'1,5' is not a number; expected digits with an optional sign and decimal point \
-(e.g. 42, -7 or 3.25)"
+    "'1,5' không phải là số; cần các chữ số, có thể kèm dấu và dấu chấm thập phân \
+(ví dụ 42, -7 hoặc 3.25)"
     """
     cells = _cells(s)
     text = pl.col(_TEXT)
@@ -238,15 +235,9 @@ def parse_numbers(s: pl.Series) -> ParsedColumn:
         pl.when(text.is_null())
         .then(None)
         .when(~shaped)
-        .then(
-            pl.format(
-                "{} is not a number; expected digits with an optional sign and decimal "
-                "point (e.g. 42, -7 or 3.25)",
-                _quoted(text),
-            )
-        )
+        .then(say_expr("intake.not_a_number", language, value=text))
         .when(~value.is_finite())
-        .then(pl.format("{} is too large for a number", _quoted(text)))
+        .then(say_expr("intake.number_too_large", language, value=text))
     )
     frame = _text_frame(cells).select(value.alias(_VALUE), error.cast(pl.String).alias(_ERROR))
     return _result(cells, frame.with_columns(_null_where_error(_VALUE)))
@@ -280,22 +271,26 @@ class _DateForms:
     bare_year: bool
     excel_serial: bool
 
-    def expected(self) -> str:
-        forms = ["YYYY-MM-DD (e.g. 1985-06-15)"]
+    def expected(self, language: str) -> str:
+        forms = ["intake.date_form_iso"]
         if self.day_first:
-            forms.append("DD/MM/YYYY (e.g. 15/06/1985)")
+            forms.append("intake.date_form_dmy")
         if self.bare_year:
-            forms.append("a bare year (1985)")
+            forms.append("intake.date_form_year")
         if self.excel_serial:
-            forms.append("an Excel date serial (e.g. 31213)")
-        return _or_list(forms)
+            forms.append("intake.date_form_serial")
+        return or_list([say(form, language) for form in forms], language)
 
 
 _ISO_ONLY: Final = _DateForms(day_first=False, bare_year=False, excel_serial=False)
 
 
 def parse_dates(
-    s: pl.Series, *, allow_bare_year: bool = True, allow_excel_serial: bool = True
+    s: pl.Series,
+    *,
+    allow_bare_year: bool = True,
+    allow_excel_serial: bool = True,
+    language: str = DEFAULT_LANGUAGE,
 ) -> ParsedColumn:
     """Parse dates written ``YYYY-MM-DD``, ``DD/MM/YYYY``, as a bare year or an Excel serial.
 
@@ -307,13 +302,17 @@ def parse_dates(
     >>> parsed = parse_dates(pl.Series(["1985-06-15", "5/6/1985", "1985", "31213", None]))
     >>> [str(d) for d in parsed.values]
     ['1985-06-15', '1985-06-05', '1985-01-01', '1985-06-15', 'None']
-    >>> parse_dates(pl.Series(["31/02/2020"])).errors[0]
+    >>> parse_dates(pl.Series(["31/02/2020"]), language="en").errors[0]
     "'31/02/2020' is not a real date (February 2020 has 29 days)"
+    >>> parse_dates(pl.Series(["31/02/2020"])).errors[0]
+    "'31/02/2020' không phải là ngày có thật (tháng 2 năm 2020 có 29 ngày)"
     """
     forms = _DateForms(day_first=True, bare_year=allow_bare_year, excel_serial=allow_excel_serial)
 
     def parse(cells: pl.Series) -> ParsedColumn:
-        frame = _with_dates(_text_frame(cells), _TEXT, forms, value=_VALUE, error=_ERROR)
+        frame = _with_dates(
+            _text_frame(cells), _TEXT, forms, value=_VALUE, error=_ERROR, language=language
+        )
         return _result(cells, frame)
 
     return _per_distinct(_cells(s), parse)
@@ -335,7 +334,7 @@ class _DateColumns(NamedTuple):
 
 
 def _with_dates(
-    frame: pl.LazyFrame, text: str, forms: _DateForms, *, value: str, error: str
+    frame: pl.LazyFrame, text: str, forms: _DateForms, *, value: str, error: str, language: str
 ) -> pl.LazyFrame:
     """Add columns ``value`` (Date) and ``error`` parsed from the stripped column ``text``.
 
@@ -353,7 +352,7 @@ def _with_dates(
             _excel_serial(t, pl.col(cols.kind)).alias(cols.serial),
         )
         .with_columns(_date_value(cols).alias(cols.date))
-        .with_columns(_date_error(t, forms, cols).alias(error))
+        .with_columns(_date_error(t, forms, cols, language).alias(error))
         .with_columns(pl.when(pl.col(error).is_null()).then(pl.col(cols.date)).alias(value))
         .drop(cols)
     )
@@ -449,13 +448,20 @@ def _days_from_civil(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     return era * 146_097 + day_of_era - 719_468
 
 
-def _date_error(text: pl.Expr, forms: _DateForms, cols: _DateColumns) -> pl.Expr:
+def _date_error(
+    text: pl.Expr, forms: _DateForms, cols: _DateColumns, language: str
+) -> pl.Expr:
     """The reason a non-blank cell is not an accepted date, checked in order of severity."""
     kind, y, m, d = pl.col(cols.kind), pl.col(cols.year), pl.col(cols.month), pl.col(cols.day)
-    expected = pl.lit(forms.expected())
-    not_a_date = pl.format("{} is not a date; expected {}", _quoted(text), expected)
+    expected = forms.expected(language)
+    not_a_date = say_expr("intake.not_a_date", language, value=text, expected=expected)
     days = _days_in_month(y, m)
-    month_name = m.replace_strict(range(1, 13), _MONTHS, default=None, return_dtype=pl.String)
+    # English names the month; Vietnamese numbers it ("tháng 2").
+    month = (
+        m.replace_strict(range(1, 13), _MONTHS, default=None, return_dtype=pl.String)
+        if language == "en"
+        else m.cast(pl.String)
+    )
     from_fields = kind != "serial"
     return (
         pl.when(text.is_null())
@@ -463,45 +469,42 @@ def _date_error(text: pl.Expr, forms: _DateForms, cols: _DateColumns) -> pl.Expr
         .when(kind.is_null())
         .then(not_a_date)
         .when((kind == "year") & (not forms.bare_year))
-        .then(pl.format("{} is only a year; expected a full date: {}", _quoted(text), expected))
+        .then(say_expr("intake.only_a_year", language, value=text, expected=expected))
         .when((kind == "serial") & ~_serial_in_range(pl.col(cols.serial)))
         .then(
-            pl.format(
-                "{} is out of range for an Excel date serial; expected a whole number "
-                f"from {_MIN_SERIAL} to {_MAX_SERIAL}",
-                _quoted(text),
+            say_expr(
+                "intake.serial_out_of_range", language, value=text, low=_MIN_SERIAL,
+                high=_MAX_SERIAL,
             )
         )
         .when(from_fields & (~m.is_between(1, 12) | (d < 1)))
         .then(not_a_date)
         .when(from_fields & (d > days))
         .then(
-            pl.format(
-                "{} is not a real date ({} {} has {} days)", _quoted(text), month_name, y, days
+            say_expr(
+                "intake.not_a_real_date", language, value=text, month=month, year=y, days=days
             )
         )
         .when(~pl.col(cols.date).is_between(_MIN_DATE, _MAX_DATE))
-        .then(_out_of_range(text, kind, pl.col(cols.date)))
+        .then(_out_of_range(text, kind, pl.col(cols.date), language))
         .when(pl.col(cols.date).is_null())  # unreachable; a cell must never vanish silently
         .then(not_a_date)
         .cast(pl.String)
     )
 
 
-def _out_of_range(text: pl.Expr, kind: pl.Expr, date: pl.Expr) -> pl.Expr:
-    limits = f"expected a date between {_MIN_DATE} and {_MAX_DATE}"
+def _out_of_range(text: pl.Expr, kind: pl.Expr, date: pl.Expr, language: str) -> pl.Expr:
+    bounds = {"low": str(_MIN_DATE), "high": str(_MAX_DATE)}
     serial_date = date.dt.to_string("%Y-%m-%d")
     return (
         pl.when(kind == "serial")
         .then(
-            pl.format(
-                "{} is out of range (Excel date serial for {}); {}",
-                _quoted(text),
-                serial_date,
-                pl.lit(limits),
+            say_expr(
+                "intake.serial_date_out_of_range", language, value=text, date=serial_date,
+                **bounds,
             )
         )
-        .otherwise(pl.format("{} is out of range; {}", _quoted(text), pl.lit(limits)))
+        .otherwise(say_expr("intake.date_out_of_range", language, value=text, **bounds))
     )
 
 
@@ -511,64 +514,68 @@ _INTERVAL: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\s*/\s*[0-9]{4}-[0-9]{2}-[0-9]{2
 _INTERVAL_DTYPE: Final = pl.Struct({"start": pl.Date, "end": pl.Date})
 
 
-def parse_intervals(s: pl.Series, *, separator: str = ";") -> ParsedColumn:
+def parse_intervals(
+    s: pl.Series,
+    *,
+    separator: str = ";",
+    language: str = DEFAULT_LANGUAGE,
+    max_items: int = LIMITS.max_items_per_cell,
+) -> ParsedColumn:
     """Parse ``separator``-separated ISO 8601 date intervals ``YYYY-MM-DD/YYYY-MM-DD``.
 
     Values are lists of ``{"start", "end"}`` structs (both days included); a blank cell is an
-    empty list. An empty item, an impossible date or an end before the start is an error.
+    empty list. An empty item, an impossible date or an end before the start is an error, and
+    so is a cell of more than ``max_items`` items (it is not split at all).
 
-    >>> parsed = parse_intervals(pl.Series(["2023-09-11/2023-09-29", "", "2023-09-29/2023-09-11"]))
+    >>> parsed = parse_intervals(
+    ...     pl.Series(["2023-09-11/2023-09-29", "", "2023-09-29/2023-09-11"]), language="en"
+    ... )
     >>> [len(v) if v is not None else None for v in parsed.values]
     [1, 0, None]
     >>> parsed.errors[2]
     "'2023-09-29/2023-09-11' ends before it starts; expected the end on or after the start \
 (e.g. 2023-09-11/2023-09-29)"
     """
-    _check_separator(separator)
-    return _per_distinct(_cells(s), lambda cells: _parse_intervals(cells, separator))
+    return _bounded_items(
+        s, separator, max_items, language, partial(_parse_intervals, separator=separator,
+                                                   language=language)
+    )
 
 
-def _parse_intervals(cells: pl.Series, separator: str) -> ParsedColumn:
+def _parse_intervals(cells: pl.Series, *, separator: str, language: str) -> ParsedColumn:
     items = _split_items(cells, separator)
     shaped = pl.col(_ITEM).str.contains(_INTERVAL)
     items = items.with_columns(
         pl.when(shaped).then(pl.col(_ITEM).str.slice(0, 10)).alias("start_text"),
         pl.when(shaped).then(pl.col(_ITEM).str.slice(-10)).alias("end_text"),
     )
-    items = _with_dates(items, "start_text", _ISO_ONLY, value="start", error="start_error")
-    items = _with_dates(items, "end_text", _ISO_ONLY, value="end", error="end_error")
-    item_error = _interval_error(shaped, separator)
+    items = _with_dates(
+        items, "start_text", _ISO_ONLY, value="start", error="start_error", language=language
+    )
+    items = _with_dates(
+        items, "end_text", _ISO_ONLY, value="end", error="end_error", language=language
+    )
+    item_error = _interval_error(shaped, separator, language)
     interval = pl.struct("start", "end").cast(_INTERVAL_DTYPE)
     return _result(cells, _join_items(items, interval, item_error, empty=[]))
 
 
-def _interval_error(shaped: pl.Expr, separator: str) -> pl.Expr:
+def _interval_error(shaped: pl.Expr, separator: str, language: str) -> pl.Expr:
     item = pl.col(_ITEM)
+    what = say("intake.items_intervals", language)
     return (
         pl.when(item.is_null())
         .then(None)
         .when(item == "")
-        .then(_empty_item_error("intervals", separator, "2023-01-09/2023-01-13"))
+        .then(_empty_item_error(what, separator, "2023-01-09/2023-01-13", language))
         .when(~shaped)
-        .then(
-            pl.format(
-                "{} is not an interval; expected start/end as YYYY-MM-DD/YYYY-MM-DD "
-                "(e.g. 2023-09-11/2023-09-29)",
-                _quoted(item),
-            )
-        )
+        .then(say_expr("intake.not_an_interval", language, item=item))
         .when(pl.col("start_error").is_not_null())
-        .then(pl.format("in {}: {}", _quoted(item), pl.col("start_error")))
+        .then(say_expr("intake.in_item", language, item=item, error=pl.col("start_error")))
         .when(pl.col("end_error").is_not_null())
-        .then(pl.format("in {}: {}", _quoted(item), pl.col("end_error")))
+        .then(say_expr("intake.in_item", language, item=item, error=pl.col("end_error")))
         .when(pl.col("end") < pl.col("start"))
-        .then(
-            pl.format(
-                "{} ends before it starts; expected the end on or after the start "
-                "(e.g. 2023-09-11/2023-09-29)",
-                _quoted(item),
-            )
-        )
+        .then(say_expr("intake.interval_reversed", language, item=item))
         .cast(pl.String)
     )
 
@@ -596,13 +603,49 @@ def _check_separator(separator: str) -> None:
         raise ValueError(msg)
 
 
-def _empty_item_error(what: str, separator: str, example: str) -> pl.Expr:
-    return pl.format(
-        "{} has an empty item; expected {} separated by {} (e.g. {})",
-        _quoted(pl.col(_TEXT)),
-        pl.lit(what),
-        pl.lit(f"'{separator}'"),
-        pl.lit(example),
+def _bounded_items(
+    s: pl.Series,
+    separator: str,
+    max_items: int,
+    language: str,
+    parse_distinct: Callable[[pl.Series], ParsedColumn],
+) -> ParsedColumn:
+    """Parse the cells of at most ``max_items`` items (``parse_distinct`` once per distinct
+    cell); the others are errors, not split at all.
+
+    Counting separators is one cheap pass; splitting a cell of tens of thousands of items
+    and checking every pair of them would not be.
+    """
+    _check_separator(separator)
+    cells = _cells(s)
+
+    def parse(column: pl.Series) -> ParsedColumn:
+        return _per_distinct(column, parse_distinct)
+
+    count = cells.str.count_matches(separator, literal=True).fill_null(0) + 1
+    too_many = count > max_items
+    if not too_many.any():
+        return parse(cells)
+    parsed = parse(cells.zip_with(~too_many, pl.Series([None], dtype=pl.String)))
+    frame = pl.DataFrame({"count": count, "too_many": too_many})
+    message = frame.select(
+        pl.when(pl.col("too_many")).then(
+            say_expr("intake.too_many_items", language, count=pl.col("count"), limit=max_items)
+        )
+    ).to_series()
+    errors = message.fill_null(parsed.errors).alias(cells.name)
+    values = parsed.values.zip_with(~too_many, pl.Series([None], dtype=parsed.values.dtype))
+    return ParsedColumn(values=values.alias(cells.name), errors=errors)
+
+
+def _empty_item_error(what: str, separator: str, example: str, language: str) -> pl.Expr:
+    return say_expr(
+        "intake.empty_item",
+        language,
+        cell=pl.col(_TEXT),
+        what=what,
+        separator=separator,
+        example=example,
     )
 
 
@@ -635,17 +678,23 @@ def parse_codes(
     separator: str = ";",
     allowed: Collection[str] | None,
     what: str,
+    language: str = DEFAULT_LANGUAGE,
+    max_items: int = LIMITS.max_items_per_cell,
 ) -> ParsedColumn:
     """Parse ``separator``-separated codes such as quota ids, most wanted first.
 
     Items are stripped and compared exactly, except for case: ``NOI-VU-URBAN`` reads as the
     allowed spelling ``noi-vu-urban``. With ``allowed=None`` any non-empty item is a code.
-    An empty item, a code listed twice or a code not in ``allowed`` is an error; a blank cell
-    is null. ``what`` names one code in messages (e.g. ``"quota"``).
+    An empty item, a code listed twice, a code not in ``allowed`` or more than ``max_items``
+    items is an error; a blank cell is null. ``what`` names one code in messages, in
+    ``language`` (e.g. ``"quota"``, ``"chỉ tiêu"``).
 
     >>> quotas = ["noi-vu-urban", "tai-chinh"]
     >>> parsed = parse_codes(
-    ...     pl.Series(["Tai-Chinh; noi-vu-urban", "tai-chinhh"]), allowed=quotas, what="quota"
+    ...     pl.Series(["Tai-Chinh; noi-vu-urban", "tai-chinhh"]),
+    ...     allowed=quotas,
+    ...     what="quota",
+    ...     language="en",
     ... )
     >>> parsed.values[0].to_list()
     ['tai-chinh', 'noi-vu-urban']
@@ -653,33 +702,41 @@ def parse_codes(
     "'tai-chinhh' is not a known quota; expected one of: noi-vu-urban, tai-chinh \
 — did you mean 'tai-chinh'?"
     """
-    _check_separator(separator)
     codes = _CodeList.build(allowed)
-    return _per_distinct(_cells(s), lambda cells: _parse_codes(cells, separator, codes, what=what))
+    return _bounded_items(
+        s, separator, max_items, language,
+        partial(_parse_codes, separator=separator, codes=codes, what=what, language=language),
+    )
 
 
-def _parse_codes(cells: pl.Series, separator: str, codes: _CodeList, *, what: str) -> ParsedColumn:
+def _parse_codes(
+    cells: pl.Series, *, separator: str, codes: _CodeList, what: str, language: str
+) -> ParsedColumn:
     items = (
         _split_items(cells, separator)
         .with_columns(codes.canonical(pl.col(_ITEM)).alias("code"))
         .collect()
     )
-    items = items.with_columns(_unknown_codes(items, codes, what=what).alias("unknown"))
+    items = items.with_columns(
+        _unknown_codes(items, codes, what=what, language=language).alias("unknown")
+    )
     example = separator.join(codes.example())
     item_error = (
         pl.when(pl.col(_ITEM).is_null())
         .then(None)
         .when(pl.col(_ITEM) == "")
-        .then(_empty_item_error(f"{what} codes", separator, example))
+        .then(
+            _empty_item_error(
+                say("intake.items_codes", language, what=what), separator, example, language
+            )
+        )
         .when(pl.col("code").is_null())
         .then(pl.col("unknown"))
         .when(pl.struct(_ROW, "code").is_first_distinct().not_())
         .then(
-            pl.format(
-                "{} lists {} more than once; expected each {} once",
-                _quoted(pl.col(_TEXT)),
-                _quoted(pl.col("code")),
-                pl.lit(what),
+            say_expr(
+                "intake.code_repeated", language, cell=pl.col(_TEXT), code=pl.col("code"),
+                what=what,
             )
         )
         .cast(pl.String)
@@ -732,14 +789,22 @@ class _CodeList:
         return self.by_lowercase[close[0]] if close else None
 
 
-def _unknown_codes(items: pl.DataFrame, codes: _CodeList, *, what: str) -> pl.Series:
+def _unknown_codes(
+    items: pl.DataFrame, codes: _CodeList, *, what: str, language: str
+) -> pl.Series:
     """The message for each unknown item, null for the others (only with an allowed list)."""
     if codes.by_lowercase is None:
         return pl.Series([None] * len(items), dtype=pl.String)
     is_unknown = items["code"].is_null() & (items[_ITEM] != "")
     unknown = items[_ITEM].zip_with(is_unknown, pl.Series([None], dtype=pl.String))
-    expected = f"one of: {_listing(codes.codes())}"
-    return _unknown_messages(unknown, codes.suggest, is_not=f"a known {what}", expected=expected)
+    expected = say("intake.one_of", language, codes=_listing(codes.codes(), language))
+    return _unknown_messages(
+        unknown,
+        codes.suggest,
+        is_not=say("intake.known_thing", language, what=what),
+        expected=expected,
+        language=language,
+    )
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -758,17 +823,19 @@ class Vocabulary:
     'female'
     """
 
-    __slots__ = ("_code_by_key", "_codes", "_synonyms")
+    __slots__ = ("_code_by_key", "_codes", "_spelling_by_key", "_synonyms")
 
     def __init__(
         self,
         codes: Sequence[str],
         synonyms: Mapping[str, Sequence[str]],
         code_by_key: Mapping[str, str],
+        spelling_by_key: Mapping[str, str] | None = None,
     ) -> None:
         self._codes = tuple(codes)
         self._synonyms = {code: tuple(synonyms.get(code, ())) for code in self._codes}
         self._code_by_key = dict(code_by_key)
+        self._spelling_by_key = dict(spelling_by_key or code_by_key)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Sequence[str]]) -> Vocabulary:
@@ -800,7 +867,7 @@ class Vocabulary:
                     )
                     raise ValueError(msg)
                 spelled_as.setdefault(key, word)
-        return cls(tuple(mapping), mapping, code_by_key)
+        return cls(tuple(mapping), mapping, code_by_key, spelled_as)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -821,15 +888,27 @@ class Vocabulary:
         close = difflib.get_close_matches(match_key(text), list(self._code_by_key), n=1)
         return self._code_by_key[close[0]] if close else None
 
-    def describe(self) -> str:
+    def suggest_spelling(self, text: str) -> str | None:
+        """Like :meth:`suggest`, but showing the spelling that is closest and its code.
+
+        >>> Vocabulary.from_mapping({"female": ["Nữ"], "male": ["Nam"]}).suggest_spelling("Nux")
+        'Nữ (female)'
+        """
+        close = difflib.get_close_matches(match_key(text), list(self._code_by_key), n=1)
+        if not close:
+            return None
+        code, spelling = self._code_by_key[close[0]], self._spelling_by_key[close[0]]
+        return code if match_key(spelling) == match_key(code) else f"{spelling} ({code})"
+
+    def describe(self, language: str = DEFAULT_LANGUAGE) -> str:
         """The codes and a few other spellings: ``female, male (also Nữ, Nam, F, M, ...)``."""
         others = self._other_spellings()
-        codes = ", ".join(self._codes)
+        codes = _listing(self._codes, language)
         if not others:
             return codes
         shown = ", ".join(others[:_MAX_LISTED_SYNONYMS])
         more = ", ..." if len(others) > _MAX_LISTED_SYNONYMS else ""
-        return f"{codes} (also {shown}{more})"
+        return say("intake.also_spelled", language, codes=codes, others=f"{shown}{more}")
 
     def _other_spellings(self) -> list[str]:
         """Synonyms that look different from their code, taking each code's first, then second..."""
@@ -845,45 +924,60 @@ class Vocabulary:
 
 
 def parse_vocabulary(
-    s: pl.Series, vocabulary: Vocabulary | Mapping[str, Sequence[str]], *, what: str
+    s: pl.Series,
+    vocabulary: Vocabulary | Mapping[str, Sequence[str]],
+    *,
+    what: str,
+    language: str = DEFAULT_LANGUAGE,
 ) -> ParsedColumn:
     """Read each cell as one word of ``vocabulary``; values are the canonical codes.
 
     Case, surrounding and repeated spaces, Unicode form and diacritics are ignored. ``what``
-    names the field in messages (e.g. ``"gender"``).
+    names the field in messages, in ``language`` (e.g. ``"gender"``, ``"giới tính"``).
 
     >>> gender = {"female": ["Nữ", "F"], "male": ["Nam", "M"]}
-    >>> parsed = parse_vocabulary(pl.Series(["NỮ", " nam ", "Nuu"]), gender, what="gender")
+    >>> parsed = parse_vocabulary(
+    ...     pl.Series(["NỮ", " nam ", "Nuu"]), gender, what="gender", language="en"
+    ... )
     >>> parsed.values.to_list()
     ['female', 'male', None]
     >>> parsed.errors[2]
     "'Nuu' is not a known gender; expected one of: female, male (also Nữ, Nam, F, M) \
-— did you mean 'female'?"
+— did you mean 'Nữ (female)'?"
+    >>> parse_vocabulary(pl.Series(["Nuu"]), gender, what="giới tính").errors[0]
+    "'Nuu' không phải là giới tính hợp lệ; cần một trong: female, male (hoặc Nữ, Nam, F, M) \
+— có phải là 'Nữ (female)'?"
     """
     vocab = (
         vocabulary if isinstance(vocabulary, Vocabulary) else Vocabulary.from_mapping(vocabulary)
     )
-    expected = f"one of: {vocab.describe()}"
-    return _parse_words(_cells(s), vocab, is_not=f"a known {what}", expected=expected)
+    expected = say("intake.one_of", language, codes=vocab.describe(language))
+    is_not = say("intake.known_thing", language, what=what)
+    return _parse_words(_cells(s), vocab, is_not=is_not, expected=expected, language=language)
 
 
 def _parse_words(
-    cells: pl.Series, vocabulary: Vocabulary, *, is_not: str, expected: str
+    cells: pl.Series, vocabulary: Vocabulary, *, is_not: str, expected: str, language: str
 ) -> ParsedColumn:
     return _per_distinct(
-        cells, lambda column: _look_up_words(column, vocabulary, is_not=is_not, expected=expected)
+        cells,
+        lambda column: _look_up_words(
+            column, vocabulary, is_not=is_not, expected=expected, language=language
+        ),
     )
 
 
 def _look_up_words(
-    cells: pl.Series, vocabulary: Vocabulary, *, is_not: str, expected: str
+    cells: pl.Series, vocabulary: Vocabulary, *, is_not: str, expected: str, language: str
 ) -> ParsedColumn:
     text = _text_frame(cells).collect().to_series()
     codes = match_key_series(text).replace_strict(
         vocabulary.keys, default=None, return_dtype=pl.String
     )
     unknown = text.zip_with(codes.is_null(), pl.Series([None], dtype=pl.String))
-    errors = _unknown_messages(unknown, vocabulary.suggest, is_not=is_not, expected=expected)
+    errors = _unknown_messages(
+        unknown, vocabulary.suggest_spelling, is_not=is_not, expected=expected, language=language
+    )
     return ParsedColumn(values=codes.alias(cells.name), errors=errors.alias(cells.name))
 
 
@@ -894,19 +988,25 @@ _YES_NO: Final = Vocabulary.from_mapping(
 )
 
 
-def parse_booleans(s: pl.Series, *, default: bool | None = False) -> ParsedColumn:
+def parse_booleans(
+    s: pl.Series, *, default: bool | None = False, language: str = DEFAULT_LANGUAGE
+) -> ParsedColumn:
     """Read ``yes/no``, ``true/false``, ``1/0``, ``có/không`` or ``y/n``; blank is ``default``.
 
     Compared like vocabulary words: ``CÓ``, ``co`` and ``Có`` are all yes.
 
     >>> parse_booleans(pl.Series(["Có", "KHÔNG", "1", "", None])).values.to_list()
     [True, False, True, False, False]
-    >>> parse_booleans(pl.Series(["maybe"])).errors[0]
+    >>> parse_booleans(pl.Series(["maybe"]), language="en").errors[0]
     "'maybe' is not a yes/no value; expected yes/no, true/false, 1/0, có/không or y/n"
     """
     cells = _cells(s)
     words = _parse_words(
-        cells, _YES_NO, is_not="a yes/no value", expected="yes/no, true/false, 1/0, có/không or y/n"
+        cells,
+        _YES_NO,
+        is_not=say("intake.yes_no_value", language),
+        expected=say("intake.yes_no_expected", language),
+        language=language,
     )
     truth = words.values.replace_strict(
         {"yes": True, "no": False}, default=None, return_dtype=pl.Boolean

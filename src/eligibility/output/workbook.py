@@ -261,7 +261,10 @@ def _rejected_columns(language: str) -> list[Column]:
         return t(f"workbook.col_{key}", language)
 
     return [Column(heading("row"), lambda row: row["row"], "integer"),
-            Column(heading("candidate_id"), lambda row: row.get("candidate_id")),
+            Column(heading("line"), lambda row: row.get("line"), "integer"),
+            Column(heading("candidate_id"), lambda row: row.get("id")),
+            Column(heading("full_name"), lambda row: row.get("full_name")),
+            Column(heading("agency"), lambda row: row.get("agency")),
             Column(heading("column"), lambda row: row["column"]),
             Column(heading("value"), lambda row: row["value"]),
             Column(heading("error"), lambda row: row["error"], "wrap")]

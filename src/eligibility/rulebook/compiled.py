@@ -25,6 +25,7 @@ class FieldSpec:
     yearly: bool
     separator: str
     title: Text | None = None
+    may_be_absent: bool = False  # a file may leave the column out though a rule reads it
 
     @property
     def vocabulary(self) -> str | None:

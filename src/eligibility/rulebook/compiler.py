@@ -165,7 +165,7 @@ class _Compiler:
                                   expected="for instance 'rating_{year}'")
             default = self._field_default(item.default, kind, source.location((*path, "default")))
             specs[name] = FieldSpec(name, kind, item.required, columns, default, item.yearly,
-                                    item.separator, item.title)
+                                    item.separator, item.title, item.may_be_absent)
         return specs
 
     def _field_default(self, value: Any, kind: Type, location: SourceLocation) -> Any:

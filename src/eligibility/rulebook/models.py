@@ -164,17 +164,24 @@ class CandidateField(Document):
     yearly: StrictBool = Field(
         default=False, description="One column per calendar year, e.g. rating_2022.")
     separator: str = Field(default=";", description="Separator of list values in one cell.")
+    may_be_absent: StrictBool = Field(
+        default=False,
+        description="A nominee file may leave this column out even though a rule reads it; "
+                    "every row then takes the default. Without it, a file lacking a column "
+                    "that a criterion or priority reads is refused.")
 
 
 class IdentityColumn(Document):
     column: str = "id"
     aliases: list[str] = Field(default_factory=list)
+    title: Text | None = Field(default=None, description="Also accepted as the header.")
 
 
 class NominationsColumn(Document):
     column: str = "nominated_for"
     aliases: list[str] = Field(default_factory=list)
     separator: str = ";"
+    title: Text | None = Field(default=None, description="Also accepted as the header.")
 
 
 class Candidate(Document):

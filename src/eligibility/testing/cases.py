@@ -381,7 +381,9 @@ def _decide_group(rulebook: CompiledRulebook, cases: tuple[Case, ...],
         {name: [f"#{index}" if name == id_column else rows[index].get(name)
                 for index in indices] for name in names},
         schema=dict.fromkeys(names, pl.String))
-    intake = intake_cells(normalized_cells(frame), rulebook, source="case")
+    # The case report is English throughout (expected against actual), and so is this.
+    intake = intake_cells(normalized_cells(frame), rulebook, source="case", language="en",
+                          missing_columns="default")
     out: dict[int, tuple[Evaluation | None, str | None]] = {}
     for problem in intake.rejected.iter_rows(named=True):
         index = indices[problem["row"] - 1]

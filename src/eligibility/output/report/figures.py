@@ -145,7 +145,10 @@ class QuotaFigures:
 
 @dataclass(frozen=True)
 class RejectedRow:
-    row: int
+    row: int  # the data row (1 = the first under the header)
+    line: int | None  # the spreadsheet's own row number, where rejected.csv gives it
+    id: str | None
+    full_name: str | None
     value: str | None
     error: str
 
@@ -397,7 +400,8 @@ def _rejected(run: RunRecord, facts: PeopleFacts, rulebook: CompiledRulebook,
             RejectedProblem(
                 column=column, title=_column_title(rulebook, column, language),
                 fix=fix_hint(rulebook, column, language),
-                rows=tuple(RejectedRow(row["row"], row["value"], row["error"])
+                rows=tuple(RejectedRow(row["row"], row.get("line"), row.get("id"),
+                                       row.get("full_name"), row["value"], row["error"])
                            for row in problem.head(REJECTED_SHOWN).iter_rows(named=True)),
                 total=problem.height)
             for (column,), problem in group.group_by("column", maintain_order=True))

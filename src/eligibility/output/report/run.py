@@ -154,7 +154,8 @@ def _read_rejected(path: Path, language: str) -> pl.DataFrame:
         raise InputError(t("report.error_rejected_columns", language,
                            columns=", ".join(REJECTED_COLUMNS)), file=str(path))
     try:
-        return raw.with_columns(pl.col("row").cast(pl.Int64))
+        return raw.with_columns(pl.col("row", *(["line"] if "line" in raw.columns else []))
+                                .cast(pl.Int64))
     except pl.exceptions.PolarsError as error:
         raise InputError(t("report.error_types", language, detail=error),
                          file=str(path)) from None
