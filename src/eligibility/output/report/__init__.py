@@ -20,9 +20,9 @@ from typing import Any
 
 from eligibility.output.report.charts import render_charts
 from eligibility.output.report.facts import PeopleFacts, facts_from_decisions, facts_from_input
-from eligibility.output.report.figures import REPORT_FILE, ReportFigures, build_figures
+from eligibility.output.report.figures import ReportFigures, build_figures
 from eligibility.output.report.render import render_html, write_atomically
-from eligibility.output.report.run import RunRecord, read_manifest, read_run
+from eligibility.output.report.run import REPORT_FILE, RunRecord, read_manifest, read_run
 from eligibility.rulebook.compiled import CompiledRulebook
 
 __all__ = ["REPORT_FILE", "PeopleFacts", "ReportFigures", "RunRecord", "build_figures",

@@ -22,7 +22,7 @@ from eligibility.language.types import BOOL, DATE, INT, INTERVAL, NUMBER, EnumTy
 from eligibility.output.cutoff_text import describe_cutoff, key_heading
 from eligibility.output.report.facts import AGENCY, PeopleFacts
 from eligibility.output.report.profile import STAGES, measures, with_measures
-from eligibility.output.report.run import DECISIONS_FILE, RunRecord
+from eligibility.output.report.run import DECISIONS_FILE, REPORT_FILE, RunRecord
 from eligibility.rulebook.compiled import CompiledRulebook, QuotaRules, points_column
 from eligibility.rulebook.compiler import legal_basis_text
 from eligibility.rulebook.models import LegalText
@@ -35,7 +35,6 @@ MIN_RESERVE_SHOWN = 10
 REJECTED_SHOWN = 200  # rows listed per agency and problem; rejected.csv holds them all
 QUOTA_AGENCIES = 12  # agencies shown by name in a quota's chart; the rest are grouped
 OVERALL_AGENCIES = 15
-REPORT_FILE = "report.html"
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,13 @@ from eligibility.output.manifest import sha256_of
 from eligibility.rulebook.compiled import CompiledRulebook, points_column
 from eligibility.selection import STATUSES
 
-__all__ = ["MANIFEST_FILE", "MAX_MANIFEST_BYTES", "RunRecord", "read_manifest", "read_run"]
+__all__ = ["MANIFEST_FILE", "MAX_MANIFEST_BYTES", "REPORT_FILE", "RunRecord", "read_manifest",
+           "read_run"]
 
 MANIFEST_FILE = "manifest.json"
 DECISIONS_FILE = "decisions.csv"
 REJECTED_FILE = "rejected.csv"
+REPORT_FILE = "report.html"
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 DECISION_COLUMNS = ("candidate_id", "full_name", "agency", "quota_id", "preference", "status",
                     "eligible", "score", "rank", "failed", "row")
