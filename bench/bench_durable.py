@@ -37,9 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from eligibility import load_rulebook  # noqa: E402
-from eligibility.engines.durable import evaluate_frame_durable  # noqa: E402
+from eligibility.engines.durable import evaluate_frame as evaluate_frame_durable  # noqa: E402
 from eligibility.engines.vectorized import evaluate_frame  # noqa: E402
-from eligibility.evaluation import candidate_records  # noqa: E402
+from eligibility.frames import records_of  # noqa: E402
 from eligibility.intake.nominees import intake_cells  # noqa: E402
 from eligibility.intake.readers import normalized_cells  # noqa: E402
 from eligibility.rulebook.compiled import CompiledRulebook  # noqa: E402
@@ -77,7 +77,7 @@ def progress(message: str) -> None:
 
 def typed_records(rulebook: CompiledRulebook, candidates: pl.DataFrame) -> list[dict[str, Any]]:
     records = []
-    for row in candidate_records(candidates.drop("row"), rulebook):
+    for row in records_of(candidates.drop("row"), rulebook):
         record = {"id": row["candidate_id"], "nominated_for": list(row["nominated_for"])}
         for name, spec in rulebook.fields.items():
             record[name] = row.get(name) if not spec.yearly else row.get(name, {})

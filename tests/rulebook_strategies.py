@@ -25,10 +25,10 @@ import polars as pl
 import yaml
 from hypothesis import strategies as st
 
-from eligibility.engines.vectorized import polars_type
+from eligibility.frames import polars_type, yearly_column
 from eligibility.language.types import INTERVAL, ListType
 from eligibility.language.values import Interval
-from eligibility.rulebook.compiled import CompiledRulebook, yearly_column
+from eligibility.rulebook.compiled import CompiledRulebook
 
 __all__ = ["FIELD_TYPES", "YEARS", "nomination_frames", "rulebook_documents"]
 

@@ -796,13 +796,19 @@ def test_retirement_date_expr_matches_retirement_date(
     assert _evaluate(retirement_date_expr(pl.col("d"), schedule), d=births) == expected
 
 
-def test_retirement_date_expr_covers_1800_to_2200_and_gives_null_outside() -> None:
-    """GIVEN births on the first and last days of the lookup range and just outside it
-    WHEN retirement dates are computed by the polars expression
-    THEN the edges match the scalar function and the births outside give null."""
-    inside = [D(1800, 1, 1), D(2200, 12, 31)]
-    births = [D(1799, 12, 31), *inside, D(2201, 1, 1)]
-    expected = [None, *(retirement_date(b, MEN) for b in inside), None]
+def test_retirement_date_expr_covers_every_date_and_gives_null_after_9999() -> None:
+    """GIVEN births from the first day the language holds to the last WHEN retirement
+    dates are computed by the polars expression THEN they match the scalar function, and a
+    retirement that would fall after 9999-12-31 is null (where the scalar one raises)."""
+    births = [D(1, 1, 1), D(1799, 12, 31), D(1800, 1, 1), D(2200, 12, 31), D(2201, 1, 1),
+              D(9900, 1, 1), D(9999, 12, 31)]
+    expected = []
+    for birth in births:
+        try:
+            expected.append(retirement_date(birth, MEN))
+        except ValueError:
+            expected.append(None)
+    assert expected[-1] is None and expected[-2] is not None
     assert _evaluate(retirement_date_expr(pl.col("d"), MEN), d=births) == expected
 
 

@@ -22,9 +22,7 @@ pytest.importorskip("durable", reason="durable-rules is not installed (needs Pyt
 from tests.rulebook_strategies import nomination_frames, rulebook_documents
 
 import eligibility
-from eligibility.engines.durable import evaluate_frame_durable
-from eligibility.engines.vectorized import evaluate_frame
-from eligibility.evaluation import evaluate_frame_scalar
+from eligibility.engines import durable, scalar, vectorized
 
 settings.register_profile(
     "durable-differential", max_examples=50, deadline=None, derandomize=True, database=None,
@@ -54,9 +52,9 @@ def test_durable_vectorized_and_scalar_engines_decide_alike(document: str,
     identical."""
     rulebook = _load(document)
     frame = data.draw(nomination_frames(rulebook))
-    durable = evaluate_frame_durable(rulebook, frame)
-    assert_frame_equal(durable, evaluate_frame(rulebook, frame))
-    assert_frame_equal(durable, evaluate_frame_scalar(rulebook, frame))
+    decided = durable.evaluate_frame(rulebook, frame)
+    assert_frame_equal(decided, vectorized.evaluate_frame(rulebook, frame))
+    assert_frame_equal(decided, scalar.evaluate_frame(rulebook, frame))
 
 
 def test_generated_rulebooks_exercise_every_construct() -> None:

@@ -20,15 +20,17 @@ import durable_rules_engine
 from durable import engine as durable_engine
 
 import eligibility
-from eligibility.engines import durable
 from eligibility.engines.durable import (
     DurableEngine,
     Nomination,
+    conditions,
     durable_available,
     encode,
-    evaluate_frame_durable,
+    planner,
+    rulesets,
     to_json,
 )
+from eligibility.engines.durable import evaluate_frame as evaluate_frame_durable
 from eligibility.engines.vectorized import evaluate_frame
 from eligibility.errors import EngineUnavailableError
 from eligibility.intake.nominees import intake_cells
@@ -211,10 +213,10 @@ def test_trap_a_comparison_with_a_null_right_side_is_never_met(tmp_path: Path) -
     property as whatever its lookup finds — in some rulesets <, ==, != and > all fire at
     once — so the engine always tests that the right side exists."""
     rulebook = _rulebook(tmp_path, {"n": "int", "m": "int"}, ["n < m", "n >= m"])
-    plan = durable.plan_quota(rulebook.quotas["q"])
+    plan = planner.plan_quota(rulebook.quotas["q"])
     met = next(rule for rule in plan.groups[0].rules if rule.kind == "met")
-    assert isinstance(met.cond, durable.All)
-    assert durable.Probe("exists", "v1") in met.cond.parts
+    assert isinstance(met.cond, conditions.All)
+    assert conditions.Probe("exists", "v1") in met.cond.parts
     frame = _frame(rulebook, [{"n": 1, "m": None}, {"n": 1, "m": 2}, {"n": None, "m": 2}])
     decided = evaluate_frame_durable(rulebook, frame)
     assert decided["eligible"].to_list() == [False, False, False]
@@ -248,9 +250,9 @@ def test_membership_in_a_list_of_codes_is_one_regular_expression(
         hanoi: eligibility.CompiledRulebook) -> None:
     """GIVEN position-match over 23 positions WHEN planned THEN 'met' is one match test,
     not 23 alternatives."""
-    plan = durable.plan_quota(hanoi.quotas["pg-abroad"])
+    plan = planner.plan_quota(hanoi.quotas["pg-abroad"])
     met = next(rule for rule in plan.groups[0].rules if rule.kind == "met" and rule.index == 0)
-    assert isinstance(met.cond, durable.Probe) and met.cond.kind == "match"
+    assert isinstance(met.cond, conditions.Probe) and met.cond.kind == "match"
 
 
 # --- trap: 255 properties per fact ---------------------------------------------------------
@@ -268,14 +270,14 @@ def test_wide_records_are_split_into_several_facts(tmp_path: Path) -> None:
     decisions equal the vectorized engine's."""
     many = [f"n + {i} > 0" for i in range(300)]
     one = [" or ".join(f"n * {i} == 7" for i in range(1, 301))]
-    for conditions in (many, one):
-        rulebook = _rulebook(tmp_path, {"n": "int"}, conditions)
-        plan = durable.plan_quota(rulebook.quotas["q"])
-        assert all(len(group.leaves) <= durable.MAX_PROPERTIES for group in plan.groups)
+    for rules in (many, one):
+        rulebook = _rulebook(tmp_path, {"n": "int"}, rules)
+        plan = planner.plan_quota(rulebook.quotas["q"])
+        assert all(len(group.leaves) <= planner.MAX_PROPERTIES for group in plan.groups)
         frame = _frame(rulebook, [{"n": value} for value in (-150, 7, None, 0)])
         assert_frame_equal(evaluate_frame_durable(rulebook, frame),
                            evaluate_frame(rulebook, frame))
-    assert len(durable.plan_quota(_rulebook(tmp_path, {"n": "int"}, many).quotas["q"]).groups) > 1
+    assert len(planner.plan_quota(_rulebook(tmp_path, {"n": "int"}, many).quotas["q"]).groups) > 1
 
 
 # --- traps: background threads, Hosts and ruleset names ------------------------------------------
@@ -293,7 +295,7 @@ def test_trap_a_batch_over_several_sessions_runs_only_one_before_returning() -> 
     host.assert_facts("trap-batch", [{"k": 1, "sid": "a"}, {"k": 2, "sid": "b"}])
     assert len(fired) == 1
     fired_too: list[Any] = []
-    ruleset = durable._Ruleset(f"trap-batch-engine-{id(fired_too)}", {
+    ruleset = rulesets.Ruleset(f"trap-batch-engine-{id(fired_too)}", {
         "r": ({"all": [{"m": {"$ex": {"k": 1}}}]}, lambda c: fired_too.append(c.m.k))},
         fired_too)
     try:
@@ -361,7 +363,7 @@ def test_without_durable_rules_the_engine_says_how_to_get_it(
     THEN EngineUnavailableError (an ImportError) says how to install it, and the rest of
     the library still works."""
     assert durable_available()
-    durable._durable.cache_clear()
+    rulesets.durable_modules.cache_clear()
     monkeypatch.setitem(sys.modules, "durable", None)
     try:
         assert not durable_available()
@@ -371,7 +373,7 @@ def test_without_durable_rules_the_engine_says_how_to_get_it(
             DurableEngine(hanoi)
         assert evaluate_frame(hanoi, nominations).height == nominations.height
     finally:
-        durable._durable.cache_clear()
+        rulesets.durable_modules.cache_clear()
 
 
 # --- helpers ------------------------------------------------------------------------------

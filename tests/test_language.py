@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eligibility.engines.scalar import evaluate
-from eligibility.engines.vectorized import ExpressionCompiler, polars_type
+from eligibility.engines.vectorized import Lowerer
+from eligibility.frames import polars_type
 from eligibility.language.fold import fold_tree
 from eligibility.language.parser import ExpressionProblem, Scope, parse_expression
+from eligibility.language.reference import evaluate
 from eligibility.language.types import (
     BOOL,
     DATE,
@@ -153,8 +154,8 @@ def _polars_values(node: Any, records: list[dict[str, Any]]) -> list[Any]:
             columns[name] = pl.Series([record.get(name) for record in records],
                                       dtype=polars_type(kind))
     frame = pl.DataFrame(columns)
-    compiler = ExpressionCompiler(set(frame.columns))
-    return frame.select(compiler.compile(node).alias("v"))["v"].to_list()
+    lowerer = Lowerer(frozenset(frame.columns))
+    return frame.select(lowerer.expr(node).alias("v"))["v"].to_list()
 
 
 DATES = st.dates(dt.date(1940, 1, 1), dt.date(2030, 12, 31))

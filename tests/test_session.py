@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,9 @@ from polars.testing import assert_frame_equal
 
 import eligibility
 from eligibility.api import record_cells
-from eligibility.errors import RecordError
+from eligibility.errors import RecordError, SessionClosedError, UsageError
 from eligibility.language.values import Interval
-from eligibility.session import NominationSession, open_session, read_candidate
+from eligibility.session import NominationSession, open_session
 from eligibility.testing.mutations import cap_seats
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,37 +180,11 @@ def test_an_update_redecides_only_that_nominee(hanoi: eligibility.CompiledRulebo
         assert len(engine._kept) == 3
 
 
-@pytest.mark.parametrize(("changes", "field", "words"), [
-    ({"birth_date": 1990}, "birth_date", "expected a date"),
-    ({"birth_date": "31/02/1990"}, "birth_date", ""),
-    ({"gender": "robot"}, "gender", ""),
-    ({"position": 3}, "position", "not a code of position"),
-    ({"succession_plan": "maybe"}, "succession_plan", ""),
-    ({"rating": {2022: "superb"}}, "rating[2022]", "xếp loại chất lượng năm hợp lệ"),
-    ({"rating": ["good"]}, "rating", "{year: value}"),
-    ({"enrollments": ["2023-01-01"]}, "enrollments", "Interval"),
-    ({"nominated_for": ["tai-chinhh"]}, "nominated_for", "did you mean 'tai-chinh'"),
-    ({"nominated_for": []}, "nominated_for", "expected the quotas"),
-    ({"birth_dat": dt.date(1990, 1, 1)}, "birth_dat", "did you mean 'birth_date'"),
-    ({"full_name": None}, "full_name", "required"),
-    ({"id": 7}, "id", "non-empty text"),
-])
-def test_a_record_that_cannot_be_read_names_the_field(
-        hanoi: eligibility.CompiledRulebook, changes: dict[str, Any], field: str,
-        words: str) -> None:
-    """GIVEN a record with a value of the wrong type, an unknown code or key, or a
-    missing required value WHEN read THEN RecordError names the field."""
-    with pytest.raises(RecordError) as caught:
-        read_candidate(hanoi, person("X", **changes))
-    assert caught.value.field == field
-    assert words in str(caught.value)
-
-
 def test_ids_must_be_new_to_assert_and_known_to_update(
         hanoi: eligibility.CompiledRulebook) -> None:
     """GIVEN a session holding A WHEN A is asserted again, or B updated or retracted
     THEN RecordError says so (with a suggestion for a near miss)."""
-    with NominationSession(hanoi, engine="scalar") as session:
+    with NominationSession(hanoi, engine="scalar", language="en") as session:
         session.assert_candidate(person("HN-1"))
         with pytest.raises(RecordError, match="already in the session"):
             session.assert_candidate(person("HN-1"))
@@ -220,20 +196,83 @@ def test_ids_must_be_new_to_assert_and_known_to_update(
 
 
 def test_an_unknown_engine_is_refused(hanoi: eligibility.CompiledRulebook) -> None:
-    """GIVEN a session WHEN asked for an engine it does not have THEN ValueError."""
-    with pytest.raises(ValueError, match="durable, scalar"):
+    """GIVEN a session WHEN asked for an engine it does not have THEN a UsageError (a
+    TypeError and an EligibilityError) names the engines it has."""
+    with pytest.raises(UsageError, match="durable, scalar"):
         open_session(hanoi, engine="vectorized")
+    with pytest.raises(UsageError, match="load_rulebook"):
+        open_session("rules/hanoi-2022-2025.yaml")  # type: ignore[arg-type]
 
 
-def test_typed_and_text_records_read_alike(hanoi: eligibility.CompiledRulebook) -> None:
-    """GIVEN the same nominee as Python values and as a file's text cells WHEN read
-    THEN the candidates are equal."""
-    typed = person("HN-1", nominated_for=["tai-chinh", "pg-abroad"],
-                   enrollments=[Interval(dt.date(2023, 1, 1), dt.date(2023, 2, 1))])
-    text = {"id": " HN-1 ", "full_name": "Nguyễn Thị Lan", "birth_date": "17/05/1990",
-            "gender": "Nữ", "agency": "Sở Tài chính", "category": "công chức",
-            "position": "public-finance", "service_start": "2015-03-01",
-            "rating_2020": "HTTNV", "rating_2021": "good", "rating_2022": "HTXSNV",
-            "succession_plan": "không", "under_discipline": "", "enrollments":
-            "2023-01-01/2023-02-01", "nominated_for": "TAI-CHINH; pg-abroad"}
-    assert read_candidate(hanoi, text) == read_candidate(hanoi, typed)
+def test_a_closed_session_refuses_every_call(hanoi: eligibility.CompiledRulebook,
+                                             engine: str) -> None:
+    """GIVEN a session that was closed WHEN any change or read-out is asked THEN
+    SessionClosedError, on every engine; closing again is harmless."""
+    session = open_session(hanoi, engine=engine)
+    session.assert_candidate(person("A"))
+    session.close()
+    calls = [lambda: session.assert_candidate(person("B")),
+             lambda: session.update_candidate(person("A")),
+             lambda: session.retract_candidate("A"), session.decisions,
+             lambda: session.decision("A"), lambda: len(session),
+             lambda: session.candidate_ids]
+    for call in calls:
+        with pytest.raises(SessionClosedError):
+            call()
+    session.close()
+    assert session.closed
+
+
+def test_concurrent_writers_and_a_reader_leave_a_consistent_session(
+        hanoi: eligibility.CompiledRulebook, engine: str) -> None:
+    """GIVEN two threads asserting 150 nominees each and a thread reading decisions
+    WHEN they run at once THEN every nominee is in the session and in its decisions."""
+    with open_session(hanoi, engine=engine) as session:
+        errors: list[BaseException] = []
+
+        def write(prefix: str) -> None:
+            try:
+                for number in range(150):
+                    session.assert_candidate(person(f"{prefix}-{number:03d}"))
+            except BaseException as error:  # pragma: no cover - reported below
+                errors.append(error)
+
+        def read() -> None:
+            try:
+                for _ in range(30):
+                    session.decisions()
+            except BaseException as error:  # pragma: no cover - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=write, args=(prefix,)) for prefix in "AB"]
+        threads.append(threading.Thread(target=read))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors
+        assert len(session) == 300
+        decided = session.decisions()
+        assert decided.height == 300
+        assert decided["candidate_id"].n_unique() == 300
+
+
+def test_without_durable_rules_a_session_falls_back_to_the_scalar_engine(
+        tmp_path: Path) -> None:
+    """GIVEN a Python where durable_rules cannot be imported WHEN a session is opened with
+    the default engine THEN it uses the scalar engine, decides, and says so in one line."""
+    script = tmp_path / "fallback.py"
+    script.write_text(
+        "import sys, warnings, datetime as dt\n"
+        "sys.modules['durable_rules_engine'] = None  # what a failed build leaves\n"
+        "import eligibility\n"
+        f"rulebook = eligibility.load_rulebook({str(ROOT / 'rules/hanoi-2022-2025.yaml')!r})\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    session = eligibility.open_session(rulebook)\n"
+        "print(session.engine, len(caught), caught[0].category.__name__)\n"
+        "print(str(caught[0].message).count(chr(10)))\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["scalar", "1", "EngineFallbackWarning", "0"]

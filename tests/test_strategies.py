@@ -16,7 +16,8 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 import eligibility
-from eligibility.evaluation import candidate_records, evaluate_candidate
+from eligibility.evaluation import evaluate_candidate
+from eligibility.frames import records_of
 from eligibility.intake.nominees import intake_cells
 from eligibility.intake.readers import normalized_cells
 from eligibility.language.values import Interval
@@ -238,7 +239,7 @@ def test_text_cells_read_back_as_the_typed_record(data: st.DataObject) -> None:
     frame = pl.DataFrame(rows, schema=dict.fromkeys(rows[0], pl.String), orient="row")
     intake = intake_cells(normalized_cells(frame), rulebook)
     assert intake.rejected.is_empty(), intake.rejected.to_dicts()
-    for record, read in zip(records, candidate_records(intake.candidates, rulebook),
+    for record, read in zip(records, records_of(intake.candidates, rulebook),
                             strict=True):
         for name in rulebook.fields:
             assert read[name] == record[name], name
@@ -312,7 +313,7 @@ def test_setup_hook_is_registered_and_gives_valid_intervals() -> None:
     """GIVEN the installed package WHEN Hypothesis' entry points are listed THEN ours is
     there, and st.from_type(Interval) gives intervals that never end before they start."""
     hooks = [entry.value for entry in importlib.metadata.entry_points(group="hypothesis")]
-    assert "eligibility.strategies:_hypothesis_setup_hook" in hooks
+    assert "eligibility.testing.hypothesis_hook:_hypothesis_setup_hook" in hooks
 
     @settings(max_examples=50, database=None)
     @given(st.from_type(Interval))

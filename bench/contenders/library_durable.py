@@ -17,12 +17,12 @@ class LibraryDurable(Contender):
     label = "eligibility: durable_rules engine"
     requires = ("durable",)
     own = True
-    description = "evaluate_frame_durable (rulebook compiled to durable_rules rulesets) + ranking"
+    description = "durable evaluate_frame (rulebook compiled to durable_rules rulesets) + ranking"
 
     def setup(self, rulebook: CompiledRulebook) -> None:
         self.rulebook = rulebook
         try:  # written separately; absent or broken means "unavailable", not a failure
-            from eligibility.engines.durable import evaluate_frame_durable
+            from eligibility.engines.durable import evaluate_frame as evaluate_frame_durable
         except Exception as error:
             raise Unavailable(f"eligibility.engines.durable: {type(error).__name__}: "
                               f"{error}") from error

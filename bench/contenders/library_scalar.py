@@ -9,7 +9,8 @@ import polars as pl
 
 from contenders.base import Contender, as_decisions
 from contenders.library_vectorized import rank_top_n
-from eligibility.evaluation import candidate_records, evaluate_candidate
+from eligibility.evaluation import evaluate_candidate
+from eligibility.frames import records_of
 from eligibility.rulebook.compiled import CompiledRulebook
 
 
@@ -24,7 +25,7 @@ class LibraryScalar(Contender):
         self.rulebook = rulebook
 
     def marshal(self, derived: pl.DataFrame) -> tuple[list[dict[str, Any]], list[str]]:
-        return candidate_records(derived, self.rulebook), derived["quota_id"].to_list()
+        return records_of(derived, self.rulebook), derived["quota_id"].to_list()
 
     def decide(self, data: tuple[list[dict[str, Any]], list[str]]) -> pl.DataFrame:
         records, quotas = data

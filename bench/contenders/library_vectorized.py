@@ -9,6 +9,7 @@ import polars as pl
 
 from contenders.base import Contender, as_decisions
 from eligibility.engines.vectorized import evaluate_frame
+from eligibility.messages import render_reasons
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection.ranking import rank_nominations
 
@@ -37,7 +38,8 @@ class LibraryVectorized(Contender):
 
     def decide(self, data: pl.DataFrame) -> pl.DataFrame:
         began = time.perf_counter()
-        evaluated = evaluate_frame(self.rulebook, data, languages=self.languages)
+        evaluated = render_reasons(self.rulebook, evaluate_frame(self.rulebook, data),
+                                   self.languages)
         middle = time.perf_counter()
         result = rank_top_n(self.rulebook, evaluated)
         self.phases = {"evaluate": middle - began, "rank": time.perf_counter() - middle}

@@ -38,11 +38,13 @@ from eligibility.intake.nominees import Intake, read_nominees
 from eligibility.rulebook import CompiledRulebook, load_rulebook
 from eligibility.selection import select
 from eligibility.session import NominationSession, open_session
+from eligibility.whatif import Comparison, compare
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ENGINES",
+    "Comparison",
     "CompiledRulebook",
     "CriterionOutcome",
     "Decisions",
@@ -60,6 +62,7 @@ __all__ = [
     "RulebookSyntaxError",
     "UnknownNameError",
     "candidate_from_record",
+    "compare",
     "decide",
     "decide_intake",
     "evaluate",

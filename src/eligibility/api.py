@@ -13,41 +13,52 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from eligibility.errors import EngineUnavailableError, RecordError
-from eligibility.evaluation import (
-    Evaluation,
-    candidate_records,
-    evaluate_candidate,
-    evaluate_frame_scalar,
-)
+from eligibility.engines import ENGINES, frame_engine
+from eligibility.errors import RecordError, UsageError
+from eligibility.evaluation import Evaluation, evaluate_candidate
+from eligibility.frames import CANDIDATE, ROW, STATUS
+from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from eligibility.intake.nominees import Intake, intake_cells, read_nominees
 from eligibility.intake.readers import normalized_cells
 from eligibility.language.values import Interval
-from eligibility.messages import LANGUAGES
+from eligibility.messages import render_reasons
 from eligibility.output.decisions import decisions_table
+from eligibility.records import read_nominee
 from eligibility.rulebook.compiled import CompiledRulebook
-from eligibility.selection import quota_summary, select
+from eligibility.selection import STATUSES, quota_summary, select
 
-ENGINES = ("vectorized", "scalar", "durable")
-FrameEvaluator = Callable[[CompiledRulebook, pl.DataFrame], pl.DataFrame]
+__all__ = [
+    "ENGINES",
+    "Decisions",
+    "candidate_from_record",
+    "decide",
+    "decide_intake",
+    "evaluate",
+    "record_cells",
+]
+
 Nominees = str | PathLike[str] | pl.DataFrame | Iterable[Mapping[str, Any]]
 
 
 @dataclass
 class Decisions:
-    """The outcome of a run: every nomination decided, every unreadable row rejected."""
+    """The outcome of a run: every nomination decided, every unreadable row rejected.
+
+    ``decided`` holds, per nomination, the typed candidate fields, the engine's outcome
+    record (:mod:`eligibility.frames`), ``reasons.<language>`` for each language rendered,
+    ``rank`` and ``status``.
+    """
 
     rulebook: CompiledRulebook
-    decided: pl.DataFrame  # one row per nomination: evaluation, rank, status
+    decided: pl.DataFrame
     rejected: pl.DataFrame  # row, column, value, error, line, id, full_name (rejected.csv)
     rows_in: int
     engine: str
@@ -60,15 +71,15 @@ class Decisions:
 
         The input's extra columns (those the rulebook does not use) follow, as given.
         """
+        decided = self.decided
         if language not in self.languages:
-            raise ValueError(f"reasons were rendered in {', '.join(self.languages)} only; "
-                             f"decide with languages=('{language}',) to get them in it")
-        table = decisions_table(self.rulebook, self.decided, language=language)
+            decided = render_reasons(self.rulebook, decided, (language,))
+        table = decisions_table(self.rulebook, decided, language=language)
         if self.extras is None:
             return table
         extras = self.extras.rename({name: f"input.{name}" for name in self.extras.columns
-                                     if name in table.columns and name != "row"})
-        return table.join(extras, on="row", how="left", maintain_order="left")
+                                     if name in table.columns and name != ROW})
+        return table.join(extras, on=ROW, how="left", maintain_order="left")
 
     def summary(self) -> pl.DataFrame:
         """Per quota: seats, capacity, nominated, eligible, selected, cut-off score, budget."""
@@ -76,56 +87,32 @@ class Decisions:
 
     @property
     def people(self) -> int:
-        return self.decided["candidate_id"].n_unique()
+        return self.decided[CANDIDATE].n_unique()
 
     def counts(self) -> dict[str, int]:
-        statuses = self.decided["status"].value_counts()
-        by_status = dict(zip(statuses["status"], statuses["count"], strict=True))
+        statuses = self.decided[STATUS].value_counts()
+        by_status = dict(zip(statuses[STATUS], statuses["count"], strict=True))
         return {
             "rows_in": self.rows_in,
             "people_decided": self.people,
             "rows_rejected": self.rejected.height,
             "nominations": self.decided.height,
-            **{status: int(by_status.get(status, 0))
-               for status in ("selected", "reserve", "placed_elsewhere", "ineligible")},
+            **{status: int(by_status.get(status, 0)) for status in STATUSES},
         }
-
-
-def frame_evaluator(engine: str, languages: Sequence[str] = LANGUAGES) -> FrameEvaluator:
-    """The function that evaluates a nominations frame with ``engine``.
-
-    Failure messages are rendered in ``languages`` (each costs time on large files).
-    """
-    if engine == "vectorized":
-        from eligibility.engines.vectorized import evaluate_frame
-
-        return partial(evaluate_frame, languages=tuple(languages))
-    evaluator = _other_engine(engine)
-    unwanted = [f"reasons.{language}" for language in LANGUAGES if language not in languages]
-    return lambda rulebook, frame: evaluator(rulebook, frame).drop(unwanted)
-
-
-def _other_engine(engine: str) -> FrameEvaluator:
-    if engine == "scalar":
-        return evaluate_frame_scalar
-    if engine == "durable":
-        try:
-            from eligibility.engines.durable import evaluate_frame_durable
-        except ImportError as error:  # pragma: no cover - depends on the machine
-            raise EngineUnavailableError(str(error)) from error
-        return evaluate_frame_durable
-    raise ValueError(f"unknown engine '{engine}'; expected one of {', '.join(ENGINES)}")
 
 
 def decide(rulebook: CompiledRulebook, nominees: Nominees, *, engine: str = "vectorized",
            languages: Sequence[str] = LANGUAGES) -> Decisions:
-    """Read, evaluate, rank and allocate ``nominees`` (a file, a DataFrame or records).
+    """Read, evaluate, rank and allocate ``nominees``: a nominee file, a DataFrame of its
+    cells, or records — each record becomes a row of such a file (typed values written as
+    text, ``{year: value}`` as year columns) and is read as a file's row is.
 
     Failure messages are rendered in each of ``languages`` ("vi", "en"); rejected rows and
     an error refusing the input are in the first of them. A file or DataFrame lacking a
     column that a rule reads is refused; a record that leaves a field out reads as if its
     cell were empty.
     """
+    _check_rulebook(rulebook)
     intake = _intake(rulebook, nominees, languages[0] if languages else "vi")
     return decide_intake(rulebook, intake, engine=engine, languages=languages)
 
@@ -133,14 +120,26 @@ def decide(rulebook: CompiledRulebook, nominees: Nominees, *, engine: str = "vec
 def decide_intake(rulebook: CompiledRulebook, intake: Intake, *, engine: str = "vectorized",
                   languages: Sequence[str] = LANGUAGES) -> Decisions:
     """Evaluate, rank and allocate nominees already read by :mod:`eligibility.intake`."""
+    _check_rulebook(rulebook)
+    if isinstance(languages, str):
+        raise UsageError(f"languages is a sequence of language codes, e.g. ('vi',), not the "
+                         f"text {languages!r}")
     unknown = [language for language in languages if language not in LANGUAGES]
     if unknown:
-        raise ValueError(f"unknown language {unknown[0]!r}; expected one of "
+        raise UsageError(f"unknown language {unknown[0]!r}; expected one of "
                          f"{', '.join(LANGUAGES)}")
-    evaluated = frame_evaluator(engine, languages)(rulebook, intake.nominations)
-    decided = select(rulebook, evaluated)
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    evaluated = frame_engine(engine)(rulebook, intake.nominations)
+    decided = select(rulebook, render_reasons(rulebook, evaluated, languages))
     return Decisions(rulebook, decided, intake.rejected, intake.rows_in, engine,
                      list(intake.warnings), intake.extras, tuple(languages))
+
+
+def _check_rulebook(rulebook: object) -> None:
+    if not isinstance(rulebook, CompiledRulebook):
+        raise UsageError(f"expected a rulebook loaded by eligibility.load_rulebook(), not "
+                         f"{type(rulebook).__name__}")
 
 
 def _intake(rulebook: CompiledRulebook, nominees: Nominees, language: str) -> Intake:
@@ -149,36 +148,43 @@ def _intake(rulebook: CompiledRulebook, nominees: Nominees, language: str) -> In
     if isinstance(nominees, pl.DataFrame):
         return intake_cells(normalized_cells(nominees, language=language), rulebook,
                             language=language)
-    frame = pl.DataFrame([record_cells(record) for record in nominees], orient="row")
+    if isinstance(nominees, Mapping) or not isinstance(nominees, Iterable):
+        raise UsageError(f"nominees are a file path, a polars DataFrame or an iterable of "
+                         f"records (mappings), not {type(nominees).__name__}")
+    rows = []
+    for index, record in enumerate(nominees, start=1):
+        if not isinstance(record, Mapping):
+            raise UsageError(f"record {index} is a {type(record).__name__}, not a mapping of "
+                             f"field → value")
+        rows.append(record_cells(record, rulebook))
+    frame = pl.DataFrame(rows, orient="row", schema=_cell_schema(rows))
     return intake_cells(normalized_cells(frame, language=language), rulebook,
                         language=language, missing_columns="default")
 
 
-def candidate_from_record(rulebook: CompiledRulebook,
-                          record: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """A record read exactly as a file row would be: (typed candidate, quota ids in order).
+def _cell_schema(rows: list[dict[str, str | None]]) -> dict[str, type[pl.String]]:
+    return {name: pl.String for name in dict.fromkeys(key for row in rows for key in row)}
 
-    Values may be text as in a nominee file, or Python values (dates, booleans, lists of
-    quota ids, ``{year: rating}`` for a yearly field). Raises :class:`RecordError` naming
-    the field that cannot be read.
-    """
-    frame = normalized_cells(pl.DataFrame([record_cells(record, rulebook)], orient="row"))
-    intake = intake_cells(frame, rulebook, source="record", missing_columns="default")
-    if intake.rejected.height:
-        problem = intake.rejected.row(0, named=True)
-        raise RecordError(problem["error"], field=problem["column"], value=problem["value"])
-    typed = candidate_records(intake.candidates.drop("row"), rulebook)[0]
-    quotas = list(intake.candidates["nominated_for"][0])
-    return typed, quotas
+
+def candidate_from_record(rulebook: CompiledRulebook, record: Mapping[str, Any], *,
+                          language: str = DEFAULT_LANGUAGE
+                          ) -> tuple[dict[str, Any], list[str]]:
+    """A record read by :func:`eligibility.records.read_nominee`: (the language record the
+    engines read, quota ids in order). Raises :class:`RecordError` naming the field."""
+    _check_rulebook(rulebook)
+    nominee = read_nominee(rulebook, record, language=language)
+    return nominee.record(), list(nominee.quotas)
 
 
 def evaluate(rulebook: CompiledRulebook, record: Mapping[str, Any], *,
-             quota: str | None = None) -> list[Evaluation]:
-    """Evaluate one record for ``quota``, or for every quota it is nominated for."""
-    candidate, quotas = candidate_from_record(rulebook, record)
+             quota: str | None = None, language: str = DEFAULT_LANGUAGE) -> list[Evaluation]:
+    """Evaluate one record for ``quota``, or for every quota it is nominated for; a record
+    that cannot be read raises :class:`RecordError` worded in ``language``."""
+    candidate, quotas = candidate_from_record(rulebook, record, language=language)
     if quota is not None:
         if quota not in rulebook.quotas:
-            raise RecordError(f"unknown quota '{quota}'", field="quota", value=quota)
+            raise RecordError(t("record.unknown_quota_asked", language, quota=quota),
+                              field="quota", value=quota)
         quotas = [quota]
     return [evaluate_candidate(rulebook, candidate, quota_id) for quota_id in quotas]
 
@@ -189,7 +195,7 @@ def record_cells(record: Mapping[str, Any],
     cells: dict[str, str | None] = {}
     for name, value in record.items():
         if isinstance(value, Mapping):  # a yearly field given as {year: value}
-            pattern = _yearly_pattern(rulebook, name)
+            pattern = _yearly_pattern(rulebook, str(name))
             for year, item in value.items():
                 cells[pattern.format(year=year)] = _as_cell(item)
         else:

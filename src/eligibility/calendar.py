@@ -25,7 +25,6 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from itertools import pairwise
 from typing import TypeAlias
 
@@ -52,8 +51,6 @@ __all__ = [
 DateLike: TypeAlias = pl.Expr | date
 """A ``pl.Date`` expression, or a date used as a literal for every row."""
 
-_LOOKUP_FIRST_YEAR = 1800
-_LOOKUP_LAST_YEAR = 2200
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -278,7 +275,11 @@ def overlaps_expr(a_start: DateLike, a_end: DateLike, b_start: DateLike,
 def retirement_date_expr(birth: pl.Expr, schedule: AgeSchedule) -> pl.Expr:
     """:func:`retirement_date` on a ``pl.Date`` expression of birth dates.
 
-    Births before 1800 or after 2200 give null.
+    The scan of :func:`retirement_date` in closed form: the schedule's age is constant
+    between two steps, so within each step the first year that contains the month the age
+    is reached is ``max(step start, scan start, that month's year)``, if the step lasts that
+    long; the answer is the first step where it does. Computed on whole columns at once
+    (each intermediate once), null when the date would be after 9999-12-31.
 
     >>> women = AgeSchedule({2020: 660, 2021: 664, 2022: 668, 2023: 672, 2024: 676,
     ...                      2025: 680, 2026: 684})
@@ -286,10 +287,34 @@ def retirement_date_expr(birth: pl.Expr, schedule: AgeSchedule) -> pl.Expr:
     >>> frame.select(retirement_date_expr(pl.col("birth"), women))["birth"].to_list()
     [datetime.date(2026, 5, 31), None]
     """
-    birth_months, retirements = _retirement_lookup(schedule)
-    return _month_index_expr(birth).replace_strict(
-        birth_months, retirements, default=None, return_dtype=pl.Date
-    )
+    return birth.map_batches(lambda births: _retirement_dates(births, schedule),
+                             return_dtype=pl.Date)
+
+
+def _retirement_dates(births: pl.Series, schedule: AgeSchedule) -> pl.Series:
+    birth_month = births.dt.year().cast(pl.Int64) * 12 + births.dt.month().cast(pl.Int64) - 1
+    steps = schedule.steps
+    scan_start = births.dt.year().cast(pl.Int64) + steps[0][1] // 12
+    reached = pl.Series(births.name, [None] * len(births), dtype=pl.Int64)
+    for index, (year, age) in enumerate(steps):
+        first = None if index == 0 else year  # before the first step, its age applies
+        stop = steps[index + 1][0] if index + 1 < len(steps) else None
+        month = birth_month + age
+        frame = pl.DataFrame({"scan": scan_start, "month": month, "reached": reached})
+        earliest = pl.max_horizontal([pl.col("scan"), pl.col("month") // 12]
+                                     + ([pl.lit(first, pl.Int64)] if first is not None else []))
+        found = pl.lit(True) if stop is None else earliest < stop
+        reached = frame.select(pl.coalesce(pl.col("reached"), pl.when(found).then(
+            pl.col("month")))).to_series()
+    return pl.select(_month_end_expr(pl.lit(reached))).to_series().alias(births.name)
+
+
+def _month_end_expr(month_index: pl.Expr) -> pl.Expr:
+    """The last day of a month given by its index, null after 9999-12."""
+    inside = month_index.is_between(12, 9999 * 12 + 11)
+    safe = pl.when(inside).then(month_index).otherwise(12)
+    first = pl.date(safe // 12, safe % 12 + 1, 1)
+    return pl.when(inside).then(first.dt.month_end())
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -371,12 +396,3 @@ def _date_expr(value: DateLike) -> pl.Expr:
 def _month_index_expr(d: pl.Expr) -> pl.Expr:
     # dt.year() is Int32 and dt.month() Int8: widen before doing arithmetic with them.
     return d.dt.year().cast(pl.Int64) * 12 + d.dt.month().cast(pl.Int64) - 1
-
-
-@lru_cache(maxsize=32)
-def _retirement_lookup(schedule: AgeSchedule) -> tuple[pl.Series, pl.Series]:
-    """Birth month index -> retirement date, for every month of 1800..2200."""
-    first = _LOOKUP_FIRST_YEAR * 12
-    months = range(first, (_LOOKUP_LAST_YEAR + 1) * 12)
-    dates = [retirement_date(date(m // 12, m % 12 + 1, 1), schedule) for m in months]
-    return pl.Series(months, dtype=pl.Int64), pl.Series(dates, dtype=pl.Date)

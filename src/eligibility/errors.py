@@ -13,6 +13,8 @@
     │                                         (eligibility.testing.cases)
     ├── InputError (ValueError)               a nominee file cannot be read at all
     ├── RecordError (ValueError)              one record given to the library API is invalid
+    ├── UsageError (TypeError)                a library function called with a wrong argument
+    ├── SessionClosedError (RuntimeError)     a live session used after it was closed
     └── EngineUnavailableError (ImportError)  an optional engine's package is not installed
 
 A rulebook error is reported as ``file:line:column``, the offending line, a caret under the
@@ -22,7 +24,7 @@ column, the rule id, what was expected and, for misspelt names, a suggestion.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -144,15 +146,36 @@ class RecordError(EligibilityError, ValueError):
         super().__init__(f"{field}: {message}")
 
 
+class UsageError(EligibilityError, TypeError):
+    """A library function was called with an argument of the wrong kind or value."""
+
+
+class SessionClosedError(EligibilityError, RuntimeError):
+    """A live session was used after :meth:`~eligibility.session.NominationSession.close`."""
+
+
 class EngineUnavailableError(EligibilityError, ImportError):
     """An optional engine was asked for but its package cannot be imported here."""
 
 
-def suggest(name: str, candidates: Iterable[str]) -> str | None:
+def suggest(name: str, candidates: Iterable[str], *,
+            key: Callable[[str], str] | None = None, cutoff: float = 0.6) -> str | None:
     """The closest of ``candidates`` to a misspelt ``name``, if any is close enough.
+
+    ``key`` compares normalized forms (e.g. :func:`eligibility.text.match_key`, ignoring
+    case, spaces and diacritics); the candidate is returned as given.
 
     >>> suggest("brith_date", ["birth_date", "gender"])
     'birth_date'
+    >>> suggest("HN-001053".lower(), ["HN-001053"], key=str.lower, cutoff=0.9)
+    'HN-001053'
     """
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    names = list(candidates)
+    if key is None:
+        matches = difflib.get_close_matches(name, names, n=1, cutoff=cutoff)
+        return matches[0] if matches else None
+    by_key: dict[str, str] = {}
+    for candidate in names:
+        by_key.setdefault(key(candidate), candidate)
+    matches = difflib.get_close_matches(key(name), list(by_key), n=1, cutoff=cutoff)
+    return by_key[matches[0]] if matches else None

@@ -14,9 +14,11 @@ from typing import Any
 import polars as pl
 
 from eligibility.api import Decisions
-from eligibility.evaluation import candidate_records, evaluate_candidate
+from eligibility.frames import criterion_column, language_value, points_column, shown_column
 from eligibility.i18n import t
+from eligibility.messages import render_message
 from eligibility.output.cutoff_text import describe_cutoff, describe_position
+from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.rulebook.compiler import legal_basis_text
 from eligibility.selection.cutoff import analyse_cutoffs
 from eligibility.text import match_key
@@ -34,14 +36,13 @@ def explain_person(decisions: Decisions, candidate_id: str, *,
         return {"candidate_id": candidate_id, "language": language, "rejected": rejected} \
             if rejected else None
     summary = {row["quota_id"]: row for row in decisions.summary().iter_rows(named=True)}
+    labels = rulebook.labels[language]
     cutoffs = analyse_cutoffs(rulebook, decisions.decided)
     seats = rows.filter(pl.col("status") == "selected")["quota_id"].to_list()
-    records = candidate_records(rows, rulebook)
     nominations = []
-    for row, record in zip(rows.iter_rows(named=True), records, strict=True):
+    for row in rows.iter_rows(named=True):
         quota_id = row["quota_id"]
         rules = rulebook.quota(quota_id)
-        evaluation = evaluate_candidate(rulebook, record, quota_id)
         nominations.append({
             "quota_id": quota_id,
             "quota_title": rules.quota.title.get(language),
@@ -52,17 +53,19 @@ def explain_person(decisions: Decisions, candidate_id: str, *,
             "rank": row["rank"],
             "score": row["score"],
             "criteria": [{
-                "id": outcome.id,
+                "id": criterion.id,
                 "title": criterion.title.get(language),
-                "met": outcome.met,
-                "message": outcome.messages[language],
-                "condition": outcome.condition,
-                "basis": legal_basis_text(outcome.basis),
-            } for outcome, criterion in zip(evaluation.outcomes, rules.criteria, strict=True)],
+                "met": row[criterion_column(criterion.id)],
+                "message": "" if row[criterion_column(criterion.id)] else render_message(
+                    criterion.message[language], _shown(row, criterion.id, rulebook), language,
+                    labels),
+                "condition": criterion.source,
+                "basis": legal_basis_text(criterion.basis),
+            } for criterion in rules.criteria],
             "points": [{
                 "id": priority.id,
                 "title": priority.title.get(language),
-                "points": (evaluation.points or {}).get(priority.id),
+                "points": row[points_column(priority.id)],
                 "expression": priority.source,
             } for priority in rules.priorities],
             "quota": {
@@ -82,6 +85,13 @@ def explain_person(decisions: Decisions, candidate_id: str, *,
             "full_name": first.get("full_name"), "agency": first.get("agency"),
             "row": first.get("row"), "rulebook": f"{rulebook.id} {rulebook.version}",
             "nominations": nominations}
+
+
+def _shown(row: dict[str, Any], rule: str, rulebook: CompiledRulebook) -> list[Any]:
+    """The values the engine recorded for criterion ``rule``'s message placeholders."""
+    kinds = rulebook.shown_types.get(rule, ())
+    return [language_value(row[shown_column(rule, slot)], kind)
+            for slot, kind in enumerate(kinds)]
 
 
 def _rejected_rows(decisions: Decisions, candidate_id: str) -> list[dict[str, Any]]:

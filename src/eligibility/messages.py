@@ -1,59 +1,82 @@
-"""How values appear inside rendered failure messages, in Vietnamese and English.
+"""Failure messages rendered from outcome records, in any language, by Python or polars.
 
-The scalar and vectorized engines both follow these rules, so a message reads the same
-whichever engine produced it.
+An engine records, for each unmet criterion, the values its message's placeholders show
+(``shown.<criterion>.<slot>``); a message is then its literal text with those values
+displayed by :func:`eligibility.language.rendering.display`. Nothing is evaluated again, so
+a message reads the same whichever engine decided, and can be rendered later in the other
+language (``explain``, reports and diffs do).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from eligibility.language.types import BOOL, DATE, INTERVAL, NUMBER, EnumType, ListType, Type
-from eligibility.language.values import Interval
+import polars as pl
 
-LANGUAGES = ("vi", "en")
-DATE_FORMATS = {"vi": "%d/%m/%Y", "en": "%Y-%m-%d"}
-BOOLEAN_WORDS = {"vi": ("có", "không"), "en": ("yes", "no")}
-EMPTY_WORDS = {"vi": "(trống)", "en": "(empty)"}
-LIST_SEPARATOR = ", "
-INTERVAL_SEPARATOR = " – "
-REASON_SEPARATOR = "; "
+from eligibility.frames import QUOTA, criterion_column, reasons_column, shown_column
+from eligibility.i18n import LANGUAGES
+from eligibility.language.rendering import REASON_SEPARATOR, Labels, display, display_expr
+from eligibility.rulebook.compiled import BoundCriterion, CompiledRulebook, MessagePart
+
+__all__ = ["LANGUAGES", "REASON_SEPARATOR", "render_message", "render_reasons"]
 
 
-def render_value(value: Any, kind: Type, language: str,
-                 labels: dict[str, dict[str, str]]) -> str:
-    """``value`` (of type ``kind``) as text for a message in ``language``.
-
-    ``labels`` maps a vocabulary name to code → label in that language.
-
-    >>> render_value(dt.date(2023, 9, 11), DATE, "vi", {})
-    '11/09/2023'
-    """
-    if value is None:
-        return EMPTY_WORDS[language]
-    if kind == DATE:
-        return value.strftime(DATE_FORMATS[language])
-    if kind == BOOL:
-        yes, no = BOOLEAN_WORDS[language]
-        return yes if value else no
-    if kind == INTERVAL:
-        assert isinstance(value, Interval)
-        return (value.start.strftime(DATE_FORMATS[language]) + INTERVAL_SEPARATOR
-                + value.end.strftime(DATE_FORMATS[language]))
-    if isinstance(kind, EnumType):
-        return labels.get(kind.name, {}).get(value, value)
-    if isinstance(kind, ListType):
-        return LIST_SEPARATOR.join(render_value(item, kind.item, language, labels)
-                                   for item in value)
-    if kind == NUMBER:
-        return format_number(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def render_message(parts: Sequence[MessagePart], shown: Sequence[Any] | None, language: str,
+                   labels: Labels) -> str:
+    """A message with each placeholder replaced by the value recorded for its slot."""
+    pieces = []
+    for part in parts:
+        if part.slot is None or part.expression is None:
+            pieces.append(part.text)
+        else:
+            value = None if shown is None else shown[part.slot]
+            pieces.append(display(value, part.expression.type, language, labels))
+    return "".join(pieces)
 
 
-def format_number(value: float | int) -> str:
-    """A number without a needless '.0' and with at most two decimals."""
-    rounded = round(float(value), 2)
-    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.2f}".rstrip("0")
+def message_expr(rulebook: CompiledRulebook, criterion: BoundCriterion, language: str
+                 ) -> pl.Expr:
+    """One quota's message of ``criterion`` in ``language``, over the outcome columns."""
+    labels = rulebook.labels[language]
+    pieces: list[pl.Expr] = []
+    for part in criterion.message[language]:
+        if part.slot is None or part.expression is None:
+            pieces.append(pl.lit(part.text))
+        else:
+            column = pl.col(shown_column(criterion.id, part.slot))
+            pieces.append(display_expr(column, part.expression.type, language, labels))
+    return pl.concat_str(pieces) if pieces else pl.lit("")
+
+
+def reasons_expr(rulebook: CompiledRulebook, language: str) -> pl.Expr:
+    """The unmet criteria's messages, ``; ``-joined in rulebook order ("" when eligible)."""
+    messages: list[pl.Expr] = []
+    for rule in rulebook.criterion_ids:
+        # Quotas whose bound message is the same share one branch.
+        branches: dict[str, list[str]] = {}
+        wording: dict[str, BoundCriterion] = {}
+        for quota_id, rules in rulebook.quotas.items():
+            criterion = next((item for item in rules.criteria if item.id == rule), None)
+            if criterion is None:
+                continue
+            key = repr(criterion.message[language])
+            branches.setdefault(key, []).append(quota_id)
+            wording[key] = criterion
+        message: pl.Expr = pl.lit(None, pl.String)
+        for key, quota_ids in branches.items():
+            chosen = pl.col(QUOTA).is_in(quota_ids) if len(branches) > 1 else pl.lit(True)
+            message = pl.when(chosen).then(message_expr(rulebook, wording[key], language)) \
+                .otherwise(message)
+        unmet = pl.col(criterion_column(rule)).not_()
+        messages.append(pl.when(unmet.fill_null(False)).then(message))
+    if not messages:
+        return pl.lit("")
+    return pl.concat_str(messages, separator=REASON_SEPARATOR, ignore_nulls=True)
+
+
+def render_reasons(rulebook: CompiledRulebook, frame: pl.DataFrame,
+                   languages: Sequence[str]) -> pl.DataFrame:
+    """``frame`` (with outcome columns) plus ``reasons.<language>`` for each language."""
+    return frame.with_columns(reasons_expr(rulebook, language).alias(reasons_column(language))
+                              for language in languages)

@@ -27,7 +27,7 @@ def run_cases(
         case_files = load_all(discover(target))
     summary = Summary()
     for case_file in case_files:
-        summary.add(run_file(case_file))
+        summary.add(run_file(case_file, lang))
     for failure in summary.failures:
         say(failure.render(lang))
     say(summary.line(lang))

@@ -53,7 +53,7 @@ def _print_rulebook(path: Path, compiled: CompiledRulebook, lang: str) -> None:
                    criteria=number(len(compiled.criterion_ids), lang),
                    priorities=number(len(compiled.priority_ids), lang),
                    fields=number(len(compiled.fields), lang),
-                   includes=", ".join(model.include) or message("cli.none", lang)))
+                   includes=", ".join(model.included_files) or message("cli.none", lang)))
 
 
 def _print_shared(checked: SharedCheck, lang: str) -> None:

@@ -19,13 +19,21 @@ from eligibility.cli.common import (
     progress_display,
 )
 from eligibility.cli.summary import print_summary
+from eligibility.cli.variants import (
+    AsOfOption,
+    OverrideOption,
+    PreviousOption,
+    SetOption,
+    load_variant,
+    with_earlier_rounds,
+)
 from eligibility.i18n.formats import number
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
 from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv
 from eligibility.output.manifest import build_manifest, sha256_of, write_manifest
 from eligibility.output.workbook import write_workbook
-from eligibility.rulebook import load_rulebook
+from eligibility.rounds import with_earlier_courses
 
 
 @app.command()
@@ -39,6 +47,10 @@ def rank(
     sheet: Annotated[str, typer.Option("--sheet", help="Excel sheet name or index.")] = "0",
     report: Annotated[bool, typer.Option(
         "--report", help="Also write report.html, the selection report.")] = False,
+    as_of: AsOfOption = None,
+    sets: SetOption = None,
+    override: OverrideOption = None,
+    previous: PreviousOption = None,
 ) -> None:
     """Rank a nominee file: decisions.csv, rejected.csv and manifest.json in --out."""
     # The input's checksum (for the manifest) is computed alongside the work: hashlib
@@ -48,10 +60,14 @@ def rank(
         check_regular_file(nominees, lang)  # before hashing: reading a pipe would never end
         input_digest = hashing.submit(sha256_of, nominees)
         step = progress.add_task(message("cli.step_rulebook", lang), total=None)
-        compiled = load_rulebook(rules)
+        compiled = load_variant(rules, as_of=as_of, sets=sets or (),
+                                override_files=override or ())
+        compiled, earlier = with_earlier_rounds(compiled, previous or ())
         progress.update(step, description=message("cli.step_reading", lang,
                                                   file=nominees.name))
-        intake = read_nominees(nominees, compiled, sheet=sheet_choice(sheet), language=lang)
+        intake = with_earlier_courses(
+            read_nominees(nominees, compiled, sheet=sheet_choice(sheet), language=lang),
+            compiled, earlier)
         progress.update(step, description=message(
             "cli.step_deciding", lang, nominations=number(intake.nominations.height, lang),
             engine=engine))
@@ -62,7 +78,8 @@ def rank(
         manifest = build_manifest(rulebook=compiled, input_path=nominees,
                                   input_sha256=input_digest.result(), engine=engine,
                                   language=lang, counts=counts, summary=summary,
-                                  outputs=written, warnings=decisions.warnings)
+                                  outputs=written, warnings=decisions.warnings,
+                                  earlier_rounds=earlier.records())
         if report:
             progress.update(step, description=message("report.step_writing", lang))
             written.update(_write_report(decisions, out_dir, manifest, lang=lang))

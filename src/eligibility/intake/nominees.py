@@ -23,6 +23,7 @@ from typing import Literal
 
 import polars as pl
 
+from eligibility.frames import polars_cell, polars_type, yearly_column
 from eligibility.i18n import DEFAULT_LANGUAGE
 from eligibility.intake import cells
 from eligibility.intake.headers import ColumnMap, HeaderIndex
@@ -47,7 +48,7 @@ from eligibility.language.types import (
     EnumType,
     ListType,
 )
-from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec, yearly_column
+from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec
 from eligibility.text import nfc, strip
 
 __all__ = ["REJECTED_COLUMNS", "ColumnMap", "Intake", "intake_cells", "intake_table",
@@ -315,18 +316,12 @@ def _single_interval(column: pl.Series, separator: str, language: str,
 def _add_missing_fields(typed: pl.DataFrame, columns: ColumnMap,
                         rulebook: CompiledRulebook) -> pl.DataFrame:
     """Columns for fields absent from the file, holding each field's default."""
-    from eligibility.engines.vectorized import constant, polars_type
-
     additions = []
     for name, spec in rulebook.fields.items():
         if spec.yearly or name in columns.fields:
             continue
-        if spec.default is None:
-            value = pl.lit(None, dtype=polars_type(spec.type))
-        else:
-            value = constant(spec.default, spec.type)
-            assert isinstance(value, pl.Expr)
-        additions.append(value.alias(name))
+        value = pl.lit(pl.Series([polars_cell(spec.default)], dtype=polars_type(spec.type)))
+        additions.append(value.first().alias(name))
     return typed.with_columns(additions) if additions else typed
 
 

@@ -1,4 +1,9 @@
-"""Tree rewriting shared by the compiler and the engines: substitution and constant folding."""
+"""Tree rewriting shared by the compiler and the engines: substitution and constant folding.
+
+Folding evaluates a node whose operands are all constants with the reference evaluator
+(:mod:`eligibility.language.reference`), so a folded constant has exactly the value every
+engine would have computed.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,23 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from eligibility.engines.scalar import evaluate
 from eligibility.language import nodes as n
+from eligibility.language.domain import MAX_RANGE_ITEMS
+from eligibility.language.reference import evaluate
+from eligibility.language.registry import entry_of
 from eligibility.language.types import AGE_SCHEDULE, ByCodeType
+
+
+class AlwaysNullError(ValueError):
+    """Folding found an operation on constants that can only give null (a division by
+    zero, a date past 9999-12-31, a whole number beyond 64 bits, an empty interval…)."""
+
+    def __init__(self, node: n.Node) -> None:
+        from eligibility.language.unparse import unparse
+
+        self.node = node
+        super().__init__(f"{unparse(node)} is always empty: with these values the result "
+                         f"is outside what the language can hold (or a division by zero)")
 
 
 def map_children(node: n.Node, function: Callable[[n.Node], n.Node]) -> n.Node:
@@ -22,18 +41,41 @@ def map_children(node: n.Node, function: Callable[[n.Node], n.Node]) -> n.Node:
     return replace(node, **changes) if changes else node
 
 
-def fold(node: n.Node) -> n.Node:
-    """Evaluate a node whose inputs are all constants (e.g. ``quota.start.year - 1``)."""
-    if isinstance(node, (n.Const, n.FieldRef, n.LoopVar, n.Range)):
+def fold(node: n.Node, *, strict: bool = False) -> n.Node:
+    """Evaluate a node whose inputs are all constants (e.g. ``quota.start.year - 1``).
+
+    With ``strict``, an operation on non-null constants that gives null raises
+    :class:`AlwaysNullError` (the compiler reports it as a rulebook problem).
+    """
+    if isinstance(node, (n.Const, n.FieldRef, n.LoopVar, n.Range, n.QuotaRef, n.ParamRef)):
         return node
     if isinstance(node, n.Reduce):
-        return node if uses_data(node) else n.Const(node.type, evaluate(node, {}))
+        if uses_data(node) or oversized_range(node.iterable):
+            return node
+        return n.Const(node.type, evaluate(node, {}))
     if isinstance(node, n.Index) and isinstance(node.operand.type, ByCodeType) \
             and node.operand.type.item == AGE_SCHEDULE and not isinstance(node.key, n.Const):
         return node
     if all(isinstance(child, n.Const) for child in node.children()):
-        return n.Const(node.type, evaluate(node, {}))
+        value = evaluate(node, {})
+        if strict and value is None and _strict_on_values(node):
+            raise AlwaysNullError(node)
+        return n.Const(node.type, value)
     return node
+
+
+def _strict_on_values(node: n.Node) -> bool:
+    entry = entry_of(node)
+    return entry is not None and entry.strict and all(
+        isinstance(child, n.Const) and child.value is not None for child in node.children())
+
+
+def oversized_range(node: n.Node) -> bool:
+    """Whether ``node`` is a ``range`` with fixed bounds holding too many numbers."""
+    return (isinstance(node, n.Range) and isinstance(node.start, n.Const)
+            and isinstance(node.stop, n.Const) and node.start.value is not None
+            and node.stop.value is not None
+            and node.stop.value - node.start.value > MAX_RANGE_ITEMS)
 
 
 def fold_tree(node: n.Node) -> n.Node:

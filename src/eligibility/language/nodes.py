@@ -1,7 +1,8 @@
 """Typed expression trees: what a rule's text means once parsed and type-checked.
 
 Every node carries its :class:`~eligibility.language.types.Type`. Trees are immutable and
-hashable; engines (scalar, vectorized, durable) each execute the same trees.
+hashable; each node's meaning is its entry in :mod:`eligibility.language.registry`, which
+every engine executes.
 """
 
 from __future__ import annotations
@@ -16,10 +17,6 @@ from eligibility.language.types import Type
 @dataclass(frozen=True)
 class Node:
     type: Type
-
-    def __getstate__(self) -> dict[str, Any]:
-        # The scalar engine keeps a compiled closure on each node; closures do not pickle.
-        return {key: value for key, value in self.__dict__.items() if key != "_scalar"}
 
     def children(self) -> Iterator[Node]:
         for item in fields(self):

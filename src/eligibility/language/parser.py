@@ -15,13 +15,16 @@ from __future__ import annotations
 import ast
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eligibility.errors import suggest
 from eligibility.language import nodes as n
-from eligibility.language.functions import FUNCTIONS, REDUCERS, VARIADIC
+from eligibility.language.domain import INT_MAX, INT_MIN
+from eligibility.language.registry import FUNCTIONS, REDUCERS, VARIADIC
+from eligibility.language.registry.arithmetic import same_numeric
 from eligibility.language.types import (
+    AGE_SCHEDULE,
     ATTRIBUTES,
     BOOL,
     DATE,
@@ -62,10 +65,22 @@ class Scope:
     quota: Mapping[str, Type]
     parameters: Mapping[str, Type]
     loop: Mapping[str, Type] = field(default_factory=dict)
+    lets: Mapping[str, n.Node] = field(default_factory=dict)
 
     def with_loop(self, name: str, kind: Type) -> Scope:
-        return Scope(self.fields, self.quota, self.parameters, {**self.loop, name: kind})
+        return replace(self, loop={**self.loop, name: kind})
 
+    def with_let(self, name: str, value: n.Node) -> Scope:
+        """The scope with a rule's named value ``name`` (its tree is used in its place)."""
+        return replace(self, lets={**self.lets, name: value})
+
+    def with_quota(self, name: str, kind: Type) -> Scope:
+        return replace(self, quota={**self.quota, name: kind})
+
+
+MAX_EXPRESSION_CHARS = 20_000
+MAX_EXPRESSION_NODES = 5_000
+MAX_EXPRESSION_DEPTH = 64
 
 _COMPARE_OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
                 ast.GtE: ">="}
@@ -81,9 +96,16 @@ def parse_expression(text: str, scope: Scope, *, expect: Type | None = None) -> 
     >>> parse_expression("age_on(birth_date, quota.start) <= 35", scope).type.name
     'bool'
     """
+    if len(text) > MAX_EXPRESSION_CHARS:
+        raise ExpressionProblem(
+            f"the expression is {len(text):,} characters long; at most "
+            f"{MAX_EXPRESSION_CHARS:,} are allowed", kind="syntax",
+            expected="a shorter expression (use 'let:' names for repeated parts)")
     tree, shift = _parse(text)
     checker = _Checker(text, shift)
+    checker.check_size(tree.body)
     node = checker.check(tree.body, scope)
+    checker.check_schedules(tree.body, node)
     if expect is not None and not _assignable(node.type, expect):
         raise checker.problem(tree.body, f"this expression gives {node.type}, not {expect}",
                               expected=f"an expression of type {expect}")
@@ -96,14 +118,21 @@ def _parse(text: str) -> tuple[ast.Expression, int]:
     An expression written over several YAML lines, or indented, only parses inside
     parentheses; the first line's columns then move one to the right.
     """
+    if "\x00" in text:
+        raise ExpressionProblem("the expression contains a NUL character", line=1,
+                                column=text.index("\x00"), kind="syntax")
     try:
         return ast.parse(text, mode="eval"), 0
     except SyntaxError as error:
         first = error
+    except (RecursionError, MemoryError):
+        raise _too_deep() from None
     try:
         return ast.parse(f"({text}\n)", mode="eval"), 1
     except SyntaxError:
         pass
+    except (RecursionError, MemoryError):
+        raise _too_deep() from None
     line = first.lineno or 1
     lines = text.split("\n")
     if line > len(lines):
@@ -112,6 +141,12 @@ def _parse(text: str) -> tuple[ast.Expression, int]:
     raise ExpressionProblem(f"syntax error: {first.msg}", line, column, kind="syntax",
                             expected="an expression such as "
                                      "'age_on(birth_date, quota.start) <= 35'")
+
+
+def _too_deep() -> ExpressionProblem:
+    return ExpressionProblem(f"the expression is nested too deeply; at most "
+                             f"{MAX_EXPRESSION_DEPTH} levels are allowed", kind="syntax",
+                             expected="a flatter expression (use 'let:' names for parts)")
 
 
 def _assignable(actual: Type, expected: Type) -> bool:
@@ -135,6 +170,40 @@ class _Checker:
             column = max(column - self.shift, 0)
         return ExpressionProblem(message, line, column, kind, expected, suggestion)
 
+    def check_size(self, root: ast.AST) -> None:
+        """Refuse, before checking it recursively, an expression too large or too deep."""
+        count = 0
+        stack: list[tuple[ast.AST, int]] = [(root, 1)]
+        while stack:
+            node, depth = stack.pop()
+            count += 1
+            if count > MAX_EXPRESSION_NODES:
+                raise self.problem(root, f"the expression has more than "
+                                         f"{MAX_EXPRESSION_NODES:,} parts", kind="syntax",
+                                   expected="a shorter expression (use 'let:' names)")
+            if depth > MAX_EXPRESSION_DEPTH:
+                raise self.problem(node, f"the expression is nested more than "
+                                         f"{MAX_EXPRESSION_DEPTH} levels deep", kind="syntax",
+                                   expected="a flatter expression (use 'let:' names)")
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+    def check_schedules(self, root: ast.AST, node: n.Node) -> None:
+        """An age schedule may only be given to retirement_date()."""
+        if node.type == AGE_SCHEDULE:
+            raise self.problem(root, "an age schedule can only be given to retirement_date()",
+                               expected="retirement_date(birth_date, retirement_age[gender])")
+        for item in node.walk():
+            for index, child in enumerate(item.children()):
+                if child.type != AGE_SCHEDULE:
+                    continue
+                allowed = (isinstance(item, n.Call) and item.function == "retirement_date"
+                           and index == 1) or (isinstance(item, n.Conditional) and index > 0)
+                if not allowed:
+                    raise self.problem(root, "an age schedule can only be given to "
+                                             "retirement_date()",
+                                       expected="retirement_date(birth_date, "
+                                                "retirement_age[gender])")
+
     def check(self, node: ast.AST, scope: Scope) -> n.Node:
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
@@ -150,8 +219,14 @@ class _Checker:
         if isinstance(value, bool):
             return n.Const(BOOL, value)
         if isinstance(value, int):
+            if not INT_MIN <= value <= INT_MAX:
+                raise self.problem(node, "this whole number is too large; whole numbers have "
+                                         "64 bits", kind="type",
+                                   expected=f"a number from {INT_MIN} to {INT_MAX}")
             return n.Const(INT, value)
         if isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")):
+                raise self.problem(node, "this number is too large", kind="type")
             return n.Const(NUMBER, value)
         if isinstance(value, str):
             return n.Const(TEXT, value)
@@ -163,6 +238,8 @@ class _Checker:
         name = node.id
         if name in scope.loop:
             return n.LoopVar(scope.loop[name], name)
+        if name in scope.lets:
+            return scope.lets[name]
         if name in scope.fields:
             return n.FieldRef(scope.fields[name], name)
         if name in scope.parameters:
@@ -172,9 +249,10 @@ class _Checker:
         if name == "quota":
             raise self.problem(node, "'quota' needs an attribute, e.g. quota.start",
                                expected=f"one of quota.{', quota.'.join(sorted(scope.quota))}")
-        known = [*scope.loop, *scope.fields, *scope.parameters]
+        known = [*scope.loop, *scope.lets, *scope.fields, *scope.parameters]
         raise self.problem(node, f"unknown name '{name}'", kind="name",
-                           expected="a candidate field, a parameter or a loop variable",
+                           expected="a candidate field, a parameter, a 'let:' name or a loop "
+                                    "variable",
                            suggestion=suggest(name, known))
 
     def _List(self, node: ast.List | ast.Tuple, scope: Scope) -> n.Node:
@@ -354,6 +432,7 @@ class _Checker:
             raise self.problem(node.func, f"unknown function '{name}'", kind="name",
                                expected="a function listed in docs/rule-language.md",
                                suggestion=suggest(name, known))
+        assert function.params is not None
         if len(node.args) != len(function.params):
             raise self.problem(node, f"{name}() takes {len(function.params)} argument(s), "
                                      f"{len(node.args)} given",
@@ -365,7 +444,11 @@ class _Checker:
                 raise self.problem(arg_ast, f"{name}() expects {param} here, not {arg.type}",
                                    expected=f"e.g. {function.example}")
             args.append(arg)
-        return n.Call(function.result, name, tuple(args))
+        result = function.result
+        if name == "abs":
+            result = same_numeric([arg.type for arg in args])
+        assert result is not None
+        return n.Call(result, name, tuple(args))
 
     def _variadic(self, node: ast.Call, name: str, scope: Scope) -> n.Node:
         if len(node.args) < 2:

@@ -9,10 +9,22 @@ from pathlib import Path
 
 import polars as pl
 
-from eligibility.rulebook.compiled import CompiledRulebook, points_column
+from eligibility.frames import (
+    CANDIDATE,
+    ELIGIBLE,
+    FAILED,
+    PREFERENCE,
+    QUOTA,
+    RANK,
+    ROW,
+    SCORE,
+    STATUS,
+    points_column,
+)
+from eligibility.rulebook.compiled import CompiledRulebook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-IDENTIFIER_COLUMNS = frozenset({"quota_id", "status", "failed"})
+IDENTIFIER_COLUMNS = frozenset({QUOTA, STATUS, FAILED})
 
 
 def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,
@@ -27,13 +39,13 @@ def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,
     points = [points_column(rule) for rule in rulebook.priority_ids]
     optional = [pl.col(name) if name in decided.columns else pl.lit(None, pl.String).alias(name)
                 for name in ("full_name", "agency")]
-    columns = [pl.col("candidate_id"), *optional, pl.col("quota_id"), pl.col("preference"),
-               pl.col("status"), pl.col("eligible"), pl.col("score"), pl.col("rank"),
-               _empty_as_null("failed"), _empty_as_null(f"reasons.{language}").alias("reasons"),
-               *(pl.col(name) for name in points), pl.col("row")]
-    order = pl.col("quota_id").replace_strict(quota_order, return_dtype=pl.Int64)
+    columns = [pl.col(CANDIDATE), *optional, pl.col(QUOTA), pl.col(PREFERENCE),
+               pl.col(STATUS), pl.col(ELIGIBLE), pl.col(SCORE), pl.col(RANK),
+               _empty_as_null(FAILED), _empty_as_null(f"reasons.{language}").alias("reasons"),
+               *(pl.col(name) for name in points), pl.col(ROW)]
+    order = pl.col(QUOTA).replace_strict(quota_order, return_dtype=pl.Int64)
     return (decided.lazy().select(*columns, order.alias("__quota_order"))
-            .sort(["__quota_order", "rank", "candidate_id"], nulls_last=True)
+            .sort(["__quota_order", RANK, CANDIDATE], nulls_last=True)
             .drop("__quota_order").collect())
 
 

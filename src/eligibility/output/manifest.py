@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -16,39 +16,56 @@ from eligibility.rulebook.compiled import CompiledRulebook
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def build_manifest(*, rulebook: CompiledRulebook, input_path: Path, input_sha256: str,
                    engine: str, language: str, counts: Mapping[str, int],
                    summary: pl.DataFrame, outputs: Mapping[str, str],
-                   warnings: list[str]) -> dict[str, Any]:
+                   warnings: list[str],
+                   earlier_rounds: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """The manifest of a run; holds no time stamp, so a re-run gives the same bytes.
 
-    ``outputs`` maps each file written to its SHA-256.
+    ``outputs`` maps each file written to its SHA-256; ``earlier_rounds`` describes the
+    runs of earlier rounds whose seats and courses this run took into account.
     """
     return {
-        "tool": "eligibility",
-        "version": _version("eligibility"),
-        "engine": engine,
-        "language": language,
-        "python": platform.python_version(),
-        "polars": pl.__version__,
-        "rulebook": {
-            "id": rulebook.id,
-            "version": rulebook.version,
-            "files": {Path(name).name: digest for name, digest in rulebook.files.items()},
-        },
+        **environment(engine, language),
+        "rulebook": rulebook_record(rulebook),
+        "courses": course_dates(rulebook),
+        "earlier_rounds": [dict(item) for item in earlier_rounds],
         "input": {"file": input_path.name, "sha256": input_sha256},
         "counts": dict(counts),
         "quotas": summary.to_dicts(),
         "outputs": dict(sorted(outputs.items())),
         "warnings": warnings,
     }
+
+
+def environment(engine: str, language: str) -> dict[str, str]:
+    """The tool, engine, language and versions a run used."""
+    return {"tool": "eligibility", "version": _version("eligibility"), "engine": engine,
+            "language": language, "python": platform.python_version(),
+            "polars": pl.__version__}
+
+
+def rulebook_record(rulebook: CompiledRulebook) -> dict[str, Any]:
+    """The rulebook a run used: id, version, each file's SHA-256, as-of date, changes."""
+    return {
+        "id": rulebook.id,
+        "version": rulebook.version,
+        "files": {Path(name).name: digest for name, digest in rulebook.files.items()},
+        "as_of": rulebook.as_of.isoformat() if rulebook.as_of else None,
+        "changes": list(rulebook.changes),
+    }
+
+
+def course_dates(rulebook: CompiledRulebook) -> dict[str, dict[str, str]]:
+    """Each quota's course, so that a later round can count it as an enrolment."""
+    return {quota_id: {"start": rules.quota.start.isoformat(),
+                       "end": rules.quota.end.isoformat()}
+            for quota_id, rules in rulebook.quotas.items()}
 
 
 def write_manifest(manifest: Mapping[str, Any], path: Path) -> None:

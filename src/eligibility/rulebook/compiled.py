@@ -34,10 +34,15 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class MessagePart:
-    """Literal text, or a placeholder expression whose value is shown in its place."""
+    """Literal text, or a placeholder expression whose value is shown in its place.
+
+    ``slot`` numbers a criterion's distinct placeholder expressions (across its languages
+    and versions): engines record the value of slot ``k`` in column ``shown.<id>.<k>``.
+    """
 
     text: str = ""
     expression: Node | None = None
+    slot: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,14 +71,18 @@ class QuotaRules:
     quota: Quota
     criteria: tuple[BoundCriterion, ...]
     priorities: tuple[BoundPriority, ...]
+    earlier_seats: int = 0  # seats of this quota filled in earlier rounds of the plan
+    earlier_budget: int = 0  # budget (VND) those seats used
 
     @property
     def capacity(self) -> int:
-        """Seats that can be filled within both the seats and the budget."""
+        """Seats that can be filled within both the seats and the budget (what earlier
+        rounds of the plan left)."""
         quota = self.quota
-        if quota.cost_per_seat is None:
-            return quota.seats
-        return min(quota.seats, quota.budget // quota.cost_per_seat)
+        seats = max(quota.seats - self.earlier_seats, 0)
+        if quota.cost_per_seat is None:  # each seat costs budget / seats: seats are the limit
+            return seats
+        return max(min(seats, (quota.budget - self.earlier_budget) // quota.cost_per_seat), 0)
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,13 @@ class CompiledRulebook:
     nominations_columns: tuple[str, ...] = ("nominated_for",)
     nominations_separator: str = ";"
     legal_texts: dict[str, LegalText] = field(default_factory=dict)
+    shown_types: dict[str, tuple[Type, ...]] = field(default_factory=dict)
+    """Criterion id → the type of each of its message's placeholder slots."""
+    engine_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Per-engine compiled forms of this rulebook (each engine keys its own entry)."""
+    as_of: dt.date | None = None  # the date whose rules apply; None: each course start
+    changes: tuple[str, ...] = ()  # overrides made to the files, as written (path=value)
+    lineage: tuple[str, ...] = ()  # ids of the rulebooks whose sections this one takes
 
     @property
     def id(self) -> str:
@@ -122,16 +138,3 @@ class CompiledRulebook:
 
     def in_force(self, day: dt.date) -> bool:
         return self.model.effective.covers(day)
-
-
-def yearly_column(field_name: str, year: int) -> str:
-    """The frame column holding a yearly field's value for one year, e.g. ``rating[2022]``."""
-    return f"{field_name}[{year}]"
-
-
-def criterion_column(rule_id: str) -> str:
-    return f"criterion.{rule_id}"
-
-
-def points_column(rule_id: str) -> str:
-    return f"points.{rule_id}"

@@ -14,7 +14,9 @@ from typing import Any
 from eligibility.calendar import AgeSchedule
 from eligibility.errors import Problem, SourceLocation, rulebook_error, suggest
 from eligibility.language import nodes as n
-from eligibility.language.fold import fold, map_children
+from eligibility.language.bounds import DateRangeError, check_dates
+from eligibility.language.domain import MAX_RANGE_ITEMS
+from eligibility.language.fold import AlwaysNullError, fold, map_children, oversized_range
 from eligibility.language.parser import ExpressionProblem, Scope, literal_type, parse_expression
 from eligibility.language.types import (
     AGE_SCHEDULE,
@@ -77,23 +79,33 @@ class _Problems:
         self.items.append(Problem(message, location, rule_id, expected, suggestion, kind))
 
 
-def compile_rulebook(loaded: LoadedRulebook) -> CompiledRulebook:
-    """Check and compile ``loaded``; raise :class:`RulebookError` listing every problem."""
-    return _Compiler(loaded).run()
+def compile_rulebook(loaded: LoadedRulebook, *, as_of: dt.date | None = None,
+                     changes: tuple[str, ...] = ()) -> CompiledRulebook:
+    """Check and compile ``loaded``; raise :class:`RulebookError` listing every problem.
+
+    The criteria, priorities and parameters in force on each quota's course start apply, or,
+    with ``as_of``, those in force on that date for every quota. ``changes`` describe the
+    overrides made to ``loaded`` (kept for the run's records).
+    """
+    return _Compiler(loaded, as_of, changes).run()
 
 
 class _Compiler:
-    def __init__(self, loaded: LoadedRulebook) -> None:
+    def __init__(self, loaded: LoadedRulebook, as_of: dt.date | None = None,
+                 changes: tuple[str, ...] = ()) -> None:
         self.loaded = loaded
         self.model = loaded.model
         self.problems = _Problems()
         self.legal = {text.id: text for text in self.model.basis}
+        self.as_of = as_of
+        self.changes = changes
 
     def run(self) -> CompiledRulebook:
         enums = self._enum_types()
         fields = self._fields(enums)
         parameters = self._parameters(enums)
         quota_types = self._quota_types(enums)
+        values_typed = not self.problems.items  # else binding would fold ill-typed values
         self._check_quotas()
         scope = Scope(
             fields={name: YearlyType("yearly", spec.type) if spec.yearly else spec.type
@@ -103,9 +115,11 @@ class _Compiler:
         self._check_ids()
         criteria = [self._criterion(item, scope) for item in self.model.criteria]
         priorities = [self._priority(item, scope) for item in self.model.priorities]
+        shown_types = {item.id: self._assign_slots(wordings) for item, wordings in criteria}
         quotas = {quota.id: self._bind_quota(quota, criteria, priorities, parameters)
-                  for quota in self.model.quotas}
+                  for quota in self.model.quotas} if values_typed else {}
         self._check_ranking(fields)
+        self._check_as_of()
         if self.problems.items:
             raise rulebook_error(self.problems.items)
         candidate = self.model.candidate
@@ -118,7 +132,18 @@ class _Compiler:
             id_columns=(candidate.id.column, *candidate.id.aliases),
             nominations_columns=(candidate.nominations.column, *candidate.nominations.aliases),
             nominations_separator=candidate.nominations.separator,
-            legal_texts=self.legal)
+            legal_texts=self.legal, shown_types=shown_types, as_of=self.as_of,
+            changes=self.changes, lineage=self.loaded.lineage)
+
+    def _check_as_of(self) -> None:
+        effective = self.model.effective
+        if self.as_of is None or effective.covers(self.as_of):
+            return
+        until = f" until {effective.until}" if effective.until else ""
+        self.problems.add(f"the rulebook is in force from {effective.from_}{until}; it "
+                          f"cannot be applied as of {self.as_of}",
+                          self.loaded.source.location(("effective",)),
+                          expected="an --as-of date within the rulebook's effective period")
 
     # vocabularies and fields ---------------------------------------------------------------
     def _enum_types(self) -> dict[str, EnumType]:
@@ -141,6 +166,12 @@ class _Compiler:
         return enums
 
     def _type(self, text: str, enums: dict[str, EnumType], location: SourceLocation) -> Type:
+        if text == "age_schedule":
+            self.problems.add("a candidate field cannot be an age schedule (that is a "
+                              "parameter's type)", location, kind="type",
+                              expected="text, int, number, date, bool, interval, "
+                                       "list[interval], list[text] or a vocabulary name")
+            return TEXT
         if text in SIMPLE_TYPES:
             return SIMPLE_TYPES[text]
         if text in enums:
@@ -322,14 +353,58 @@ class _Compiler:
                 self.problems.add("this version has no 'message'",
                                   self.loaded.source.location(path), rule_id=item.id)
                 continue
-            node = self._expression(text, (*path, "condition"), scope, BOOL, item.id)
+            rule_scope = self._lets(item, version, ("criteria", index), path, scope)
+            node = self._expression(text, (*path, "condition"), rule_scope, BOOL, item.id)
+            message_scope = rule_scope.with_quota("title", TEXT)
             parts = {language: self._message(message.get(language),
                                              (*self._message_path(version, path), language),
-                                             scope, item.id)
+                                             message_scope, item.id)
                      for language in ("vi", "en")}
             basis = version.basis if version and version.basis else item.basis
             compiled.append(_Wording(version, node, parts, basis, text))
         return item, compiled
+
+    def _lets(self, item: Criterion | Priority, version: RuleVersion | None,
+              rule_path: tuple[Any, ...], version_path: tuple[Any, ...], scope: Scope) -> Scope:
+        """``scope`` with the rule's (then the version's) ``let:`` names, each checked."""
+        declared = [(name, text, (*rule_path, "let", name)) for name, text in item.let.items()]
+        if version is not None:
+            declared += [(name, text, (*version_path, "let", name))
+                         for name, text in version.let.items()]
+        for name, text, path in declared:
+            taken = name in scope.fields or name in scope.parameters
+            if taken:
+                self.problems.add(f"'{name}' is already a candidate field or parameter; "
+                                  f"give the named value another name",
+                                  self.loaded.source.location(path), rule_id=item.id,
+                                  kind="name")
+                continue
+            node = self._expression(text, path, scope, None, item.id)
+            if node is not None:
+                scope = scope.with_let(name, node)
+        return scope
+
+    def _assign_slots(self, wordings: list[_Wording]) -> tuple[Type, ...]:
+        """Number a criterion's distinct placeholder expressions (its ``shown`` columns)."""
+        slots: dict[str, int] = {}
+        types: list[Type] = []
+        for wording in wordings:
+            if wording.message is None:
+                continue
+            for language, parts in wording.message.items():
+                numbered = []
+                for part in parts:
+                    if part.expression is not None:
+                        key = repr(part.expression)
+                        if _reads_title(part.expression):  # its value is in one language
+                            key = f"{language}:{key}"
+                        if key not in slots:
+                            slots[key] = len(types)
+                            types.append(part.expression.type)
+                        part = replace(part, slot=slots[key])
+                    numbered.append(part)
+                wording.message[language] = tuple(numbered)
+        return tuple(types)
 
     def _message_path(self, version: RuleVersion | None, path: tuple[Any, ...]) -> tuple[Any, ...]:
         if version is not None and version.message is not None:
@@ -347,12 +422,13 @@ class _Compiler:
                 self.problems.add("this version has no 'points'",
                                   self.loaded.source.location(path), rule_id=item.id)
                 continue
-            node = self._expression(text, (*path, "points"), scope, NUMBER, item.id)
+            rule_scope = self._lets(item, version, ("priorities", index), path, scope)
+            node = self._expression(text, (*path, "points"), rule_scope, NUMBER, item.id)
             basis = version.basis if version and version.basis else item.basis
             compiled.append(_Wording(version, node, None, basis, text))
         return item, compiled
 
-    def _expression(self, text: str, path: tuple[Any, ...], scope: Scope, expect: Type,
+    def _expression(self, text: str, path: tuple[Any, ...], scope: Scope, expect: Type | None,
                     rule_id: str) -> n.Node | None:
         try:
             return parse_expression(text, scope, expect=expect)
@@ -432,7 +508,7 @@ class _Compiler:
             condition = self._bind(chosen.node, quota, parameters, criterion.id)
             message = {language: tuple(
                 replace(part, expression=self._bind(part.expression, quota, parameters,
-                                                    criterion.id))
+                                                    criterion.id, language=language))
                 if part.expression is not None else part for part in language_parts)
                 for language, language_parts in chosen.message.items()}
             bound_criteria.append(BoundCriterion(criterion.id, criterion.title, condition,
@@ -450,24 +526,45 @@ class _Compiler:
 
     def _in_force(self, item: Criterion | Priority, wordings: list[_Wording],
                   quota: Quota) -> _Wording | None:
-        """The wording in force on the quota's course start, if the rule applies to it."""
+        """The wording in force on the quota's course start (or the as-of date), if the rule
+        applies to the quota."""
         if not _applies(item.applies_to, quota):
             return None
+        day = self.as_of or quota.start
         return next((wording for wording in wordings if wording.version is None
-                     or wording.version.effective.covers(quota.start)), None)
+                     or wording.version.effective.covers(day)), None)
 
     def _legal(self, basis: list[str]) -> tuple[LegalText, ...]:
         return tuple(self.legal[legal_id] for legal_id in basis if legal_id in self.legal)
 
     def _bind(self, node: n.Node, quota: Quota, parameters: dict[str, tuple[Type, Any]],
-              rule_id: str) -> n.Node:
-        binder = _Binder(quota, parameters)
-        bound = binder.bind(node)
+              rule_id: str, *, language: str | None = None) -> n.Node:
+        binder = _Binder(quota, parameters, language, self.as_of)
+        location = self.loaded.source.location(
+            ("quotas", [item.id for item in self.model.quotas].index(quota.id)))
+        try:
+            bound = binder.bind(node)
+            check_dates(bound)
+        except (AlwaysNullError, DateRangeError) as error:
+            self.problems.add(f"for quota '{quota.id}': {error}", location, rule_id=rule_id,
+                              kind="type", expected="values the result can hold; check the "
+                                                    "constants used in this rule")
+            return node
         for message in binder.missing:
-            index = [item.id for item in self.model.quotas].index(quota.id)
-            self.problems.add(message, self.loaded.source.location(("quotas", index)),
-                              rule_id=rule_id, kind="name")
+            self.problems.add(message, location, rule_id=rule_id, kind="name")
+        for item in bound.walk():
+            if oversized_range(item):
+                assert isinstance(item, n.Range)
+                self.problems.add(
+                    f"for quota '{quota.id}': range({item.start.value}, {item.stop.value}) "  # type: ignore[attr-defined]
+                    f"holds more than {MAX_RANGE_ITEMS} numbers", location, rule_id=rule_id,
+                    kind="type", expected="a range of years, e.g. "
+                                          "range(quota.start.year - 3, quota.start.year)")
         return bound
+
+
+def _reads_title(node: n.Node) -> bool:
+    return any(isinstance(item, n.QuotaRef) and item.name == "title" for item in node.walk())
 
 
 def _applies(applies: AppliesTo, quota: Quota) -> bool:
@@ -479,9 +576,12 @@ def _applies(applies: AppliesTo, quota: Quota) -> bool:
 class _Binder:
     """Replace quota attributes and parameters by their values, then fold constants."""
 
-    def __init__(self, quota: Quota, parameters: dict[str, tuple[Type, Any]]) -> None:
+    def __init__(self, quota: Quota, parameters: dict[str, tuple[Type, Any]],
+                 language: str | None, as_of: dt.date | None = None) -> None:
         self.quota = quota
         self.parameters = parameters
+        self.language = language  # a message's language (quota.title is in it)
+        self.as_of = as_of
         self.missing: list[str] = []
 
     def bind(self, node: n.Node) -> n.Node:
@@ -489,12 +589,14 @@ class _Binder:
             return n.Const(node.type, self._quota_value(node.name))
         if isinstance(node, n.ParamRef):
             return n.Const(node.type, self._parameter_value(node.name))
-        return fold(map_children(node, self.bind))
+        return fold(map_children(node, self.bind), strict=True)
 
     def _quota_value(self, name: str) -> Any:
         quota = self.quota
         if name == "course":
             return Interval(quota.start, quota.end)
+        if name == "title":
+            return quota.title.get(self.language or "vi")
         if name == "cost_per_seat":
             return quota.cost_per_seat if quota.cost_per_seat is not None \
                 else quota.budget // quota.seats
@@ -509,13 +611,15 @@ class _Binder:
 
     def _parameter_value(self, name: str) -> Any:
         _, versions = self.parameters[name]
+        day = self.as_of or self.quota.start
         chosen = None
         for start, value in versions:
-            if start is None or start <= self.quota.start:
+            if start is None or start <= day:
                 chosen = (start, value)
         if chosen is None:
-            self.missing.append(f"parameter '{name}' has no version in force on "
-                                f"{self.quota.start} (course start of '{self.quota.id}')")
+            when = "the as-of date" if self.as_of else f"course start of '{self.quota.id}'"
+            self.missing.append(f"parameter '{name}' has no version in force on {day} "
+                                f"({when})")
             return None
         return chosen[1]
 

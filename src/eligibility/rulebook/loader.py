@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from eligibility.errors import Problem, rulebook_error
-from eligibility.rulebook.models import Rulebook, SharedFile
+from eligibility.errors import Problem, RulebookError, rulebook_error
+from eligibility.rulebook.models import Include, LegalText, Rulebook, SharedFile
+from eligibility.rulebook.overrides import Change, apply_changes, changes_from_mapping
+from eligibility.rulebook.source_layers import LayeredSource
 from eligibility.rulebook.yaml_source import SourceMap, YamlPath, read_yaml
 
 MERGED_SECTIONS = ("vocabularies", "parameters")
+LIST_SECTIONS = ("quotas", "criteria", "priorities")  # taken items first, then this file's
 # Sections only a rulebook has: a file with none of them is a shared file (to include).
 RULEBOOK_ONLY_SECTIONS = ("effective", "include", "candidate", "quotas", "criteria",
                           "priorities", "ranking")
@@ -37,6 +41,7 @@ class LoadedRulebook:
     source: SourceMap
     files: dict[str, str] = field(default_factory=dict)  # path -> sha256 of its bytes
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    lineage: tuple[str, ...] = ()  # ids of the rulebooks whose sections it takes
 
     def origin(self, section: str, name: str) -> Origin:
         return self.origins.get((section, name), Origin(self.source, (section, name)))
@@ -46,25 +51,51 @@ class LoadedRulebook:
         return origin.source.location((*origin.path, *rest))
 
 
-def load_document(path: Path) -> LoadedRulebook:
-    """Read ``path`` and its includes; raise :class:`RulebookError` listing every problem."""
-    document, source = read_yaml(path)
+@dataclass
+class _Merged:
+    """A rulebook document with its includes merged, not yet validated."""
+
+    document: dict[str, Any]
+    source: LayeredSource
+    files: dict[str, str]
+    origins: dict[tuple[str, str], Origin]
+    lineage: tuple[str, ...] = ()
+
+
+def load_document(path: Path, changes: Sequence[Change] = ()) -> LoadedRulebook:
+    """Read ``path`` and its includes, make ``changes``; raise :class:`RulebookError`
+    listing every problem."""
+    merged = _read_merged(path, ())
+    if changes:
+        apply_changes(merged.document, merged.source, merged.origins, changes)
+    model = _validate(Rulebook, merged.document, merged.source, merged.origins)
+    return LoadedRulebook(model, path, merged.source, merged.files, merged.origins,
+                          merged.lineage)
+
+
+def _read_merged(path: Path, including: tuple[Path, ...]) -> _Merged:
+    document, raw_source = read_yaml(path)
     if not isinstance(document, dict):
         raise rulebook_error([Problem("a rulebook is a mapping of sections (id, title, ...)",
-                                      source.location(()), kind="schema")])
-    files = {str(path): _sha256(path)}
-    origins: dict[tuple[str, str], Origin] = {}
-    problems: list[Problem] = []
+                                      raw_source.location(()), kind="schema")])
+    merged = _Merged(document, LayeredSource.over(raw_source), {str(path): _sha256(path)}, {})
     for section in MERGED_SECTIONS:
         for name in (document.get(section) or {}) if isinstance(document.get(section), dict) \
                 else {}:
-            origins[(section, name)] = Origin(source, (section, name))
-    for index, include in enumerate(document.get("include") or []):
-        _merge_include(path, include, index, document, source, files, origins, problems)
+            merged.origins[(section, name)] = Origin(raw_source, (section, name))
+    own_items = {section: len(document[section]) for section in LIST_SECTIONS
+                 if isinstance(document.get(section), list)}
+    problems: list[Problem] = []
+    includes = document.get("include") or []
+    for index, include in enumerate(includes if isinstance(includes, list) else []):
+        try:
+            _merge_include(path, include, index, merged, raw_source, including, own_items,
+                           problems)
+        except RulebookError as error:
+            problems.extend(error.problems)
     if problems:
         raise rulebook_error(problems)
-    model = _validate(Rulebook, document, source, origins)
-    return LoadedRulebook(model, path, source, files, origins)
+    return merged
 
 
 def is_shared_document(document: Any) -> bool:
@@ -79,39 +110,123 @@ def load_shared(path: Path) -> tuple[SharedFile, SourceMap]:
     return _validate(SharedFile, document, source, {}), source
 
 
-def _merge_include(path: Path, include: Any, index: int, document: dict[str, Any],
-                   source: SourceMap, files: dict[str, str],
-                   origins: dict[tuple[str, str], Origin], problems: list[Problem]) -> None:
+def _merge_include(path: Path, include: Any, index: int, merged: _Merged, source: SourceMap,
+                   including: tuple[Path, ...], own_items: dict[str, int],
+                   problems: list[Problem]) -> None:
     location = source.location(("include", index))
-    if not isinstance(include, str):
-        problems.append(Problem("an include is a relative file path", location, kind="schema"))
-        return
-    target = (path.parent / include).resolve()
+    entry = _include_entry(include, index, source)
+    target = (path.parent / entry.file).resolve()
     if not target.is_file():
-        problems.append(Problem(f"included file '{include}' does not exist (looked for {target})",
-                                location, kind="yaml"))
+        problems.append(Problem(f"included file '{entry.file}' does not exist (looked for "
+                                f"{target})", location, kind="yaml"))
         return
-    shared, shared_source = read_yaml(target)
-    model = _validate(SharedFile, shared, shared_source, {})
-    files[str(target)] = _sha256(target)
+    if target in including or target == path.resolve():
+        problems.append(Problem(f"'{entry.file}' includes this file in turn (an include "
+                                f"cycle)", location, kind="yaml",
+                                expected="each file included by the files below it only"))
+        return
+    changes = changes_from_mapping(entry.set_ or {}, source, ("include", index, "set"))
+    if entry.take is None:
+        shared, shared_source = read_yaml(target)
+        layered = LayeredSource.over(shared_source)
+        origins = {(section, name): Origin(shared_source, (section, name))
+                   for section in MERGED_SECTIONS
+                   for name in (shared.get(section) or {} if isinstance(shared, dict) else {})}
+        if changes and isinstance(shared, dict):
+            apply_changes(shared, layered, origins, changes)
+        model = _validate(SharedFile, shared, layered, origins)
+        merged.files[str(target)] = _sha256(target)
+        _merge_definitions(merged, shared, origins, model.basis, entry.file, problems)
+        return
+    other = _read_merged(target, (*including, path.resolve()))
+    if changes:
+        apply_changes(other.document, other.source, other.origins, changes)
+    taken = _validate(Rulebook, other.document, other.source, other.origins)
+    merged.files.update(other.files)
+    merged.lineage = (*merged.lineage, taken.id, *other.lineage)
+    _merge_definitions(merged, other.document, other.origins, taken.basis, entry.file,
+                       problems)
+    for section in entry.take:
+        _take_section(merged, other, section, entry.file, own_items, source, problems)
+
+
+def _include_entry(include: Any, index: int, source: SourceMap) -> Include:
+    if isinstance(include, str):
+        return Include(file=include)
+    if not isinstance(include, dict):
+        raise rulebook_error([Problem(
+            "an include is a relative file path, or {file: ..., take: [...], set: {...}}",
+            source.location(("include", index)), kind="schema")])
+    try:
+        return Include.model_validate(include)
+    except ValidationError as error:
+        raise rulebook_error([_problem_from({**item, "loc": ("include", index, *item["loc"])},
+                                            {}, source, {})
+                              for item in error.errors()]) from None
+
+
+def _merge_definitions(merged: _Merged, shared: Any, origins: dict[tuple[str, str], Origin],
+                       basis: list[LegalText], name: str, problems: list[Problem]) -> None:
+    """Add an included file's vocabularies, parameters, legal texts and conventions."""
+    document = merged.document
+    shared = shared if isinstance(shared, dict) else {}
     for section in MERGED_SECTIONS:
-        merged = dict(document.get(section) or {})
-        for name, value in (shared.get(section) or {}).items():
-            if name in merged:
-                other = origins[(section, name)].source.location((section, name, "<key>"))
+        combined = dict(document.get(section) or {})
+        for key, value in (shared.get(section) or {}).items():
+            origin = origins.get((section, key))
+            if key in combined:
+                first = merged.origins.get((section, key))
+                if first is not None and origin is not None \
+                        and first.source.file == origin.source.file:
+                    continue  # the same file reached twice: one definition
+                where = (first.source.location((*first.path, "<key>")) if first is not None
+                         else merged.source.location((section, key, "<key>")))
                 problems.append(Problem(
-                    f"{_SINGULAR[section]} '{name}' is defined both here and in '{include}'",
-                    other, kind="schema", expected="each name defined in one file"))
+                    f"{_SINGULAR[section]} '{key}' is defined both here and in '{name}'",
+                    where, kind="schema", expected="each name defined in one file"))
                 continue
-            merged[name] = value
-            origins[(section, name)] = Origin(shared_source, (section, name))
-        document[section] = merged
+            combined[key] = value
+            if origin is not None:
+                merged.origins[(section, key)] = origin
+        document[section] = combined
     known = {item.get("id") for item in document.get("basis") or [] if isinstance(item, dict)}
     extra = [text.model_dump(by_alias=True, exclude_none=True, mode="json")
-             for text in model.basis if text.id not in known]
+             for text in basis if text.id not in known]
     document["basis"] = [*(document.get("basis") or []), *extra]
-    document["conventions"] = [*(document.get("conventions") or []),
-                               *(shared.get("conventions") or [])]
+    conventions = list(document.get("conventions") or [])
+    for convention in shared.get("conventions") or []:
+        if convention not in conventions:
+            conventions.append(convention)
+    document["conventions"] = conventions
+
+
+def _take_section(merged: _Merged, other: _Merged, section: str, name: str,
+                  own_items: dict[str, int], source: SourceMap,
+                  problems: list[Problem]) -> None:
+    """Take ``section`` of an included rulebook: whole, or its items before this file's."""
+    document = merged.document
+    theirs = other.document.get(section)
+    if section not in LIST_SECTIONS:
+        if section in document:
+            problems.append(Problem(
+                f"'{section}' is taken from '{name}' and also written here",
+                source.location((section, "<key>")), kind="schema",
+                expected=f"'{section}' in one file: remove it here or from 'take'"))
+            return
+        document[section] = theirs
+        merged.source.redirect((section,), other.source, (section,))
+        return
+    mine = document.get(section) if isinstance(document.get(section), list) else []
+    taken_before = len(mine) - own_items.get(section, 0)  # items taken from earlier includes
+    items = list(theirs or [])
+    combined = [*mine[:taken_before], *items, *mine[taken_before:]]
+    for offset in range(own_items.get(section, 0)):
+        merged.source.redirect((section, taken_before + len(items) + offset), source,
+                               (section, offset))
+    for offset in range(len(items)):
+        merged.source.redirect((section, taken_before + offset), other.source,
+                               (section, offset))
+    document[section] = combined
 
 
 def _validate(model: type[Any], document: Any, source: SourceMap,

@@ -227,10 +227,19 @@ class AppliesTo(Document):
     quotas: list[Identifier] | None = None
 
 
+Lets = dict[FieldName, str]
+_LET_DESCRIPTION = (
+    "Named intermediate values, in order: each name's expression may use the names before "
+    "it, and the condition, points and messages may use them all, e.g. "
+    "{retires: 'retirement_date(birth_date, retirement_age[gender])'}.")
+
+
 class RuleVersion(Document):
     """The wording of a criterion or priority in force from a date."""
 
     effective: Effective
+    let: Lets = Field(default_factory=dict, description=_LET_DESCRIPTION
+                      + " A version's names are added to (or replace) the rule's.")
     condition: str | None = None
     points: str | None = None
     message: Text | None = None
@@ -244,6 +253,7 @@ class Criterion(Document):
     title: Text
     basis: list[Identifier] = Field(default_factory=list, description="Ids of legal texts.")
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    let: Lets = Field(default_factory=dict, description=_LET_DESCRIPTION)
     condition: str | None = Field(default=None, description="A rule-language expression.")
     message: Text | None = Field(
         default=None, description="Shown when the condition fails; {expression} placeholders.")
@@ -266,6 +276,7 @@ class Priority(Document):
     title: Text
     basis: list[Identifier] = Field(default_factory=list)
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    let: Lets = Field(default_factory=dict, description=_LET_DESCRIPTION)
     points: str | None = Field(default=None, description="A rule-language expression (number).")
     versions: list[RuleVersion] | None = None
     note: str | None = None
@@ -288,6 +299,33 @@ class TieBreak(Document):
     order: Literal["ascending", "descending"]
 
 
+TakenSection = Literal["candidate", "quotas", "criteria", "priorities", "ranking"]
+
+
+class Include(Document):
+    """An included file with options: a rulebook some of whose sections are taken, changes."""
+
+    file: str = Field(description="The file, relative to this rulebook.")
+    take: list[TakenSection] | None = Field(
+        default=None,
+        description="For an included rulebook: the sections taken from it. Its quotas, "
+                    "criteria and priorities come first; this rulebook may add its own (with "
+                    "other ids). Its vocabularies, parameters and legal texts always join.")
+    set_: dict[str, Any] | None = Field(
+        default=None, alias="set",
+        description="Changes made to the included file before it is used: dotted paths and "
+                    "new values, as with --set (e.g. quota.tt-tt.start: 2025-09-08).")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("take")
+    @classmethod
+    def _each_section_once(cls, take: list[str] | None) -> list[str] | None:
+        if take is not None and len(set(take)) != len(take):
+            raise ValueError("each section is taken once")
+        return take
+
+
 class Rulebook(Document):
     """A rulebook: metadata, candidate fields, parameters, quotas, criteria, priorities."""
 
@@ -296,9 +334,11 @@ class Rulebook(Document):
     version: str
     effective: Effective
     basis: list[LegalText] = Field(default_factory=list)
-    include: list[str] = Field(
-        default_factory=list, description="Shared files (relative paths) whose vocabularies, "
-                                          "parameters and legal texts this rulebook uses.")
+    include: list[str | Include] = Field(
+        default_factory=list,
+        description="Shared files (relative paths) whose vocabularies, parameters and legal "
+                    "texts this rulebook uses; or {file, take, set}: another rulebook whose "
+                    "sections listed in 'take' this rulebook takes, with changes.")
     conventions: list[Text] = Field(
         default_factory=list, description="Conventions the rulebook follows (e.g. 29 February).")
     vocabularies: dict[Identifier, Vocabulary] = Field(default_factory=dict)
@@ -308,6 +348,11 @@ class Rulebook(Document):
     criteria: list[Criterion]
     priorities: list[Priority] = Field(default_factory=list)
     ranking: list[TieBreak]
+
+    @property
+    def included_files(self) -> list[str]:
+        """The files named under ``include:``, as written."""
+        return [item if isinstance(item, str) else item.file for item in self.include]
 
     @field_validator("quotas")
     @classmethod

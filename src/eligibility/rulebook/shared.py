@@ -74,9 +74,10 @@ def _rulebooks_including(path: Path) -> list[Path]:
         except (RulebookError, OSError):
             continue
         includes = document.get("include") if isinstance(document, dict) else None
-        if isinstance(includes, list) and any(
-                isinstance(item, str) and _same_file(str(candidate.parent / item), path)
-                for item in includes):
+        named = [item.get("file") if isinstance(item, dict) else item
+                 for item in includes] if isinstance(includes, list) else []
+        if any(isinstance(name, str) and _same_file(str(candidate.parent / name), path)
+               for name in named):
             found.append(candidate)
     return found
 

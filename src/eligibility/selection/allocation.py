@@ -17,10 +17,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-CANDIDATE = "candidate_id"
-QUOTA = "quota_id"
-PREFERENCE = "preference"
-RANK = "rank"
+from eligibility.frames import CANDIDATE, PREFERENCE, QUOTA, RANK, ROW
 
 
 def allocate(applications: pl.DataFrame, capacity: Mapping[str, int]) -> pl.DataFrame:
@@ -46,9 +43,9 @@ def allocate(applications: pl.DataFrame, capacity: Mapping[str, int]) -> pl.Data
                     PREFERENCE, RANK)
             .sort("person", PREFERENCE)
             .join(limits, on="quota", how="left", maintain_order="left")
-            .with_row_index("row")
+            .with_row_index(ROW)
             .with_columns(pl.when(pl.col("person").shift(-1) == pl.col("person"))
-                          .then(pl.col("row") + 1).alias("next")))
+                          .then(pl.col(ROW) + 1).alias("next")))
     columns = ["person", "quota", RANK, "limit", "next"]
     proposals = apps.filter(pl.col("person").is_first_distinct()).select(columns)
     held = proposals.clear()

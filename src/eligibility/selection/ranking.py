@@ -6,11 +6,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from eligibility.frames import CANDIDATE, ELIGIBLE, QUOTA, RANK
 from eligibility.rulebook.models import TieBreak
-
-CANDIDATE = "candidate_id"
-QUOTA = "quota_id"
-RANK = "rank"
 
 
 def rank_key_column(key: str) -> str:
@@ -36,7 +33,7 @@ def rank_nominations(frame: pl.DataFrame, ranking: Sequence[TieBreak]) -> pl.Dat
     columns = [QUOTA, *(rank_key_column(tie.key) for tie in order)]
     descending = [False, *(tie.order == "descending" for tie in order)]
     indexed = frame.with_row_index("__nomination")
-    eligible = (indexed.filter(pl.col("eligible"))
+    eligible = (indexed.filter(pl.col(ELIGIBLE))
                 .select("__nomination", *dict.fromkeys(columns))
                 .sort(columns, descending=descending, nulls_last=True, maintain_order=True)
                 .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(QUOTA)

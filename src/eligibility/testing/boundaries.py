@@ -35,8 +35,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eligibility.calendar import add_years
-from eligibility.engines.scalar import evaluate
 from eligibility.language import nodes as n
+from eligibility.language.domain import DATA_DATE_MAX, DATA_DATE_MIN
+from eligibility.language.reference import evaluate
 from eligibility.language.types import (
     BOOL,
     DATE,
@@ -52,9 +53,9 @@ from eligibility.language.types import (
 from eligibility.language.values import Interval
 from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec
 
-MIN_DATE = dt.date(1900, 1, 1)
+MIN_DATE = DATA_DATE_MIN
 """The earliest date a nominee file may hold (see :mod:`eligibility.intake.cells`)."""
-MAX_DATE = dt.date(2200, 12, 31)
+MAX_DATE = DATA_DATE_MAX
 """The latest date a nominee file may hold."""
 
 MAX_COMBINATIONS = 2048

@@ -21,11 +21,12 @@ A rulebook ``rules/plan.yaml`` keeps its cases in ``rules/plan.cases.yaml``::
           score: null                # null: no score (ineligible)
           points: {young: 0}         # only the priorities listed
 
-A candidate is read exactly as a row of a nominee file: the same columns, the same
-spellings, the same errors. ``id`` defaults to the case's position and ``nominated_for`` to
-the case's quota. The file is read with the rulebook loader's strict YAML reader: unknown
-or duplicate keys, unknown quotas, rule ids and candidates are reported with their
-``file:line:column`` (:class:`CaseFileError`) before any case runs.
+A candidate is read as the library reads a record (:mod:`eligibility.records`): the
+columns and spellings of a nominee file, the same errors. ``id`` defaults to the case's
+position and ``nominated_for`` to the case's quota. The file is read with the rulebook
+loader's strict YAML reader: unknown or duplicate keys, unknown quotas, rule ids and
+candidates are reported with their ``file:line:column`` (:class:`CaseFileError`) before any
+case runs.
 
 Run them with ``eligibility test rules/`` or with pytest, which collects every
 ``*.cases.yaml`` file (:mod:`eligibility.testing.pytest_plugin`).
@@ -40,15 +41,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 from pydantic import Field, StrictBool, ValidationError
 
 from eligibility.api import record_cells
-from eligibility.errors import Problem, RulebookError, SourceLocation, suggest
-from eligibility.evaluation import Evaluation, candidate_records, evaluate_candidate
+from eligibility.errors import Problem, RecordError, RulebookError, SourceLocation, suggest
+from eligibility.evaluation import Evaluation, evaluate_candidate
 from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from eligibility.intake.nominees import intake_cells
-from eligibility.intake.readers import normalized_cells
+from eligibility.records import read_nominee
 from eligibility.rulebook import CompiledRulebook, load_rulebook
 from eligibility.rulebook.models import Document
 from eligibility.rulebook.yaml_source import SourceMap, read_yaml
@@ -342,58 +341,35 @@ def _case(index: int, item: CaseModel, model: CaseFileModel, rulebook: CompiledR
 # --- running -----------------------------------------------------------------------------
 
 
-def run_cases(case_file: CaseFile) -> list[CaseResult]:
-    """Decide every case of ``case_file``; one result per case, in file order.
-
-    Candidates are read together (one nominee frame per set of columns), so a file of many
-    cases costs about as much as one.
-    """
-    rulebook = case_file.rulebook
-    decided: dict[int, tuple[Evaluation | None, str | None]] = {}
-    groups: dict[tuple[str, ...], list[int]] = {}
-    rows = [record_cells(case.cells, rulebook) for case in case_file.cases]
-    for index, row in enumerate(rows):
-        groups.setdefault(tuple(sorted(row)), []).append(index)
-    for columns, indices in groups.items():
-        decided.update(_decide_group(rulebook, case_file.cases, rows, list(columns), indices))
-    results = []
-    for index, case in enumerate(case_file.cases):
-        evaluation, error = decided[index]
-        mismatches = () if evaluation is None else tuple(compare(case.expected, evaluation))
-        results.append(CaseResult(case, evaluation, mismatches, error))
-    return results
+def run_cases(case_file: CaseFile, language: str = DEFAULT_LANGUAGE) -> list[CaseResult]:
+    """Decide every case of ``case_file``; one result per case, in file order. A candidate
+    that cannot be read is reported in ``language``."""
+    return [_run(case_file.rulebook, index, case, language)
+            for index, case in enumerate(case_file.cases)]
 
 
-def run_case(case_file: CaseFile, case: Case) -> CaseResult:
+def run_case(case_file: CaseFile, case: Case, language: str = DEFAULT_LANGUAGE) -> CaseResult:
     """Decide one case of ``case_file``."""
-    single = CaseFile(case_file.path, case_file.rulebook, (case,))
-    return run_cases(single)[0]
+    return _run(case_file.rulebook, case_file.cases.index(case), case, language)
 
 
-def _decide_group(rulebook: CompiledRulebook, cases: tuple[Case, ...],
-                  rows: list[dict[str, str | None]], columns: list[str],
-                  indices: list[int]) -> dict[int, tuple[Evaluation | None, str | None]]:
-    id_column = rulebook.id_columns[0]
-    required = [spec.columns[0] for spec in rulebook.fields.values()
-                if spec.required and not spec.yearly]
-    names = list(dict.fromkeys([*columns, *required, id_column]))
-    frame = pl.DataFrame(
-        {name: [f"#{index}" if name == id_column else rows[index].get(name)
-                for index in indices] for name in names},
-        schema=dict.fromkeys(names, pl.String))
-    # The case report is English throughout (expected against actual), and so is this.
-    intake = intake_cells(normalized_cells(frame), rulebook, source="case", language="en",
-                          missing_columns="default")
-    out: dict[int, tuple[Evaluation | None, str | None]] = {}
-    for problem in intake.rejected.iter_rows(named=True):
-        index = indices[problem["row"] - 1]
-        out[index] = (None, f"{problem['column']}: {problem['error']}")
-    records = candidate_records(intake.candidates.drop("row"), rulebook)
-    for record in records:
-        index = int(str(record["id"]).removeprefix("#"))
-        evaluation = evaluate_candidate(rulebook, record, cases[index].quota)
-        out[index] = (evaluation, None)
-    return out
+def _run(rulebook: CompiledRulebook, index: int, case: Case,
+         language: str = DEFAULT_LANGUAGE) -> CaseResult:
+    # A case's cells are written as a nominee file writes them: ``birth_date: 1990`` is the
+    # text 1990 (a bare year), as a spreadsheet cell would hold it.
+    record = {rulebook.id_columns[0]: f"#{index}",
+              rulebook.nominations_columns[0]: case.quota,
+              **record_cells(case.cells, rulebook)}
+    try:
+        candidate = read_nominee(rulebook, record, language=language).record()
+    except RecordError as error:
+        return CaseResult(case, None, (), f"{error.field}: {_reason(error)}")
+    evaluation = evaluate_candidate(rulebook, candidate, case.quota)
+    return CaseResult(case, evaluation, tuple(compare(case.expected, evaluation)), None)
+
+
+def _reason(error: RecordError) -> str:
+    return str(error).removeprefix(f"{error.field}: ")
 
 
 def compare(expected: Expected, evaluation: Evaluation) -> list[Mismatch]:

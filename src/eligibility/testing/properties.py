@@ -47,14 +47,15 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from eligibility.api import Decisions, decide
-from eligibility.engines.scalar import evaluate
-from eligibility.evaluation import candidate_records, evaluate_candidate
+from eligibility.evaluation import evaluate_candidate
+from eligibility.frames import criterion_column, records_of
+from eligibility.language.reference import evaluate
 from eligibility.language.types import EnumType
 from eligibility.language.values import Interval
-from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec, criterion_column
+from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec
 from eligibility.rulebook.models import Quota
-from eligibility.strategies import InvalidArgument, from_rulebook, nominee_frames
 from eligibility.testing.mutations import cap_seats, relax_thresholds, relaxed_constants
+from eligibility.testing.strategies import InvalidArgument, from_rulebook, nominee_frames
 
 __all__ = [
     "DEFAULT_SEATS",
@@ -152,7 +153,7 @@ def unmet_selection(rulebook: CompiledRulebook,
     """A selected nomination failing a criterion (per the scalar reference or the engine)."""
     selected = decisions.decided.filter(pl.col("status") == "selected")
     for row, record in zip(selected.iter_rows(named=True),
-                           candidate_records(selected, rulebook), strict=True):
+                           records_of(selected, rulebook), strict=True):
         evaluation = evaluate_candidate(rulebook, record, row["quota_id"])
         failed = [(outcome.id, outcome.messages["en"]) for outcome in evaluation.outcomes
                   if not outcome.met]

@@ -80,7 +80,8 @@ class CasesFile(pytest.File):
 
         if self._results is None:
             assert self.case_file is not None
-            self._results = {result.case.name: result for result in run_cases(self.case_file)}
+            results = run_cases(self.case_file, _language(self.config))
+            self._results = {result.case.name: result for result in results}
         return self._results[case.name]
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],

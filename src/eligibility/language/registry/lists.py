@@ -1,0 +1,188 @@
+"""Lists: their length, and the reducers ``any``, ``all``, ``count``, ``sum``, ``min``, ``max``
+over one generator, ``reducer(element for var in list_or_range if condition…)``.
+
+Each item of a list is decided on its own, so the loop body may read the item, quota
+attributes and parameters; a ``range`` of years (fixed for a quota) may read any field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+from eligibility.language import nodes as n
+from eligibility.language.domain import numeric
+from eligibility.language.registry.core import Entry, Lowered, PolarsContext
+from eligibility.language.registry.lowering import checked_whole, pair
+from eligibility.language.types import BOOL, INT, INTERVAL, ListType, Type
+
+GROUP = "Lists and reducers"
+
+
+def reduce_values(reducer: str, values: Sequence[Any], element_type: Type) -> Any:
+    """A reducer applied to the element values of the kept items (nulls included)."""
+    if reducer == "any":
+        return True if True in values else (None if None in values else False)
+    if reducer == "all":
+        return False if False in values else (None if None in values else True)
+    if reducer == "count":
+        return sum(1 for value in values if value is True)
+    present = [value for value in values if value is not None]
+    if reducer == "sum":
+        if not present:
+            return 0 if element_type == INT else 0.0
+        return numeric(sum(present) if element_type == INT else float(sum(present)))
+    if not present:
+        return None
+    return min(present) if reducer == "min" else max(present)
+
+
+def _reducer(name: str) -> Any:
+    def combine(values: Sequence[Any], element_type: Type) -> Any:
+        return reduce_values(name, values, element_type)
+    return combine
+
+
+def _lower_reduce(ctx: PolarsContext, node: n.Reduce) -> Lowered:
+    if isinstance(node.iterable, n.Range):
+        return _reduce_range(ctx, node)
+    return _reduce_list(ctx, node)
+
+
+def _skipped(reducer: str) -> bool | None:
+    """The element an item filtered out by ``if`` counts as (None: left out)."""
+    return {"all": True, "any": False, "count": False}.get(reducer)
+
+
+def _reduce_range(ctx: PolarsContext, node: n.Reduce) -> pl.Expr:
+    from eligibility.language.fold import substitute
+
+    assert isinstance(node.iterable, n.Range)
+    start, stop = node.iterable.start, node.iterable.stop
+    if not (isinstance(start, n.Const) and isinstance(stop, n.Const)):
+        raise TypeError("range() bounds are fixed for a quota and folded before lowering")
+    if start.value is None or stop.value is None:
+        return pl.lit(None, dtype=_dtype(node))
+    values: list[pl.Expr] = []
+    for year in range(start.value, stop.value):
+        bound = n.Const(INT, year)
+        element = ctx.expr(substitute(node.element, node.var, bound))
+        tests = [ctx.expr(substitute(test, node.var, bound)) for test in node.conditions]
+        if tests:
+            keep = pl.all_horizontal(tests).fill_null(False)
+            skipped = _skipped(node.reducer)
+            element = pl.when(keep).then(element)
+            if skipped is not None:
+                element = element.otherwise(skipped)
+        values.append(element)
+    return _horizontal(node.reducer, values, node)
+
+
+def _horizontal(reducer: str, values: list[pl.Expr], node: n.Reduce) -> pl.Expr:
+    element_type = node.element.type
+    if not values:
+        empty = {"any": False, "all": True, "count": 0,
+                 "sum": 0 if element_type == INT else 0.0}
+        return pl.lit(empty.get(reducer), dtype=_dtype(node))
+    if reducer == "any":
+        return pl.any_horizontal(values)
+    if reducer == "all":
+        return pl.all_horizontal(values)
+    if reducer == "count":
+        return pl.sum_horizontal([value.fill_null(False).cast(pl.Int64) for value in values])
+    if reducer == "sum":
+        if element_type == INT:
+            return checked_whole(pl.sum_horizontal([value.cast(pl.Int128) for value in values]))
+        return pl.sum_horizontal([value.cast(pl.Float64) for value in values])
+    return pl.min_horizontal(values) if reducer == "min" else pl.max_horizontal(values)
+
+
+def _reduce_list(ctx: PolarsContext, node: n.Reduce) -> pl.Expr:
+    items = ctx.expr(node.iterable)
+    item_type = node.iterable.type.item  # type: ignore[attr-defined]
+    item: Lowered = pair(pl.element()) if item_type == INTERVAL else pl.element()
+    inner = ctx.inner(node.var, item)
+    element = inner.expr(node.element)
+    if node.conditions:
+        keep = pl.all_horizontal([inner.expr(test) for test in node.conditions])
+        element = pl.when(keep.fill_null(False)).then(element)
+        skipped = _skipped(node.reducer)
+        if skipped is not None:
+            element = element.otherwise(skipped)
+    values = items.list.eval(element)
+    result = _over_list(node.reducer, values, node)
+    return pl.when(items.is_null()).then(None).otherwise(result)
+
+
+def _over_list(reducer: str, values: pl.Expr, node: n.Reduce) -> pl.Expr:
+    element_type = node.element.type
+    if reducer in ("any", "all", "count"):
+        trues = values.list.eval(pl.element().fill_null(False).cast(pl.Int64)).list.sum()
+        if reducer == "count":
+            return trues.cast(pl.Int64)
+        nulls = values.list.eval(pl.element().is_null().cast(pl.Int64)).list.sum()
+        if reducer == "any":
+            return pl.when(trues > 0).then(True).when(nulls > 0).then(None).otherwise(False)
+        falses = values.list.eval((~pl.element()).fill_null(False).cast(pl.Int64)).list.sum()
+        return pl.when(falses > 0).then(False).when(nulls > 0).then(None).otherwise(True)
+    if reducer == "sum":
+        if element_type == INT:
+            return checked_whole(values.list.eval(pl.element().cast(pl.Int128)).list.sum())
+        return values.list.eval(pl.element().cast(pl.Float64)).list.sum()
+    return values.list.min() if reducer == "min" else values.list.max()
+
+
+def _dtype(node: n.Reduce) -> pl.DataType:
+    from eligibility.frames import polars_type
+
+    if node.reducer in ("any", "all"):
+        return pl.Boolean()
+    if node.reducer == "count":
+        return pl.Int64()
+    return polars_type(node.element.type)
+
+
+def _lower_len(ctx: PolarsContext, node: n.Call) -> Lowered:
+    return ctx.expr(node.args[0]).list.len().cast(pl.Int64)
+
+
+_REDUCERS = {
+    "any": ("any(condition for x in items)",
+            "True if the condition holds for at least one item.",
+            "true if some item gives true; else null if some gives null; else false "
+            "(an empty list gives false)",
+            "any(overlaps(e, quota.course) for e in enrollments)", BOOL),
+    "all": ("all(condition for x in items)",
+            "True if the condition holds for every item.",
+            "false if some item gives false; else null if some gives null; else true "
+            "(an empty list gives true)",
+            "all(rating[y] >= 'good' for y in range(quota.start.year - 2, quota.start.year))",
+            BOOL),
+    "count": ("count(condition for x in items) → int",
+              "How many items the condition holds for.",
+              "an item giving null is not counted; an empty list gives 0",
+              "count(rating[y] == 'excellent' for y in range(quota.start.year - 3, "
+              "quota.start.year))", INT),
+    "sum": ("sum(number for x in items) → number",
+            "Sum of the values.", "null values are skipped; an empty list gives 0",
+            "sum(days_between(e.start, e.end) + 1 for e in enrollments)", INT),
+    "min": ("min(value for x in items) → number or date",
+            "Smallest value.", "null values are skipped; null when none is left",
+            "min(e.start for e in enrollments)", INT),
+    "max": ("max(value for x in items) → number or date",
+            "Largest value.", "null values are skipped; null when none is left",
+            "max(e.end for e in enrollments)", INT),
+}
+
+ENTRIES = (
+    Entry("len", GROUP, "len(list) → int", "Number of items in a list.",
+          "null when the list is null", "len(enrollments) <= 2",
+          len, _lower_len, "leaf", params=(ListType("list", Type("any")),), result=INT),
+    *(Entry(name, GROUP, signature, summary, nulls, example, _reducer(name), _lower_reduce,
+            "leaf", strict=False)
+      for name, (signature, summary, nulls, example, _) in _REDUCERS.items()),
+)
+
+REDUCERS = frozenset(_REDUCERS)

@@ -1,0 +1,68 @@
+"""The frame layout of a batch run, for decisions built one nominee at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import polars as pl
+
+from eligibility.engines.outcome import Outcome, outcome_frame
+from eligibility.frames import (
+    CANDIDATE,
+    PREFERENCE,
+    QUOTA,
+    ROW,
+    field_schema,
+    outcome_schema,
+    polars_cell,
+    yearly_column,
+)
+from eligibility.records import Nominee
+from eligibility.rulebook.compiled import CompiledRulebook
+
+ORDER = "__order"
+
+
+class Layout:
+    """The columns and dtypes of a batch run's evaluated nominations."""
+
+    def __init__(self, rulebook: CompiledRulebook) -> None:
+        self.rulebook = rulebook
+        self.fields = [name for name, spec in rulebook.fields.items() if not spec.yearly]
+        self.yearly = [name for name, spec in rulebook.fields.items() if spec.yearly]
+        self.outputs = outcome_schema(rulebook)
+
+    def schema(self, years: dict[str, Iterable[int]]) -> dict[str, pl.DataType]:
+        """Batch order: id, fields and yearly columns, nomination, outcome, order."""
+        return {**field_schema(self.rulebook, years), QUOTA: pl.String(), ROW: pl.Int64(),
+                PREFERENCE: pl.Int64(), **self.outputs, ORDER: pl.Int64()}
+
+    def empty(self) -> pl.DataFrame:
+        return pl.DataFrame(schema=self.schema({}))
+
+    def rows(self, nominee: Nominee, order: int, outcomes: Sequence[Outcome]) -> pl.DataFrame:
+        """One row per nomination of ``nominee``, with its outcome."""
+        count = len(nominee.quotas)
+        years = {name: list(years) for name, years in nominee.yearly.items()}
+        schema = self.schema(years)
+        columns: dict[str, list[Any]] = {
+            CANDIDATE: [nominee.id] * count,
+            **{name: [polars_cell(nominee.values[name])] * count for name in self.fields}}
+        for name, values in nominee.yearly.items():
+            for year, value in values.items():
+                columns[yearly_column(name, year)] = [value] * count
+        columns[QUOTA] = list(nominee.quotas)
+        columns[ROW] = [None] * count
+        columns[PREFERENCE] = list(range(1, count + 1))
+        decided = outcome_frame(self.rulebook, nominee.quotas, outcomes)
+        columns.update(decided.to_dict(as_series=False))
+        columns[ORDER] = [order] * count
+        return pl.DataFrame(columns, schema=schema)
+
+    def columns(self, years: set[tuple[str, int]]) -> list[str]:
+        """Batch order of the columns, given the yearly columns in use."""
+        by_field: dict[str, list[int]] = {}
+        for name, year in years:
+            by_field.setdefault(name, []).append(year)
+        return [name for name in self.schema(by_field) if name != ORDER]
