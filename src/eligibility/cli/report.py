@@ -9,9 +9,17 @@ from typing import Annotated
 import typer
 
 from eligibility.cli.common import EXIT_INVALID, app, errors_exit, message, say, warn
-from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language
+from eligibility.cli.variants import (
+    AsOfOption,
+    OverrideOption,
+    PreviousOption,
+    SetOption,
+    load_variant,
+    with_earlier_rounds,
+)
+from eligibility.errors import InputError
+from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, t
 from eligibility.output.manifest import sha256_of
-from eligibility.rulebook import load_rulebook
 
 
 @app.command()
@@ -24,12 +32,17 @@ def report(
     lang: Annotated[Language | None, typer.Option(
         "--lang", help="Language of the report: vi or en (default: the run's).")] = None,
     sheet: Annotated[str, typer.Option("--sheet", help="Excel sheet name or index.")] = "0",
+    as_of: AsOfOption = None,
+    sets: SetOption = None,
+    override: OverrideOption = None,
+    previous: PreviousOption = None,
 ) -> None:
     """Write OUT_DIR/report.html from the run's decisions, rejected rows and manifest.
 
     The rulebook and the nominee file must be those the run used (their SHA-256 are checked
-    against the manifest): the report reads facts about people from them (gender, birth
-    date, ratings), never decides again.
+    against the manifest), with the same --as-of, --set, --override and --previous: the
+    report reads facts about people from them (gender, birth date, ratings), never decides
+    again.
     """
     from eligibility.output.report import (
         REPORT_FILE,
@@ -50,7 +63,12 @@ def report(
                 warn(message("cli.error", language, message=message(
                     "report.cli_overwrites_input", language, path=given)))
                 raise typer.Exit(EXIT_INVALID)
-        compiled = load_rulebook(rules)
+        compiled, earlier = with_earlier_rounds(
+            load_variant(rules, as_of=as_of, sets=sets or (), override_files=override or ()),
+            previous or ())
+        if earlier.records() != list(manifest.get("earlier_rounds") or []):
+            raise InputError(t("report.error_earlier_rounds", language),
+                             file=str(out_dir / "manifest.json"))
         facts = facts_from_input(nominees, compiled, manifest=manifest,
                                  sheet=int(sheet) if sheet.isdigit() else sheet,
                                  language=language)

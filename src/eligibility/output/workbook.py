@@ -24,9 +24,10 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from eligibility.errors import EligibilityError
+from eligibility.frames import points_column
 from eligibility.i18n import t
 from eligibility.output.cutoff_text import describe_cutoff, key_heading, key_kind
-from eligibility.rulebook.compiled import CompiledRulebook, points_column
+from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection.cutoff import QuotaCutoff, analyse_cutoffs, rank_keys
 
 __all__ = ["MAX_ROWS", "write_workbook"]

@@ -17,13 +17,14 @@ from typing import Any
 import polars as pl
 
 from eligibility.errors import InputError
+from eligibility.frames import points_column
 from eligibility.i18n import has, t
 from eligibility.language.types import BOOL, DATE, INT, INTERVAL, NUMBER, EnumType, ListType
 from eligibility.output.cutoff_text import describe_cutoff, key_heading
 from eligibility.output.report.facts import AGENCY, PeopleFacts
 from eligibility.output.report.profile import STAGES, measures, with_measures
 from eligibility.output.report.run import DECISIONS_FILE, REPORT_FILE, RunRecord
-from eligibility.rulebook.compiled import CompiledRulebook, QuotaRules, points_column
+from eligibility.rulebook.compiled import CompiledRulebook, QuotaRules
 from eligibility.rulebook.compiler import legal_basis_text
 from eligibility.rulebook.models import LegalText
 from eligibility.selection.cutoff import QuotaCutoff, analyse_cutoffs, rank_keys

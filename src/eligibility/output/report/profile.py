@@ -20,8 +20,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from eligibility.calendar import completed_years_expr
+from eligibility.frames import yearly_column
 from eligibility.language.types import DATE, EnumType
-from eligibility.rulebook.compiled import CompiledRulebook, yearly_column
+from eligibility.rulebook.compiled import CompiledRulebook
 
 __all__ = ["STAGES", "YOUNG_BELOW", "Measure", "measures", "with_measures"]
 

@@ -17,9 +17,10 @@ from typing import Any
 import polars as pl
 
 from eligibility.errors import InputError
+from eligibility.frames import points_column
 from eligibility.i18n import t
-from eligibility.output.manifest import sha256_of
-from eligibility.rulebook.compiled import CompiledRulebook, points_column
+from eligibility.output.manifest import rulebook_record, sha256_of
+from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection import STATUSES
 
 __all__ = ["MANIFEST_FILE", "MAX_MANIFEST_BYTES", "REPORT_FILE", "RunRecord", "read_manifest",
@@ -87,19 +88,21 @@ def read_run(folder: Path, rulebook: CompiledRulebook, *,
 def _check_rulebook(manifest: Mapping[str, Any], rulebook: CompiledRulebook,
                     folder: Path, language: str) -> None:
     recorded = manifest.get("rulebook") or {}
-    files = {Path(name).name: digest for name, digest in rulebook.files.items()}
-    if recorded.get("id") != rulebook.id or recorded.get("version") != rulebook.version \
-            or recorded.get("files") != files:
-        raise InputError(t(
-            "report.error_rulebook", language,
-            given=f"{rulebook.id} {rulebook.version}, {_digests(files)}",
-            used=f"{recorded.get('id')} {recorded.get('version')}, "
-                 f"{_digests(recorded.get('files') or {})}"),
-            file=str(folder / MANIFEST_FILE))
+    given = rulebook_record(rulebook)
+    if recorded != given:
+        raise InputError(t("report.error_rulebook", language,
+                           given=_described(given, language),
+                           used=_described(recorded, language)),
+                         file=str(folder / MANIFEST_FILE))
 
 
-def _digests(files: Mapping[str, str]) -> str:
-    return ", ".join(f"{name} {str(digest)[:12]}…" for name, digest in sorted(files.items()))
+def _described(record: Mapping[str, Any], language: str) -> str:
+    """A rulebook record in one line: id, version, files' checksums, date and changes."""
+    files = ", ".join(f"{name} {str(digest)[:12]}…"
+                      for name, digest in sorted((record.get("files") or {}).items()))
+    extra = [t("report.as_of", language, date=record["as_of"])] if record.get("as_of") else []
+    extra += [str(change) for change in record.get("changes") or ()]
+    return "; ".join([f"{record.get('id')} {record.get('version')}, {files}", *extra])
 
 
 def _check_checksum(path: Path, manifest: Mapping[str, Any], language: str) -> None:
