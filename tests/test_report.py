@@ -334,3 +334,20 @@ def test_long_rejected_lists_are_cut_with_their_totals_kept(
     expected = (rejected.join(raw.select("row", "agency"), on="row")
                 .group_by(pl.col("agency").str.strip_chars().str.normalize("NFC")).len())
     assert {group.agency: group.count for group in built.rejected} == dict(expected.iter_rows())
+
+
+def test_a_run_with_changed_rules_is_reported_with_the_same_changes(tmp_path: Path) -> None:
+    """GIVEN a run made with --set quota.tt-tt.seats=30 WHEN `eligibility report` is given
+    the plain rulebook THEN it refuses (exit 2, naming the change); given the same --set it
+    writes a report that shows 30 seats for that quota."""
+    out = tmp_path / "run"
+    change = "quota.tt-tt.seats=30"
+    assert _eligibility("rank", EXAMPLE, "--rules", RULES, "--out", out, "--set", change,
+                        "--lang", "en").returncode == 0
+    plain = _eligibility("report", out, "--rules", RULES, "--nominees", EXAMPLE)
+    assert plain.returncode == 2 and change in plain.stderr
+    assert not (out / "report.html").exists()
+    same = _eligibility("report", out, "--rules", RULES, "--nominees", EXAMPLE, "--set", change)
+    assert same.returncode == 0, same.stderr
+    shown = parse_report((out / "report.html").read_text(encoding="utf-8"))
+    assert shown.quotas["tt-tt"].figures["seats"] == "30"
