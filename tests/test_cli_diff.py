@@ -183,10 +183,10 @@ def test_the_diff_never_overwrites_an_input_nor_writes_through_a_link(tmp_path: 
     nominees = folder / "diff.csv"
     nominees.write_bytes(NOMINEES.read_bytes())
     code, output = _invoke("diff", nominees, "--rules", HANOI, "--out", folder, "--lang", "en")
-    assert code == 2 and "would overwrite the input" in " ".join(output.split())
+    assert code == 2 and "is an input of this run" in " ".join(output.split())
     assert nominees.read_bytes() == NOMINEES.read_bytes()
     code, output = _invoke("diff", NOMINEES, "--rules", HANOI, "--out", nominees, "--lang", "en")
-    assert code == 2 and "is a file, not a folder" in " ".join(output.split())
+    assert code == 2 and "already exists and is not a folder" in " ".join(output.split())
     out = tmp_path / "out"
     out.mkdir()
     target = tmp_path / "elsewhere.txt"

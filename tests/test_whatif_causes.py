@@ -3,6 +3,7 @@ whose every move is known by hand."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,8 @@ PEOPLE = [_person("A", "1980-01-01", "Nữ", "x"), _person("B", "1990-01-01", "N
 @pytest.fixture
 def three_courses(tmp_path: Path) -> Path:
     path = tmp_path / "three-courses.yaml"
-    path.write_text(RULEBOOK.replace("REGULATIONS", str(ROOT / "rules" / "vn-regulations.yaml")),
-                    encoding="utf-8")
+    shutil.copy(ROOT / "rules" / "vn-regulations.yaml", tmp_path)  # includes stay in its folder
+    path.write_text(RULEBOOK.replace("REGULATIONS", "vn-regulations.yaml"), encoding="utf-8")
     return path
 
 

@@ -27,6 +27,7 @@ from eligibility.errors import (
     ExpressionSyntaxError,
     ExpressionTypeError,
     InputError,
+    OutputFolderError,
     RecordError,
     RulebookError,
     RulebookSchemaError,
@@ -35,7 +36,7 @@ from eligibility.errors import (
 )
 from eligibility.evaluation import CriterionOutcome, Evaluation, evaluate_candidate
 from eligibility.intake.nominees import Intake, read_nominees
-from eligibility.rulebook import CompiledRulebook, load_rulebook
+from eligibility.rulebook import CompiledRulebook, RulebookLimits, load_rulebook
 from eligibility.selection import select
 from eligibility.session import NominationSession, open_session
 from eligibility.whatif import Comparison, compare
@@ -56,8 +57,10 @@ __all__ = [
     "InputError",
     "Intake",
     "NominationSession",
+    "OutputFolderError",
     "RecordError",
     "RulebookError",
+    "RulebookLimits",
     "RulebookSchemaError",
     "RulebookSyntaxError",
     "UnknownNameError",

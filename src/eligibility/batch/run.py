@@ -42,13 +42,14 @@ from eligibility.intake.chunks import ChunkedIntake
 from eligibility.intake.fields import NAME_FIELD
 from eligibility.intake.headers import HeaderIndex
 from eligibility.intake.limits import LIMITS, IntakeLimits
-from eligibility.intake.nominees import column_map
+from eligibility.intake.nominees import column_map, removed_names
 from eligibility.intake.readers import CSV_SUFFIXES, read_table_parts
-from eligibility.intake.rejections import REJECTED_COLUMNS, SettledProblems
-from eligibility.output.decisions import decision_columns, write_csv, write_xlsx
+from eligibility.intake.rejections import AGENCY_FIELD, REJECTED_COLUMNS, SettledProblems
+from eligibility.output.decisions import decision_columns, write_csv
 from eligibility.rounds import EarlierRounds, add_earlier_courses
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection import STATUSES, placements, statuses_expr, summary_table
+from eligibility.selection.cutoff import QuotaCutoff, quota_cutoff
 from eligibility.selection.ranking import rank_key_column, total_order
 
 __all__ = ["BatchRanking"]
@@ -88,14 +89,14 @@ class BatchRanking:
         self._orders: dict[str, pl.Series] = {}
         self._placed = pl.DataFrame()
         self._schema: dict[str, pl.DataType] = {}
-        self._written: list[pl.DataFrame] | None = None
-        self._names: dict[int, str | None] = {}
+        self._names: dict[int, tuple[str | None, str | None]] = {}
+        #: Each quota's cut-off, once :meth:`write_decisions` has run.
+        self.cutoffs: dict[str, QuotaCutoff] = {}
 
     # --- reading -------------------------------------------------------------------------
 
-    def read(self, path: Path, *, sheet: str | int = 0, keep_table: bool = False) -> None:
-        """Read, decide, rank and allocate the nominee file at ``path``. With
-        ``keep_table``, the decisions table is also kept whole (for a workbook)."""
+    def read(self, path: Path, *, sheet: str | int = 0) -> None:
+        """Read, decide, rank and allocate the nominee file at ``path``."""
         index = HeaderIndex(self.rulebook)
         parts = read_table_parts(path, sheet=sheet, language=self.language,
                                  limits=self.limits, header_score=index.score,
@@ -124,8 +125,6 @@ class BatchRanking:
         self._names = self._removed_names()
         self._rank_and_allocate()
         self._count(settled, accepted - len(settled.removed))
-        if keep_table:
-            self._written = []
 
     def _part_schema(self, decider: QuotaDecider) -> dict[str, pl.DataType]:
         """The columns the stored frames hold (all text when no row was decided)."""
@@ -191,20 +190,29 @@ class BatchRanking:
     # --- writing -------------------------------------------------------------------------
 
     def decisions(self) -> Iterator[pl.DataFrame]:
-        """The decisions table, one quota's eligible, then ineligible, rows at a time."""
+        """The decisions table, one quota's eligible, then ineligible, rows at a time; each
+        quota's cut-off (:attr:`cutoffs`) is analysed on the way."""
         assert self._decider is not None
         columns = [*decision_columns(self.rulebook, self._schema, reasons=REASONS),
                    *self._extra_columns()]
+        seats = self._placed.select(CANDIDATE, pl.col("__placed_quota").alias("placed_in"))
+        analysed = list(dict.fromkeys(
+            name for name in (CANDIDATE, QUOTA, PREFERENCE, STATUS, SCORE, RANK,
+                              *_sort_keys(self.rulebook)[0], "full_name", "agency")
+            if name in self._schema or name in (STATUS, RANK)))
         for quota_id in self.rulebook.quotas:
             eligible = self._kept(quota_id, "eligible")[self._orders[quota_id]].with_columns(
                 pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(RANK),
                 statuses_expr(self._placed, on=ROW))
             self._store.drop(quota_id, "eligible")
-            yield eligible.select(columns)
-            del eligible
             ineligible = self._kept(quota_id, "ineligible").sort(CANDIDATE).with_columns(
                 pl.lit(None, pl.Int64).alias(RANK), pl.lit("ineligible").alias(STATUS))
             self._store.drop(quota_id, "ineligible")
+            nominations = pl.concat([eligible.select(analysed), ineligible.select(analysed)])
+            self.cutoffs[quota_id] = quota_cutoff(self.rulebook, quota_id, nominations, seats)
+            del nominations
+            yield eligible.select(columns)
+            del eligible
             yield ineligible.select(columns)
 
     def _extra_columns(self) -> list[pl.Expr]:
@@ -223,13 +231,6 @@ class BatchRanking:
             if frame.height or first:
                 write_csv(frame, handle, header=first)
                 first = False
-            if self._written is not None:
-                self._written.append(frame)
-
-    def write_xlsx(self, handle: BinaryIO) -> None:
-        """Write ``decisions.xlsx`` (after :meth:`write_decisions`, with ``keep_table``)."""
-        assert self._written is not None, "read(..., keep_table=True) keeps the table"
-        write_xlsx(pl.concat(self._written), handle, sheet="decisions")
 
     def write_rejected(self, handle: BinaryIO) -> None:
         """Write ``rejected.csv`` (after :meth:`read`)."""
@@ -240,19 +241,20 @@ class BatchRanking:
         assert self._settled is not None
         return self._settled.rejected(self._names)
 
-    def _removed_names(self) -> dict[int, str | None]:
-        """The name of each row rejected for a shared id after it was read and decided."""
+    def _removed_names(self) -> dict[int, tuple[str | None, str | None]]:
+        """The name and agency of each row rejected for a shared id after it was read and
+        decided."""
         assert self._settled is not None
         removed = self._settled.removed
-        if not len(removed) or NAME_FIELD not in self._schema:
+        if not len(removed):
             return {}
-        names: dict[int, str | None] = {}
+        columns = [name for name in (ROW, NAME_FIELD, AGENCY_FIELD) if name in self._schema]
+        names: dict[int, tuple[str | None, str | None]] = {}
         for quota_id in self.rulebook.quotas:
             for kind in ("eligible", "ineligible"):
-                found = self._store.load(quota_id, kind, self._schema, [ROW, NAME_FIELD]) \
+                found = self._store.load(quota_id, kind, self._schema, columns) \
                     .filter(pl.col(ROW).is_in(removed.implode()))
-                names.update(zip(found[ROW].to_list(), found[NAME_FIELD].to_list(),
-                                 strict=True))
+                names.update(removed_names(found))
         return names
 
     # --- lifetime ------------------------------------------------------------------------

@@ -47,6 +47,10 @@ RulesOption = Annotated[Path, typer.Option("--rules", "-r", help="The rulebook (
 LangOption = Annotated[Language, typer.Option(
     "--lang", help="Language of everything printed: vi (default) or en.")]
 EngineOption = Annotated[Engine, typer.Option("--engine", help="vectorized, scalar or durable.")]
+IncludePathOption = Annotated[list[Path] | None, typer.Option(
+    "--include-path", "-I", help="A folder where files named under include: are also looked "
+                                 "for (repeatable); includes never leave the rulebook's folder "
+                                 "and these.")]
 
 # C0 and C1 controls, DEL, soft hyphen, bidirectional and zero-width controls, line and
 # paragraph separators, interlinear annotation and tag characters, lone surrogates: what

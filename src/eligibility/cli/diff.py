@@ -8,10 +8,7 @@ sides) or twice (before, after); ``--set`` and ``--override`` change the *after*
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,7 +40,8 @@ from eligibility.i18n.formats import number
 from eligibility.intake.nominees import read_nominees
 from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv
-from eligibility.output.manifest import environment, rulebook_record, sha256_of, write_manifest
+from eligibility.output.manifest import environment, manifest_bytes, rulebook_record, sha256_of
+from eligibility.output.run_folder import RunFolder, RunWriter
 from eligibility.rounds import carry_over, read_earlier_rounds, with_earlier_courses
 from eligibility.rulebook.overrides import read_overrides
 from eligibility.whatif import Comparison, compare_decisions
@@ -81,10 +79,11 @@ def diff(
         raise typer.BadParameter(t("whatif.too_many_dates", lang, count=len(dates)),
                                  param_hint="--as-of")
     before_date, after_date = (dates[0], dates[-1]) if dates else (None, None)
-    _check_out_dir(out_dir, [nominees, *rules, *(override or [])], lang)
+    folder = RunFolder(out_dir, inputs=[nominees, *rules, *(override or [])], language=lang)
     with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
         check_regular_file(nominees, lang)  # before hashing: reading a pipe would never end
+        folder.check(DIFF_FILES)
         input_digest = hashing.submit(sha256_of, nominees)
         overrides = read_overrides(sets or (), override or ())
         earlier = read_earlier_rounds(previous or ())
@@ -110,50 +109,25 @@ def diff(
         progress.update(step, description=t("whatif.step_writing", lang))
         facts = PageFacts(nominees.name, input_digest.result(), overrides.title,
                           earlier.records())
-        written = write_diff(comparison, out_dir, lang, facts)
-        _replace(out_dir / "manifest.json", partial(
-            write_manifest, _manifest(comparison, facts, engine, lang, written)))
+        with folder.writing(inputs=[*comparison.before.rulebook.files,
+                                    *comparison.after.rulebook.files]) as run:
+            written = write_diff(comparison, run, lang, facts)
+            run.commit(manifest_bytes(_manifest(comparison, facts, engine, lang, written)))
     same = len(rules) == 1 and len(set(dates)) <= 1 and not overrides
     _print_summary(comparison, lang, out_dir, same)
 
 
-def write_diff(comparison: Comparison, out_dir: Path, language: str,
+def write_diff(comparison: Comparison, run: RunWriter, language: str,
                facts: PageFacts) -> dict[str, str]:
-    """Write diff.csv, diff-quotas.csv and diff.html; return each file's SHA-256.
-
-    Each file is written under a temporary name and renamed into place, so a reader sees
-    the old file or the new one, and a link planted under the file's name is replaced,
-    never written through.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    html = render_diff_html(comparison, language, facts)
-    writers = {"diff.csv": partial(write_csv, comparison.table(language)),
-               "diff-quotas.csv": partial(write_csv, comparison.quotas),
-               "diff.html": lambda path: path.write_text(html, encoding="utf-8")}
-    for name, writer in writers.items():
-        _replace(out_dir / name, writer)
-    return {name: sha256_of(out_dir / name) for name in DIFF_FILES}
-
-
-def _replace(path: Path, writer: Callable[[Path], object]) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        writer(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _check_out_dir(out_dir: Path, inputs: list[Path], language: str) -> None:
-    """--out must be a folder, and writing the diff's files must not overwrite an input."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise typer.BadParameter(message("whatif.out_not_folder", language, path=out_dir),
-                                 param_hint="--out")
-    written = {(out_dir / name).resolve() for name in (*DIFF_FILES, "manifest.json")}
-    for path in inputs:
-        if path.resolve() in written:
-            raise typer.BadParameter(message("whatif.out_overwrites_input", language,
-                                             path=path), param_hint="--out")
+    """Write diff.csv, diff-quotas.csv and diff.html into the run's folder (complete files
+    only, put in place with the manifest; see :mod:`eligibility.output.run_folder`); return
+    each file's SHA-256."""
+    html = render_diff_html(comparison, language, facts).encode("utf-8")
+    table = comparison.table(language)
+    run.add("diff.csv", lambda handle: write_csv(table, handle))
+    run.add("diff-quotas.csv", lambda handle: write_csv(comparison.quotas, handle))
+    run.add("diff.html", lambda handle: handle.write(html))
+    return {name: run.digests[name] for name in DIFF_FILES}
 
 
 def _manifest(comparison: Comparison, facts: PageFacts, engine: str, language: str,

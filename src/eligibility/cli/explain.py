@@ -12,6 +12,7 @@ from eligibility.api import decide_intake
 from eligibility.cli.common import (
     EXIT_INVALID,
     EngineOption,
+    IncludePathOption,
     LangOption,
     RulesOption,
     app,
@@ -51,11 +52,13 @@ def explain(
     sets: SetOption = None,
     override: OverrideOption = None,
     previous: PreviousOption = None,
+    include_path: IncludePathOption = None,
 ) -> None:
     """Explain every decision on one person: criteria, legal basis, points, rank, cut-offs."""
     with errors_exit(lang):
         compiled, earlier = with_earlier_rounds(
-            load_variant(rules, as_of=as_of, sets=sets or (), override_files=override or ()),
+            load_variant(rules, as_of=as_of, sets=sets or (), override_files=override or (),
+                         include_path=include_path or ()),
             previous or ())
         intake = with_earlier_courses(read_nominees(nominees, compiled, language=lang),
                                       compiled, earlier)
@@ -88,6 +91,9 @@ def render_explanation(explanation: dict[str, Any], language: str) -> None:
         say()
         say((_nomination_line(item, language), "bold"))
         say(_standing_line(item, language))
+        if item["position"]:
+            say(item["position"])
+        say(message("cutoff.explain_line", language, text=" ".join(item["cutoff"][1:])))
         out.print(_criteria_table(item, language))
         if item["eligible"]:
             points = ", ".join(f"{p['title']} {_number(p['points'], language)}"

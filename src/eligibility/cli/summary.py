@@ -1,10 +1,10 @@
 """What ``eligibility rank`` prints when it is done: per quota (by its title) the seats,
-nominations, eligible, selected and cut-off score, then the counts and the warnings, in the
-run's language."""
+nominations, eligible, selected and cut-off score, how each cut-off was decided, then the
+counts and the warnings, in the run's language."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -12,17 +12,21 @@ from rich.table import Table
 
 from eligibility.cli.common import cell, message, out, say, warn
 from eligibility.i18n.formats import number
+from eligibility.output.cutoff_text import describe_cutoff
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection import STATUSES
+from eligibility.selection.cutoff import QuotaCutoff
 
 NUMBER_WIDTH = 7  # on a narrow terminal, headers wrap at this width, leaving room to titles
 NUMBER_COLUMNS = {"seats": "column_seats", "nominated": "column_nominated",
                   "eligible": "column_eligible", "selected": "column_selected"}
 
 
-def print_summary(rulebook: CompiledRulebook, warnings: Sequence[str], summary: pl.DataFrame,
-                  counts: dict[str, int], out_dir: Path, lang: str) -> None:
-    """The quota table, the counts and the warnings, in ``lang``; quotas by their titles."""
+def print_summary(rulebook: CompiledRulebook, summary: pl.DataFrame, counts: dict[str, int],
+                  cutoffs: Mapping[str, QuotaCutoff], warnings: Sequence[str], out_dir: Path,
+                  lang: str) -> None:
+    """The quota table, how each cut-off fell (:func:`eligibility.selection.cutoff`), the
+    counts and the warnings, in ``lang``; quotas by their titles."""
     table = Table(title=message("cli.summary_title", lang), title_justify="left")
     rows = list(summary.iter_rows(named=True))
     titles = {row["quota_id"]: rulebook.quota(row["quota_id"]).quota.title.get(lang)
@@ -48,6 +52,11 @@ def print_summary(rulebook: CompiledRulebook, warnings: Sequence[str], summary: 
         table.add_row(quota, *(cell(number(row[name], lang)) for name in NUMBER_COLUMNS),
                       cell("—" if cutoff is None else number(cutoff, lang)))
     out.print(table)
+    # How each line fell: the same sentences as the report and explain ("seats filled" is
+    # in the table already).
+    for quota_id, cutoff in cutoffs.items():
+        say((titles.get(quota_id, quota_id), "bold"),
+            ": " + " ".join(describe_cutoff(cutoff, rulebook, lang)[1:]))
     say(message("cli.counts", lang, rows=number(counts["rows_in"], lang),
           people=number(counts["people_decided"], lang),
           nominations=number(counts["nominations"], lang),

@@ -40,12 +40,13 @@ def parse_day(text: str, option: str = "--as-of") -> dt.date:
 
 
 def load_variant(rules: Path, *, as_of: str | None = None, sets: Sequence[str] = (),
-                 override_files: Sequence[Path] = (),
-                 overrides: Overrides | None = None) -> CompiledRulebook:
-    """The rulebook at ``rules``, as of a date and with the changes asked for."""
+                 override_files: Sequence[Path] = (), overrides: Overrides | None = None,
+                 include_path: Sequence[Path] = ()) -> CompiledRulebook:
+    """The rulebook at ``rules``, as of a date and with the changes asked for (its
+    includes also looked for in ``include_path``)."""
     day = parse_day(as_of) if as_of else None
     changes = overrides if overrides is not None else read_overrides(sets, override_files)
-    return load_rulebook(rules, as_of=day, changes=changes)
+    return load_rulebook(rules, as_of=day, changes=changes, include_path=include_path)
 
 
 def with_earlier_rounds(rulebook: CompiledRulebook,

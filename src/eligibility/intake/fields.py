@@ -120,10 +120,10 @@ def nfc_series(values: pl.Series) -> pl.Series:
                                         nulls_equal=True)["nfc"].alias(values.name)
 
 
-_VOCABULARIES: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], cells.Vocabulary] = {}
+_VOCABULARIES: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], cells.WordMatcher] = {}
 
 
-def _vocabulary(rulebook: CompiledRulebook, name: str) -> cells.Vocabulary:
+def _vocabulary(rulebook: CompiledRulebook, name: str) -> cells.WordMatcher:
     """The vocabulary's codes with their synonyms, and their labels in both languages.
 
     A label is an accepted spelling too (``Tài chính công`` is how the tool itself shows
@@ -142,7 +142,7 @@ def _vocabulary(rulebook: CompiledRulebook, name: str) -> cells.Vocabulary:
                 mapping[code].append(label)
     cache_key = (name, tuple((code, tuple(words)) for code, words in mapping.items()))
     if cache_key not in _VOCABULARIES:
-        _VOCABULARIES[cache_key] = cells.Vocabulary.from_mapping(mapping)
+        _VOCABULARIES[cache_key] = cells.WordMatcher.from_mapping(mapping)
     return _VOCABULARIES[cache_key]
 
 

@@ -24,12 +24,13 @@ from eligibility.intake.fields import NAME_FIELD, NOMINATIONS, nfc_series, parse
 from eligibility.intake.headers import ColumnMap, HeaderIndex
 from eligibility.intake.limits import LIMITS, IntakeLimits
 from eligibility.intake.readers import read_table
-from eligibility.intake.rejections import REJECTED_COLUMNS, REJECTED_SCHEMA, ROW
+from eligibility.intake.rejections import AGENCY_FIELD, REJECTED_COLUMNS, REJECTED_SCHEMA, ROW
 from eligibility.intake.table import CellTable, normalized_cells
 from eligibility.intake.wording import say
 from eligibility.rulebook.compiled import CompiledRulebook
 
-__all__ = ["REJECTED_COLUMNS", "REJECTED_SCHEMA", "ColumnMap", "Intake", "column_map",
+__all__ = ["AGENCY_FIELD", "REJECTED_COLUMNS", "REJECTED_SCHEMA", "ColumnMap", "Intake",
+           "column_map",
            "intake_cells", "intake_table", "parse_field", "read_nominees"]
 
 QUOTA = "quota_id"
@@ -43,7 +44,7 @@ class Intake:
 
     candidates: pl.DataFrame  # one row per accepted person, with ``row`` (1-based data row)
     nominations: pl.DataFrame  # one row per (person, quota named), ``preference`` 1 = first
-    rejected: pl.DataFrame  # REJECTED_COLUMNS and candidate_id (the id, where readable)
+    rejected: pl.DataFrame  # REJECTED_COLUMNS, candidate_id (where readable) and agency
     rows_in: int
     columns: ColumnMap
     warnings: list[str] = field(default_factory=list)
@@ -102,9 +103,7 @@ def intake_table(table: CellTable, rulebook: CompiledRulebook, *,
                            keep_extras=False)
     typed = reader.read(frame, table.row_errors)
     settled = reader.settle()
-    removed = typed.filter(pl.col(ROW).is_in(settled.removed.implode()))
-    names = dict(zip(removed[ROW].to_list(), removed[NAME_FIELD].to_list(), strict=True)) \
-        if NAME_FIELD in removed.columns else {}
+    names = removed_names(typed.filter(pl.col(ROW).is_in(settled.removed.implode())))
     candidates = typed.filter(~pl.col(ROW).is_in(settled.removed.implode())) \
         if len(settled.removed) else typed
     extras = frame.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW),
@@ -112,6 +111,21 @@ def intake_table(table: CellTable, rulebook: CompiledRulebook, *,
         if columns.ignored else None
     return Intake(candidates, explode_nominations(candidates), settled.rejected(names),
                   frame.height, columns, reader.warnings(), extras)
+
+
+def removed_names(rows: pl.DataFrame) -> dict[int, tuple[str | None, str | None]]:
+    """The name and agency of rows read, then rejected for an id another row has too (a
+    text field as read; another type as text, and a list not at all)."""
+    shown = [_as_text(rows, name) for name in (NAME_FIELD, AGENCY_FIELD)]
+    return {row: (name, agency) for row, name, agency in
+            rows.select(ROW, *shown).iter_rows()}
+
+
+def _as_text(rows: pl.DataFrame, name: str) -> pl.Expr:
+    dtype = rows.schema.get(name)
+    if dtype is None or dtype.is_nested():
+        return pl.lit(None, pl.String).alias(name)
+    return pl.col(name).cast(pl.String)
 
 
 _SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}

@@ -23,21 +23,24 @@ from eligibility.intake.identity import ANY_CONTROL, normalized_id, visible
 from eligibility.intake.wording import say, say_expr
 from eligibility.text import nfc, strip
 
-__all__ = ["REJECTED_COLUMNS", "REJECTED_SCHEMA", "Problems", "duplicate_ids"]
+__all__ = ["AGENCY_FIELD", "REJECTED_COLUMNS", "REJECTED_SCHEMA", "Problems", "duplicate_ids"]
 
 ROW = "row"
 LINE = "line"
+AGENCY_FIELD = "agency"  # kept with a rejected row (not in rejected.csv) for the report
 #: The columns of rejected.csv: the first four are read by programs and never move.
 REJECTED_COLUMNS = (ROW, "column", "value", "error", LINE, "id", NAME_FIELD)
 REJECTED_SCHEMA = {ROW: pl.Int64, "column": pl.String, "value": pl.String, "error": pl.String,
-                   LINE: pl.Int64, "id": pl.String, NAME_FIELD: pl.String, CANDIDATE: pl.String}
+                   LINE: pl.Int64, "id": pl.String, NAME_FIELD: pl.String, CANDIDATE: pl.String,
+                   AGENCY_FIELD: pl.String}
 
 _QUOTED_CHARS = 1_000
 # The problem rows of one part: the first problem (header, message, the cell as written),
 # how many problems, the headers with one, and the row's id and name as written.
 _PROBLEM_SCHEMA = {ROW: pl.Int64, "header": pl.String, "message": pl.String,
                    "value": pl.String, "count": pl.Int64, "headers": pl.List(pl.String),
-                   "raw_id": pl.String, "raw_name": pl.String, CANDIDATE: pl.String}
+                   "raw_id": pl.String, "raw_name": pl.String, "raw_agency": pl.String,
+                   CANDIDATE: pl.String}
 
 
 @dataclass
@@ -99,9 +102,11 @@ class Problems:
                   for index, (header, _) in enumerate(errors)}
         headers = [header for header, _ in errors]
         rows = []
-        name_header = self.columns.fields.get(NAME_FIELD)
         raw_ids = frame[self.columns.id].gather(bad)
-        raw_names = frame[name_header].gather(bad) if name_header is not None else None
+        raw_names, raw_agencies = (
+            None if header is None else frame[header].gather(bad)
+            for header in (self.columns.fields.get(NAME_FIELD),
+                           self.columns.fields.get(AGENCY_FIELD)))
         typed_ids = ids.gather(bad)
         for position, record in enumerate(messages.iter_rows()):
             present = [index for index, message in enumerate(record) if message is not None]
@@ -113,6 +118,8 @@ class Problems:
                                                        if headers[index] is not None)),
                          "raw_id": raw_ids[position],
                          "raw_name": None if raw_names is None else raw_names[position],
+                         "raw_agency": None if raw_agencies is None
+                         else raw_agencies[position],
                          CANDIDATE: typed_ids[position]})
         return pl.DataFrame(rows, schema=_PROBLEM_SCHEMA)
 
@@ -168,9 +175,9 @@ class SettledProblems:
         """How many rows are rejected."""
         return self.unreadable + len(self.removed)
 
-    def rejected(self, names: Mapping[int, str | None]) -> pl.DataFrame:
-        """The rejected rows (``REJECTED_SCHEMA``, by row); ``names`` gives the name of
-        each row in :attr:`removed`, as read."""
+    def rejected(self, names: Mapping[int, tuple[str | None, str | None]]) -> pl.DataFrame:
+        """The rejected rows (``REJECTED_SCHEMA``, by row); ``names`` gives the name and the
+        agency of each row in :attr:`removed`, as read."""
         problems = self.problems_of
         columns, language = problems.columns, problems.language
         shared = dict(zip(self.shared[ROW].to_list(), self.shared["message"].to_list(),
@@ -180,9 +187,10 @@ class SettledProblems:
         records = list(self.problems.iter_rows(named=True))
         ids = dict(zip(self.shared[ROW].to_list(), self.shared["id"].to_list(), strict=True))
         for row in self.removed.to_list():
+            name, agency = names.get(row, (None, None))
             records.append({ROW: row, "header": None, "message": None, "value": None,
                             "count": 0, "headers": [], "raw_id": written.get(row, ids[row]),
-                            "raw_name": names.get(row), CANDIDATE: ids[row]})
+                            "raw_name": name, "raw_agency": agency, CANDIDATE: ids[row]})
         empty_row = say("intake.empty_row", language)
         position = {header: index for index, header in reversed(list(enumerate(self.order)))}
         rows = []
@@ -212,7 +220,9 @@ class SettledProblems:
                          "id": _readable(record["raw_id"], is_id=True),
                          NAME_FIELD: None if columns.fields.get(NAME_FIELD) is None
                          else _readable(record["raw_name"], is_id=False),
-                         CANDIDATE: record[CANDIDATE]})
+                         CANDIDATE: record[CANDIDATE],
+                         AGENCY_FIELD: None if columns.fields.get(AGENCY_FIELD) is None
+                         else _readable(record["raw_agency"], is_id=False)})
         return pl.DataFrame(rows, schema=REJECTED_SCHEMA).sort(ROW)
 
 

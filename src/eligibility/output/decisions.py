@@ -1,8 +1,11 @@
-"""The decisions table and the files it is written to (CSV for Excel, .xlsx, rejected rows)."""
+"""The decisions table and the CSV files it is written to (for Excel; rejected rows too).
+
+The workbook an officer works in is :mod:`eligibility.output.workbook`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -35,23 +38,31 @@ def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,
     rank, failed, reasons (in ``language``), one ``points.<priority>`` per priority, and
     ``row`` (the person's data row in the input file).
     """
-    columns = decision_columns(rulebook, decided.columns, reasons=f"reasons.{language}")
+    columns = decision_columns(rulebook, decided.schema, reasons=f"reasons.{language}")
     return (decided.lazy().select(*columns, quota_codes(rulebook).alias("__quota_order"))
             .sort(["__quota_order", RANK, CANDIDATE], nulls_last=True)
             .drop("__quota_order").collect())
 
 
-def decision_columns(rulebook: CompiledRulebook, available: Collection[str], *,
+def decision_columns(rulebook: CompiledRulebook, schema: Mapping[str, pl.DataType], *,
                      reasons: str) -> list[pl.Expr]:
-    """The columns of the decisions table, from a frame of decided nominations holding the
-    ``available`` columns (the failure messages in column ``reasons``)."""
+    """The columns of the decisions table, from a frame of decided nominations with
+    ``schema`` (the failure messages in column ``reasons``)."""
     points = [points_column(rule) for rule in rulebook.priority_ids]
-    optional = [pl.col(name) if name in available else pl.lit(None, pl.String).alias(name)
-                for name in ("full_name", "agency")]
+    optional = [_shown_as_text(schema, name) for name in ("full_name", "agency")]
     return [pl.col(CANDIDATE), *optional, pl.col(QUOTA), pl.col(PREFERENCE),
             pl.col(STATUS), pl.col(ELIGIBLE), pl.col(SCORE), pl.col(RANK),
             _empty_as_null(FAILED), _empty_as_null(reasons).alias("reasons"),
             *(pl.col(name) for name in points), pl.col(ROW)]
+
+
+def _shown_as_text(schema: Mapping[str, pl.DataType], name: str) -> pl.Expr:
+    """A person's name or agency as text, whatever type the rulebook gave the field (a
+    list has no single text form in a CSV cell: it is left empty)."""
+    dtype = schema.get(name)
+    if dtype is None or dtype.is_nested():
+        return pl.lit(None, pl.String).alias(name)
+    return pl.col(name).cast(pl.String)
 
 
 def _empty_as_null(name: str) -> pl.Expr:
@@ -87,9 +98,3 @@ def write_csv(frame: pl.DataFrame, target: Path | BinaryIO, *, header: bool = Tr
     """
     neutralize_formulas(frame).write_csv(target, include_bom=header, include_header=header,
                                          line_terminator="\r\n")
-
-
-def write_xlsx(frame: pl.DataFrame, path: Path, *, sheet: str) -> None:
-    """An Excel workbook; every text cell is written as text, never as a formula."""
-    neutralize_formulas(frame).write_excel(path, worksheet=sheet, autofit=True,
-                                           table_style="Table Style Light 9")

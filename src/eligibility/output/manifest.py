@@ -69,8 +69,13 @@ def course_dates(rulebook: CompiledRulebook) -> dict[str, dict[str, str]]:
 
 
 def write_manifest(manifest: Mapping[str, Any], path: Path) -> None:
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n",
-                    encoding="utf-8")
+    path.write_bytes(manifest_bytes(manifest))
+
+
+def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
+    """The manifest as written to ``manifest.json``: UTF-8 JSON, keys in their order."""
+    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False)
+            + "\n").encode("utf-8")
 
 
 def _version(package: str) -> str:

@@ -1,8 +1,13 @@
-"""Read a rulebook file and its includes into validated models, with positions kept."""
+"""Read a rulebook file and its includes into validated models, with positions kept.
+
+Included files are looked for in the including file's folder, then in the folders of the
+include path, and are confined to the rulebook's folder and those folders
+(:func:`~eligibility.rulebook.source_files.find_source`); every file is read within the
+:class:`~eligibility.rulebook.limits.RulebookLimits`.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,9 +15,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from eligibility.errors import Problem, RulebookError, rulebook_error
+from eligibility.errors import Problem, RulebookError, SourceLocation, rulebook_error
+from eligibility.rulebook.limits import DEFAULT_LIMITS, RulebookLimits
 from eligibility.rulebook.models import Include, LegalText, Rulebook, SharedFile
 from eligibility.rulebook.overrides import Change, apply_changes, changes_from_mapping
+from eligibility.rulebook.source_files import SourceFileError, find_source
 from eligibility.rulebook.source_layers import LayeredSource
 from eligibility.rulebook.yaml_source import SourceMap, YamlPath, read_yaml
 
@@ -62,10 +69,27 @@ class _Merged:
     lineage: tuple[str, ...] = ()
 
 
-def load_document(path: Path, changes: Sequence[Change] = ()) -> LoadedRulebook:
+@dataclass(frozen=True)
+class _Reading:
+    """Where includes are looked for and confined, and the limits files are read within."""
+
+    folder: Path  # the rulebook's own folder: includes at any depth may lie below it
+    include_path: tuple[Path, ...]
+    limits: RulebookLimits
+
+
+def load_document(path: Path, changes: Sequence[Change] = (), *,
+                  include_path: Sequence[Path] = (),
+                  limits: RulebookLimits = DEFAULT_LIMITS) -> LoadedRulebook:
     """Read ``path`` and its includes, make ``changes``; raise :class:`RulebookError`
-    listing every problem."""
-    merged = _read_merged(path, ())
+    listing every problem.
+
+    Includes are looked for in the including file's folder, then in each folder of
+    ``include_path``, and must lie inside the rulebook's folder or one of those.
+    """
+    _check_include_path(include_path)
+    reading = _Reading(path.parent, tuple(include_path), limits)
+    merged = _read_merged(path, (), reading)
     if changes:
         apply_changes(merged.document, merged.source, merged.origins, changes)
     model = _validate(Rulebook, merged.document, merged.source, merged.origins)
@@ -73,12 +97,13 @@ def load_document(path: Path, changes: Sequence[Change] = ()) -> LoadedRulebook:
                           merged.lineage)
 
 
-def _read_merged(path: Path, including: tuple[Path, ...]) -> _Merged:
-    document, raw_source = read_yaml(path)
+def _read_merged(path: Path, including: tuple[Path, ...], reading: _Reading) -> _Merged:
+    document, raw_source = read_yaml(path, reading.limits)
     if not isinstance(document, dict):
         raise rulebook_error([Problem("a rulebook is a mapping of sections (id, title, ...)",
                                       raw_source.location(()), kind="schema")])
-    merged = _Merged(document, LayeredSource.over(raw_source), {str(path): _sha256(path)}, {})
+    merged = _Merged(document, LayeredSource.over(raw_source), {str(path): raw_source.sha256},
+                     {})
     for section in MERGED_SECTIONS:
         for name in (document.get(section) or {}) if isinstance(document.get(section), dict) \
                 else {}:
@@ -87,10 +112,15 @@ def _read_merged(path: Path, including: tuple[Path, ...]) -> _Merged:
                  if isinstance(document.get(section), list)}
     problems: list[Problem] = []
     includes = document.get("include") or []
+    if isinstance(includes, list) and len(includes) > reading.limits.max_includes:
+        raise rulebook_error([Problem(
+            f"{len(includes)} files are included, more than {reading.limits.max_includes}, "
+            f"the limit for a rulebook (max_includes)", raw_source.location(("include", "<key>")),
+            kind="yaml", expected="fewer, larger shared files")])
     for index, include in enumerate(includes if isinstance(includes, list) else []):
         try:
             _merge_include(path, include, index, merged, raw_source, including, own_items,
-                           problems)
+                           problems, reading)
         except RulebookError as error:
             problems.extend(error.problems)
     if problems:
@@ -104,21 +134,33 @@ def is_shared_document(document: Any) -> bool:
         section in document for section in RULEBOOK_ONLY_SECTIONS)
 
 
-def load_shared(path: Path) -> tuple[SharedFile, SourceMap]:
+def load_shared(path: Path, limits: RulebookLimits = DEFAULT_LIMITS) -> tuple[SharedFile,
+                                                                              SourceMap]:
     """Read and validate a shared file on its own, as an include would read it."""
-    document, source = read_yaml(path)
+    document, source = read_yaml(path, limits)
     return _validate(SharedFile, document, source, {}), source
+
+
+def _check_include_path(include_path: Sequence[Path]) -> None:
+    wrong = [Problem(f"include path '{folder}' is not a folder", SourceLocation(str(folder), 1, 1),
+                     kind="yaml", expected="a folder holding files that rulebooks include")
+             for folder in include_path if not Path(folder).is_dir()]
+    if wrong:
+        raise rulebook_error(wrong)
 
 
 def _merge_include(path: Path, include: Any, index: int, merged: _Merged, source: SourceMap,
                    including: tuple[Path, ...], own_items: dict[str, int],
-                   problems: list[Problem]) -> None:
+                   problems: list[Problem], reading: _Reading) -> None:
     location = source.location(("include", index))
     entry = _include_entry(include, index, source)
-    target = (path.parent / entry.file).resolve()
-    if not target.is_file():
-        problems.append(Problem(f"included file '{entry.file}' does not exist (looked for "
-                                f"{target})", location, kind="yaml"))
+    try:
+        # Looked for beside the including file, then in the include path; the rulebook's
+        # own folder stays allowed for the includes of a file in a folder below it.
+        target = find_source(entry.file, path.parent, (*reading.include_path, reading.folder))
+    except SourceFileError as error:
+        problems.append(Problem(f"included file '{entry.file}' cannot be used: {error}",
+                                location, kind="yaml"))
         return
     if target in including or target == path.resolve():
         problems.append(Problem(f"'{entry.file}' includes this file in turn (an include "
@@ -127,7 +169,11 @@ def _merge_include(path: Path, include: Any, index: int, merged: _Merged, source
         return
     changes = changes_from_mapping(entry.set_ or {}, source, ("include", index, "set"))
     if entry.take is None:
-        shared, shared_source = read_yaml(target)
+        shared, shared_source = read_yaml(target, reading.limits)
+        if not isinstance(shared, dict):
+            problems.append(Problem("an included file is a mapping of sections (id, title, ...)",
+                                    shared_source.location(()), kind="schema"))
+            return
         layered = LayeredSource.over(shared_source)
         origins = {(section, name): Origin(shared_source, (section, name))
                    for section in MERGED_SECTIONS
@@ -135,10 +181,10 @@ def _merge_include(path: Path, include: Any, index: int, merged: _Merged, source
         if changes and isinstance(shared, dict):
             apply_changes(shared, layered, origins, changes)
         model = _validate(SharedFile, shared, layered, origins)
-        merged.files[str(target)] = _sha256(target)
+        merged.files[str(target)] = shared_source.sha256
         _merge_definitions(merged, shared, origins, model.basis, entry.file, problems)
         return
-    other = _read_merged(target, (*including, path.resolve()))
+    other = _read_merged(target, (*including, path.resolve()), reading)
     if changes:
         apply_changes(other.document, other.source, other.origins, changes)
     taken = _validate(Rulebook, other.document, other.source, other.origins)
@@ -171,7 +217,10 @@ def _merge_definitions(merged: _Merged, shared: Any, origins: dict[tuple[str, st
     document = merged.document
     shared = shared if isinstance(shared, dict) else {}
     for section in MERGED_SECTIONS:
-        combined = dict(document.get(section) or {})
+        own = document.get(section)
+        if own is not None and not isinstance(own, dict):
+            continue  # the rulebook's own section is malformed; validation reports it
+        combined = dict(own or {})
         for key, value in (shared.get(section) or {}).items():
             origin = origins.get((section, key))
             if key in combined:
@@ -189,15 +238,18 @@ def _merge_definitions(merged: _Merged, shared: Any, origins: dict[tuple[str, st
             if origin is not None:
                 merged.origins[(section, key)] = origin
         document[section] = combined
-    known = {item.get("id") for item in document.get("basis") or [] if isinstance(item, dict)}
-    extra = [text.model_dump(by_alias=True, exclude_none=True, mode="json")
-             for text in basis if text.id not in known]
-    document["basis"] = [*(document.get("basis") or []), *extra]
-    conventions = list(document.get("conventions") or [])
-    for convention in shared.get("conventions") or []:
-        if convention not in conventions:
-            conventions.append(convention)
-    document["conventions"] = conventions
+    if isinstance(document.get("basis") or [], list):
+        known = {item.get("id") for item in document.get("basis") or []
+                 if isinstance(item, dict)}
+        extra = [text.model_dump(by_alias=True, exclude_none=True, mode="json")
+                 for text in basis if text.id not in known]
+        document["basis"] = [*(document.get("basis") or []), *extra]
+    if isinstance(document.get("conventions") or [], list):
+        conventions = list(document.get("conventions") or [])
+        for convention in shared.get("conventions") or []:
+            if convention not in conventions:
+                conventions.append(convention)
+        document["conventions"] = conventions
 
 
 def _take_section(merged: _Merged, other: _Merged, section: str, name: str,
@@ -288,8 +340,10 @@ def _expected(item: Any) -> str | None:
         return "a whole number, for instance 60"
     if kind == "bool_type":
         return "true or false"
+    bounds = {"less_than_equal": "at most", "less_than": "below",
+              "greater_than_equal": "at least", "greater_than": "above"}
+    if kind in bounds:
+        limit = next(iter(item.get("ctx", {}).values()), None)
+        if isinstance(limit, int):
+            return f"a whole number {bounds[kind]} {limit:,}"
     return None
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

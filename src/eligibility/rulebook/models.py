@@ -27,6 +27,12 @@ FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
 _AGE = re.compile(r"^(?:(\d+)y)?(?:(\d+)m)?$")
 
+#: More seats than a whole country's civil service could fill: a larger number is a typo.
+MAX_SEATS = 10_000_000
+#: A budget or cost in VND (a thousand trillion, several times a national budget). Below
+#: 2**53, so budget shares computed as decimals stay exact and no sum overflows 64 bits.
+MAX_VND = 10**15
+
 
 class Document(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -199,10 +205,10 @@ class Quota(Document):
     title: Text
     lead: str = Field(description="Department that leads the quota.")
     kind: Identifier = Field(description="e.g. fostering, postgraduate.")
-    seats: int = Field(gt=0)
-    budget: int = Field(ge=0, description="Budget in VND.")
+    seats: int = Field(gt=0, le=MAX_SEATS)
+    budget: int = Field(ge=0, le=MAX_VND, description="Budget in VND.")
     cost_per_seat: int | None = Field(
-        default=None, gt=0,
+        default=None, gt=0, le=MAX_VND,
         description="Cost of one seat in VND; defaults to budget / seats.")
     start: dt.date = Field(description="First day of the course (inclusive).")
     end: dt.date = Field(description="Last day of the course (inclusive).")

@@ -27,9 +27,9 @@ class LayeredSource(SourceMap):
     @classmethod
     def over(cls, base: SourceMap) -> LayeredSource:
         """A layered map that reads as ``base`` until something is redirected."""
-        if isinstance(base, LayeredSource):
-            return cls(base.file, base.lines, base.positions, dict(base.redirects))
-        return cls(base.file, base.lines, base.positions)
+        redirects = dict(base.redirects) if isinstance(base, LayeredSource) else {}
+        return cls(base.file, base.lines, base.positions, sha256=base.sha256,
+                   redirects=redirects)
 
     def redirect(self, path: YamlPath, source: SourceMap, target: YamlPath) -> None:
         """Say that the value at ``path`` (and everything under it) is written at ``target``
