@@ -27,7 +27,7 @@ from typing import Any
 from eligibility.i18n import DEFAULT_LANGUAGE, catalogue
 from eligibility.i18n.formats import date, number
 
-__all__ = ["Phrase", "Untranslated", "in_language"]
+__all__ = ["Phrase", "PhraseError", "Untranslated", "in_language"]
 
 
 class Phrase:
@@ -87,6 +87,15 @@ class Untranslated:
 
     def __str__(self) -> str:
         return self.render(DEFAULT_LANGUAGE)
+
+
+class PhraseError(ValueError):
+    """A value refused with a catalogue message: raised where the value is checked, reported
+    (with its location) by whoever catches it. ``str()`` is the default language's text."""
+
+    def __init__(self, phrase: Phrase) -> None:
+        self.phrase = phrase
+        super().__init__(str(phrase))
 
 
 def in_language(value: Phrase | Untranslated | str | None, language: str) -> str:
