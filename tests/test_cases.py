@@ -169,7 +169,7 @@ BAD_FILES = [
      "  - name: a\n    quota: tai-chinh\n    expected: {}\n",
      r"plan.cases.yaml:6:11: error: case name 'a' is also used by case 1", "different name"),
     ("cases:\n  - name: a\n    quota: pg-abroad\n", r"plan.cases.yaml:3:5: error: missing "
-     r"key 'expected'", "one of: name, quota"),
+     r"key 'expected'", "one of: 'name', 'quota'"),
     ("cases: [\n", r"plan.cases.yaml:\d+:\d+: error: YAML syntax", ""),
     ("cases:\n  - name: a\n    quota: pg-abroad\n    expected: {eligible: yes}\n",
      r"plan.cases.yaml:5:\d+: error: cases.0.expected.eligible: should be true or false", ""),

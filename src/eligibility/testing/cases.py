@@ -292,7 +292,7 @@ def _allowed_keys(loc: tuple[Any, ...]) -> Phrase:
 
 
 def _one_of(names: Iterable[str]) -> Phrase:
-    return Phrase("case_file.one_of", names=", ".join(names))
+    return Phrase("case_file.one_of", names=", ".join(f"'{name}'" for name in names))
 
 
 def _check(model: CaseFileModel, rulebook: CompiledRulebook,
