@@ -91,6 +91,9 @@ def render_explanation(explanation: dict[str, Any], language: str) -> None:
         say()
         say((_nomination_line(item, language), "bold"))
         say(_standing_line(item, language))
+        if item["position"]:
+            say(item["position"])
+        say(message("cutoff.explain_line", language, text=" ".join(item["cutoff"][1:])))
         out.print(_criteria_table(item, language))
         if item["eligible"]:
             points = ", ".join(f"{p['title']} {_number(p['points'], language)}"

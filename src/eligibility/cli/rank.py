@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -31,9 +31,10 @@ from eligibility.cli.variants import (
 from eligibility.i18n.formats import number
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
 from eligibility.intake.readers import check_regular_file
-from eligibility.output.decisions import write_csv, write_xlsx
+from eligibility.output.decisions import write_csv
 from eligibility.output.manifest import build_manifest, manifest_bytes, sha256_of
 from eligibility.output.run_folder import RunFolder, RunWriter
+from eligibility.output.workbook import write_workbook
 from eligibility.rounds import with_earlier_courses
 
 
@@ -46,20 +47,24 @@ def rank(
     engine: EngineOption = "vectorized",
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write decisions.xlsx.")] = False,
     sheet: Annotated[str, typer.Option("--sheet", help="Excel sheet name or index.")] = "0",
+    report: Annotated[bool, typer.Option(
+        "--report", help="Also write report.html, the selection report.")] = False,
     as_of: AsOfOption = None,
     sets: SetOption = None,
     override: OverrideOption = None,
     previous: PreviousOption = None,
     include_path: IncludePathOption = None,
 ) -> None:
-    """Rank a nominee file: decisions.csv, rejected.csv and manifest.json in --out."""
+    """Rank a nominee file: decisions.csv, rejected.csv and manifest.json in --out (and
+    decisions.xlsx with --xlsx, report.html with --report)."""
     # The input's checksum (for the manifest) is computed alongside the work: hashlib
     # releases the GIL, so it costs almost no wall time on a second core.
     folder = RunFolder(out_dir, inputs=[nominees, rules], language=lang)
     with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
         check_regular_file(nominees, lang)  # before hashing: reading a pipe would never end
-        folder.check(["decisions.csv", "rejected.csv", *(["decisions.xlsx"] if xlsx else [])])
+        folder.check(["decisions.csv", "rejected.csv", *(["decisions.xlsx"] if xlsx else []),
+                      *(["report.html"] if report else [])])
         input_digest = hashing.submit(sha256_of, nominees)
         step = progress.add_task(message("cli.step_rulebook", lang), total=None)
         compiled = load_variant(rules, as_of=as_of, sets=sets or (),
@@ -79,12 +84,18 @@ def rank(
         summary, counts = decisions.summary(), decisions.counts()
         with folder.writing(inputs=compiled.files) as run:
             _write_outputs(decisions, run, lang=lang, xlsx=xlsx)
-            manifest = build_manifest(rulebook=compiled, input_path=nominees,
+
+            def manifest_now() -> dict[str, Any]:
+                return build_manifest(rulebook=compiled, input_path=nominees,
                                       input_sha256=input_digest.result(), engine=engine,
                                       language=lang, counts=counts, summary=summary,
                                       outputs=run.digests, warnings=decisions.warnings,
                                       earlier_rounds=earlier.records())
-            run.commit(manifest_bytes(manifest))
+
+            if report:
+                progress.update(step, description=message("report.step_writing", lang))
+                _write_report(decisions, run, manifest_now(), lang=lang)
+            run.commit(manifest_bytes(manifest_now()))
     print_summary(decisions, summary, counts, out_dir, lang)
 
 
@@ -100,4 +111,20 @@ def _write_outputs(decisions: Decisions, run: RunWriter, *, lang: str, xlsx: boo
     rejected = decisions.rejected.select(REJECTED_COLUMNS)
     run.add("rejected.csv", lambda handle: write_csv(rejected, handle))
     if xlsx:
-        run.add("decisions.xlsx", lambda handle: write_xlsx(table, handle, sheet="decisions"))
+        run.add("decisions.xlsx", lambda handle: write_workbook(
+            decisions.rulebook, decisions.decided, table, decisions.rejected, handle,
+            language=lang))
+
+
+def _write_report(decisions: Decisions, run: RunWriter, manifest: dict[str, Any], *,
+                  lang: str) -> None:
+    """Add report.html, built from the files this run has just written (read back from the
+    run's staging folder, checked against the draft manifest)."""
+    from eligibility.output.report import REPORT_FILE, build_report, facts_from_decisions
+    from eligibility.output.report.run import read_run
+
+    staged = run.staged("decisions.csv").parent
+    record = read_run(staged, decisions.rulebook, manifest=manifest, language=lang)
+    facts = facts_from_decisions(decisions.decided, decisions.rejected)
+    html = build_report(record, facts, decisions.rulebook, language=lang)
+    run.add_bytes(REPORT_FILE, html.encode("utf-8"))

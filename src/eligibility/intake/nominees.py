@@ -61,10 +61,12 @@ NOMINATIONS = "nominated_for"
 QUOTA = "quota_id"
 PREFERENCE = "preference"
 NAME_FIELD = "full_name"
+AGENCY_FIELD = "agency"  # kept with a rejected row (not in rejected.csv) for the report
 #: The columns of rejected.csv: the first four are read by programs and never move.
 REJECTED_COLUMNS = (ROW, "column", "value", "error", LINE, "id", NAME_FIELD)
 REJECTED_SCHEMA = {ROW: pl.Int64, "column": pl.String, "value": pl.String, "error": pl.String,
-                   LINE: pl.Int64, "id": pl.String, NAME_FIELD: pl.String, CANDIDATE: pl.String}
+                   LINE: pl.Int64, "id": pl.String, NAME_FIELD: pl.String, CANDIDATE: pl.String,
+                   AGENCY_FIELD: pl.String}
 MissingColumns = Literal["refuse", "default"]
 
 
@@ -74,7 +76,7 @@ class Intake:
 
     candidates: pl.DataFrame  # one row per accepted person, with ``row`` (1-based data row)
     nominations: pl.DataFrame  # one row per (person, quota named), ``preference`` 1 = first
-    rejected: pl.DataFrame  # REJECTED_COLUMNS and candidate_id (the id, where readable)
+    rejected: pl.DataFrame  # REJECTED_COLUMNS, candidate_id (where readable) and agency
     rows_in: int
     columns: ColumnMap
     warnings: list[str] = field(default_factory=list)
@@ -354,6 +356,7 @@ def _rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFr
         return pl.DataFrame(schema=REJECTED_SCHEMA), pl.Series(ROW, [], dtype=pl.Int64)
     headers = [header for header, _ in errors]
     name_header = columns.fields.get(NAME_FIELD)
+    agency_header = columns.fields.get(AGENCY_FIELD)
     rows = []
     for record in bad.iter_rows(named=True):
         row = record[ROW]
@@ -382,7 +385,9 @@ def _rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFr
                      "id": _readable(frame[columns.id][row - 1], is_id=True),
                      NAME_FIELD: None if name_header is None
                      else _readable(frame[name_header][row - 1], is_id=False),
-                     CANDIDATE: typed[CANDIDATE][row - 1]})
+                     CANDIDATE: typed[CANDIDATE][row - 1],
+                     AGENCY_FIELD: None if agency_header is None
+                     else _readable(frame[agency_header][row - 1], is_id=False)})
     rejected = pl.DataFrame(rows, schema=REJECTED_SCHEMA).sort(ROW)
     return rejected, rejected[ROW]
 

@@ -1,4 +1,7 @@
-"""The decisions table and the files it is written to (CSV for Excel, .xlsx, rejected rows)."""
+"""The decisions table and the CSV files it is written to (for Excel; rejected rows too).
+
+The workbook an officer works in is :mod:`eligibility.output.workbook`.
+"""
 
 from __future__ import annotations
 
@@ -74,9 +77,3 @@ def neutralize_formulas(frame: pl.DataFrame) -> pl.DataFrame:
 def write_csv(frame: pl.DataFrame, target: Path | BinaryIO) -> None:
     """CSV for Excel: UTF-8 with a BOM (so Vietnamese shows), formulas neutralized."""
     neutralize_formulas(frame).write_csv(target, include_bom=True, line_terminator="\r\n")
-
-
-def write_xlsx(frame: pl.DataFrame, target: Path | BinaryIO, *, sheet: str) -> None:
-    """An Excel workbook; every text cell is written as text, never as a formula."""
-    neutralize_formulas(frame).write_excel(target, worksheet=sheet, autofit=True,
-                                           table_style="Table Style Light 9")

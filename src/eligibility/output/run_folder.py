@@ -301,6 +301,13 @@ class RunWriter:
                                       reason=self._folder._reason(error)) from None
         return self.digests[name]
 
+    def staged(self, name: str) -> Path:
+        """Where the file ``name`` written by :meth:`add` is until :meth:`commit`, to read it
+        back (the folder is locked meanwhile)."""
+        if name not in self.digests:
+            raise ValueError(f"'{name}' has not been written in this run")
+        return self._folder.path / STAGING / _NEW / name
+
     def add_bytes(self, name: str, data: bytes) -> str:
         """Write the file ``name`` holding ``data``; return its SHA-256."""
         return self.add(name, lambda handle: handle.write(data))
