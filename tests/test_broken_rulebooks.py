@@ -12,6 +12,7 @@ import yaml
 
 import eligibility
 from eligibility.errors import RulebookError
+from eligibility.i18n import LANGUAGES
 
 BROKEN = Path(__file__).parent / "data" / "rulebooks" / "broken"
 SHARED = Path(__file__).parent.parent / "rules"  # the include path: vn-regulations.yaml
@@ -23,28 +24,35 @@ def _expectation(path: Path) -> dict:
 
 
 def test_the_corpus_is_not_empty() -> None:
-    """GIVEN the broken-rulebook folder THEN it holds at least twenty paired examples."""
+    """GIVEN the broken-rulebook folder THEN it holds at least twenty paired examples, each
+    expecting words in both languages."""
     assert len(CASES) >= 20
     assert all(path.with_name(path.stem + ".expect.yaml").exists() for path in CASES)
+    assert all(_expectation(path)["contains"] and _expectation(path)["vi"] for path in CASES)
 
 
 @pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
 def test_broken_rulebook_reports_file_line_and_words(path: Path) -> None:
     """GIVEN a deliberately broken rulebook and its expectation
-    WHEN it is loaded
+    WHEN it is loaded and its error rendered in each language
     THEN the expected error class is raised, one problem sits on the expected line of that
-    file, and the rendered message contains every expected phrase."""
+    file, and each rendering contains every phrase expected in its language (``contains``
+    in English, ``vi`` in Vietnamese), with the file, line and caret."""
     expected = _expectation(path)
     with pytest.raises(RulebookError) as caught:
         eligibility.load_rulebook(path, include_path=[SHARED])
     error = caught.value
     assert type(error).__name__ == expected["error"]
     lines = {(Path(p.location.file).name, p.location.line) for p in error.problems if p.location}
-    assert (path.name, expected["line"]) in lines, error.render()
-    rendered = error.render()
-    for phrase in expected["contains"]:
-        assert phrase in rendered, f"{phrase!r} not in:\n{rendered}"
-    assert f"{path}:{expected['line']}:" in rendered
+    assert (path.name, expected["line"]) in lines, error.render("en")
+    phrases = {"en": expected["contains"], "vi": expected["vi"]}
+    for language in LANGUAGES:
+        rendered = error.render(language)
+        for phrase in phrases[language]:
+            assert phrase in rendered, f"{phrase!r} not in:\n{rendered}"
+        assert f"{path}:{expected['line']}:" in rendered
+        assert "^" in rendered
+    assert str(error) == error.render("vi")
 
 
 @pytest.mark.parametrize("name", ["duplicate_top_key", "expression_syntax", "misspelt_field"])
@@ -85,8 +93,11 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     path.write_text(text)
     with pytest.raises(RulebookError) as caught:
         eligibility.load_rulebook(path, include_path=[SHARED])
-    messages = [problem.message for problem in caught.value.problems]
-    assert messages == ["unknown name 'birth_dat'", "unknown name 'positon'"]
+    problems = caught.value.problems
+    assert [problem.message.render("en") for problem in problems] == [
+        "unknown name 'birth_dat'", "unknown name 'positon'"]
+    assert [problem.message.render("vi") for problem in problems] == [
+        "không có tên 'birth_dat'", "không có tên 'positon'"]
 
 
 HOSTILE = ["alias_bomb", "recursive_alias", "deep_nesting", "nul_byte", "huge_integer",

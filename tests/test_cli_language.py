@@ -9,6 +9,11 @@ every word that is also Vietnamese here (the Vietnamese catalogue, the rulebook'
 texts) or that comes from the data (names and agencies of the nominee file, citations of
 legal texts, departments). With ``--lang en`` it is the reverse. Codes (``noi-vu-urban``,
 ``position-match``), numbers and paths are not words and are not checked.
+
+Rulebooks that cannot be used are reported the same way: under ``check``, ``rank``,
+``explain``, ``diff`` and ``test`` every problem reads in the run's language. What the author
+wrote is shown back as written — the offending line under the message, and the keys and
+names it quotes ('seat') — so those are set aside before the words are read.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ import pytest
 
 import eligibility
 from eligibility.i18n import LANGUAGES, catalogue
+from eligibility.rulebook.models import Rulebook
+from eligibility.testing.cases import CaseFileModel
 
 RULES = Path("rules/hanoi-2022-2025.yaml")
 SHARED = Path("rules/vn-regulations.yaml")
@@ -224,3 +231,115 @@ def test_the_check_finds_a_stray_message() -> None:
     """GIVEN the English wording of a message inside Vietnamese output WHEN checked THEN the
     message is named."""
     assert foreign_messages("Kết quả: 25 row(s) could not be read; see x.csv", "vi")
+
+
+# --- rulebooks that cannot be used -------------------------------------------------------------
+
+BROKEN = Path("tests/data/rulebooks/broken")
+# A misspelt name, a misspelt key, a duplicate key, a tab, an impossible date, an include
+# outside its folder: the rule language, the format, YAML and the include rules.
+BROKEN_RULEBOOKS = ("misspelt_field", "unknown_key", "duplicate_top_key", "tab_indentation",
+                    "impossible_date", "include_outside")
+BAD_CASE_FILES = {
+    "keys.cases.yaml": "rulebook: hanoi-2022-2025.yaml\ncases:\n  - name: a\n"
+                       "    quota: pg-abroad\n    expectd: {}\n",
+    "names.cases.yaml": "rulebook: hanoi-2022-2025.yaml\ncases:\n  - name: a\n"
+                        "    quota: pg-abroda\n"
+                        "    expected: {failed: [age-limt], eligible: true}\n",
+}
+BAD_SET = "quota.tt_tt.seats=30"
+
+
+def _format_keys() -> frozenset[str]:
+    """Every key of the rulebook and test-case formats (technical words, in no language)."""
+    keys: set[str] = {"title", "set"}  # an override file's
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            keys.update(value.get("properties", {}))
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    for model in (Rulebook, CaseFileModel):
+        collect(model.model_json_schema(by_alias=True))
+    return frozenset(keys)
+
+
+FORMAT_KEYS = _format_keys()
+
+
+def without_sources(text: str, sources: Iterable[str]) -> str:
+    """``text`` without what the author wrote: the lines of ``sources`` shown back, and the
+    quoted keys and names that the sources (or the formats) hold."""
+    written = [source for source in sources]
+    lines = {line.strip() for source in written for line in source.splitlines()
+             if line.strip()}
+    kept = "\n".join(line for line in text.splitlines() if line.strip() not in lines)
+    return re.sub(r"'([^'\s]+)'", lambda match: "" if match.group(1) in FORMAT_KEYS or any(
+        match.group(1) in source for source in written) else match.group(0), kept)
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def problems_printed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                     ) -> tuple[str, dict[str, tuple[str, list[str]]]]:
+    """What check, rank, explain, diff and test print about rulebooks, case files and
+    changes that cannot be used, in one language: the text and what the author wrote."""
+    language = request.param
+    out = tmp_path_factory.mktemp(f"problems-{language}")
+    lang = ("--lang", language)
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], list[str]]] = {}
+    for name in BROKEN_RULEBOOKS:
+        path = BROKEN / f"{name}.yaml"
+        runs[f"check {name}"] = (_run("check", str(path), "-I", "rules", *lang),
+                                 [path.read_text(encoding="utf-8")])
+    misspelt = BROKEN / "misspelt_field.yaml"
+    runs["rank"] = (_run("rank", str(EXAMPLE), "--rules", str(misspelt), "-I", "rules",
+                         "--out", str(out / "rank"), *lang),
+                    [misspelt.read_text(encoding="utf-8")])
+    unknown_key = BROKEN / "unknown_key.yaml"
+    runs["explain"] = (_run("explain", str(EXAMPLE), "--rules", str(unknown_key), "-I",
+                            "rules", "--id", "HN-000001", *lang),
+                       [unknown_key.read_text(encoding="utf-8")])
+    runs["diff"] = (_run("diff", str(EXAMPLE), "--rules", str(RULES), "--set", BAD_SET,
+                         "--out", str(out / "diff"), *lang), [BAD_SET])
+    cases = out / "cases"
+    cases.mkdir()
+    for name, text in BAD_CASE_FILES.items():
+        (cases / name).write_text(text, encoding="utf-8")
+    runs["test"] = (_run("test", str(cases), "-I", "rules", *lang),
+                    list(BAD_CASE_FILES.values()))
+    for name, (result, _) in runs.items():
+        assert result.returncode == 2, (name, result.stdout, result.stderr)
+    return language, {name: (result.stdout + result.stderr, sources)
+                      for name, (result, sources) in runs.items()}
+
+
+def test_rulebook_problems_reach_the_person_in_their_language(
+        problems_printed: tuple[str, dict[str, tuple[str, list[str]]]],
+        lexicon: dict[str, set[str]]) -> None:
+    """GIVEN broken rulebooks under check, rank and explain, a misspelt --set under diff
+    and broken case files under test, run with --lang vi and with --lang en WHEN what they
+    print is read, the author's own lines and quoted names set aside THEN every problem is
+    framed in the language (file:line:column, a caret, what was expected, the suggestion)
+    and no word or fixed wording of the other language appears."""
+    language, outputs = problems_printed
+    frame = {"vi": ("lỗi:", "cần:", "có phải là"), "en": ("error:", "expected:", "did you mean")}
+    every = "\n".join(text for text, _ in outputs.values())
+    assert all(word in every for word in frame[language])
+    for name, (text, sources) in outputs.items():
+        assert frame[language][0] in text and "^" in text, (name, text)
+        shown = without_sources(text, sources)
+        assert not foreign_words(shown, language, lexicon), (name, text)
+        assert not foreign_messages(shown, language), (name, text)
+
+
+def test_setting_aside_the_authors_text_keeps_the_tools_words() -> None:
+    """GIVEN an English message about a key the author wrote WHEN the author's text is set
+    aside THEN the key goes and the message's own words stay (they are still checked)."""
+    shown = without_sources("x.yaml:26:5: lỗi: unknown key 'seat'\n    seat: 2\n    ^",
+                            ["    seat: 2\n"])
+    assert "seat" not in shown
+    assert "unknown key" in shown

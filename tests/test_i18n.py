@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from pathlib import Path
@@ -11,9 +12,13 @@ import pytest
 from eligibility.i18n import LANGUAGES, catalogue, t
 
 SRC = Path(__file__).parent.parent / "src" / "eligibility"
-# t("domain.key", ...) or message("domain.key", ...) with a literal key; dynamic keys are
-# checked where they are built.
-_LITERAL_KEY = re.compile(r"""\b(?:t|message)\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+# t("domain.key", ...), message("domain.key", ...) or Phrase("domain.key", ...) with a literal
+# key; dynamic keys are checked where they are built.
+_LITERAL_KEY = re.compile(r"""\b(?:t|message|Phrase)\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+_KEY_TEXT = re.compile(r"([a-z_]+)\.([a-z0-9_]+)")
+# The messages of rulebook, include, override and test-case problems: each one is used.
+PROBLEM_DOMAINS = ("problem", "yaml", "source", "schema", "rulebook", "language", "overrides",
+                   "case_file")
 
 
 def _placeholders(template: str) -> set[str]:
@@ -37,6 +42,37 @@ def test_every_key_named_in_the_code_exists() -> None:
             for match in _LITERAL_KEY.finditer(path.read_text(encoding="utf-8"))}
     missing = sorted(key for key in used if key not in catalogue())
     assert not missing, missing
+
+
+def _key_texts() -> set[str]:
+    """Every text in the sources written like a catalogue key (``domain.key`` of a domain
+    the catalogue has), wherever it stands: a call, a table of keys, a condition."""
+    domains = {key.split(".")[0] for key in catalogue()}
+    found = set()
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                match = _KEY_TEXT.fullmatch(node.value)
+                if match and match.group(1) in domains and not node.value.endswith("_"):
+                    found.add(node.value)
+    return found
+
+
+def test_every_key_held_in_the_code_exists() -> None:
+    """GIVEN the sources WHEN every text written like a message key is collected (keys kept
+    in tables too; a prefix ending in '_' is completed elsewhere) THEN each is in the
+    catalogue."""
+    missing = sorted(key for key in _key_texts() if key not in catalogue())
+    assert not missing, missing
+
+
+def test_every_problem_message_is_used() -> None:
+    """GIVEN the catalogue domains of rulebook problems WHEN compared with the sources THEN
+    each of their messages is named by the code (none is left behind by a change)."""
+    named = _key_texts()
+    unused = sorted(key for key in catalogue()
+                    if key.split(".")[0] in PROBLEM_DOMAINS and key not in named)
+    assert not unused, unused
 
 
 def test_an_unknown_key_is_an_error_naming_it() -> None:

@@ -97,10 +97,11 @@ def test_expressions_get_their_types(text: str, kind: Any) -> None:
 ])
 def test_bad_expressions_are_refused_at_load_time(text: str, words: str, kind: str) -> None:
     """GIVEN an expression with a type error, an unknown name or foreign syntax
-    WHEN parsed THEN a problem of the right kind says what is wrong."""
+    WHEN parsed THEN a problem of the right kind says what is wrong, in either language."""
     with pytest.raises(ExpressionProblem) as caught:
         parse_expression(text, SCOPE)
-    assert words in caught.value.message
+    assert words in caught.value.message.render("en")
+    assert caught.value.message.render("vi") != caught.value.message.render("en")
     assert caught.value.kind == kind
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.hanoi_people import person
 
 import eligibility
 from eligibility.errors import RecordError
@@ -20,19 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def hanoi() -> eligibility.CompiledRulebook:
     return eligibility.load_rulebook(ROOT / "rules" / "hanoi-2022-2025.yaml")
-
-
-def person(person_id: str, **changes: Any) -> dict[str, Any]:
-    """A typed record eligible for tai-chinh."""
-    record: dict[str, Any] = {
-        "id": person_id, "full_name": "Nguyễn Thị Lan", "birth_date": dt.date(1990, 5, 17),
-        "gender": "female", "agency": "Sở Tài chính", "category": "cong_chuc",
-        "position": "public-finance", "service_start": dt.date(2015, 3, 1),
-        "rating": {2020: "good", 2021: "good", 2022: "excellent"},
-        "succession_plan": False, "under_discipline": False, "enrollments": [],
-        "nominated_for": ["tai-chinh"]}
-    record.update(changes)
-    return record
 
 
 @pytest.mark.parametrize(("changes", "field", "words"), [

@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
+from tests.hanoi_people import person
 
 import eligibility
 from eligibility.api import record_cells
@@ -34,19 +35,6 @@ def engine(request: pytest.FixtureRequest) -> str:
     if request.param == "durable":
         pytest.importorskip("durable", reason="durable-rules is not installed")
     return str(request.param)
-
-
-def person(person_id: str, **changes: Any) -> dict[str, Any]:
-    """A typed record eligible for tai-chinh (score 25: young, female, one excellent)."""
-    record: dict[str, Any] = {
-        "id": person_id, "full_name": "Nguyễn Thị Lan", "birth_date": dt.date(1990, 5, 17),
-        "gender": "female", "agency": "Sở Tài chính", "category": "cong_chuc",
-        "position": "public-finance", "service_start": dt.date(2015, 3, 1),
-        "rating": {2020: "good", 2021: "good", 2022: "excellent"},
-        "succession_plan": False, "under_discipline": False, "enrollments": [],
-        "nominated_for": ["tai-chinh"]}
-    record.update(changes)
-    return record
 
 
 def batch(rulebook: eligibility.CompiledRulebook, records: list[dict[str, Any]],

@@ -47,9 +47,11 @@ def test_a_file_outside_the_allowed_folders_is_refused_unread(tree: Path,
     """GIVEN ../ paths and a link leading out of the rulebook's folder (no include path)
     WHEN looked for THEN each is refused as outside, without its content in the message."""
     (tree / "plan" / "link.yaml").symlink_to(tree.parent / "secret.yaml")
-    with pytest.raises(SourceFileError, match="outside the rulebook's folder") as caught:
+    with pytest.raises(SourceFileError) as caught:
         find_source(reference, tree / "plan", [])
-    assert SECRET not in str(caught.value)
+    assert "outside the rulebook's folder" in caught.value.reason.render("en")
+    assert "nằm ngoài thư mục của bộ quy tắc" in caught.value.reason.render("vi")
+    assert SECRET not in caught.value.reason.render("en") + caught.value.reason.render("vi")
 
 
 @pytest.mark.parametrize(("reference", "words"), [
@@ -61,8 +63,10 @@ def test_what_is_not_a_usable_file_is_named_for_what_it_is(tree: Path, reference
     """GIVEN an absolute path, an empty name, a folder, a FIFO and a missing file
     WHEN looked for THEN each refusal says what it is (a folder is not 'missing')."""
     os.mkfifo(tree / "plan" / "pipe.yaml")
-    with pytest.raises(SourceFileError, match=words.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(SourceFileError) as caught:
         find_source(reference, tree / "plan", [])
+    assert words in caught.value.reason.render("en")
+    assert str(caught.value) == caught.value.reason.render("vi")
 
 
 def test_reading_is_bounded_and_refuses_what_is_not_a_file(tree: Path) -> None:
@@ -70,12 +74,14 @@ def test_reading_is_bounded_and_refuses_what_is_not_a_file(tree: Path) -> None:
     WHEN read THEN each is refused at once (the FIFO does not block)."""
     path = tree / "plan" / "local.yaml"
     assert read_source_bytes(path, 100) == b"id: local\n"
-    with pytest.raises(SourceFileTooLarge, match="more than 5 bytes"):
-        read_source_bytes(path, 5)
-    with pytest.raises(SourceFileError, match="a folder, not a file"):
-        read_source_bytes(tree / "plan", 100)
+    refusals = {"more than 5 bytes": lambda: read_source_bytes(path, 5),
+                "a folder, not a file": lambda: read_source_bytes(tree / "plan", 100),
+                "a named pipe (FIFO)": lambda: read_source_bytes(tree / "pipe.yaml", 100),
+                "does not exist": lambda: read_source_bytes(tree / "nowhere.yaml", 100)}
     os.mkfifo(tree / "pipe.yaml")
-    with pytest.raises(SourceFileError, match=r"named pipe \(FIFO\)"):
-        read_source_bytes(tree / "pipe.yaml", 100)
-    with pytest.raises(SourceFileError, match="does not exist"):
-        read_source_bytes(tree / "nowhere.yaml", 100)
+    for words, read in refusals.items():
+        with pytest.raises(SourceFileError) as caught:
+            read()
+        assert words in caught.value.reason.render("en")
+    with pytest.raises(SourceFileTooLarge):
+        read_source_bytes(path, 5)

@@ -19,7 +19,9 @@
     └── EngineUnavailableError (ImportError)  an optional engine's package is not installed
 
 A rulebook error is reported as ``file:line:column``, the offending line, a caret under the
-column, the rule id, what was expected and, for misspelt names, a suggestion.
+column, the rule id, what was expected and, for misspelt names, a suggestion. Its words are
+catalogue messages (:class:`~eligibility.i18n.phrase.Phrase`) rendered in the language asked
+for: ``error.render("en")``; ``str(error)`` is the default language's rendering.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from eligibility.i18n import DEFAULT_LANGUAGE, t
+from eligibility.i18n.phrase import Phrase, Untranslated, in_language
 
 
 @dataclass(frozen=True)
@@ -44,28 +49,36 @@ class SourceLocation:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a rulebook, with everything needed to act on it."""
+    """One thing wrong with a rulebook, with everything needed to act on it.
 
-    message: str
+    ``message`` and ``expected`` are catalogue phrases, rendered in the reader's language
+    (a plain string, from a program of its own, is shown as it is).
+    """
+
+    message: Phrase | Untranslated | str
     location: SourceLocation | None = None
     rule_id: str | None = None
-    expected: str | None = None
+    expected: Phrase | Untranslated | str | None = None
     suggestion: str | None = None
     kind: str = "schema"
 
-    def render(self) -> str:
+    def render(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """The problem in ``language``: where, what, the source line with a caret, what was
+        expected and the closest known name."""
         where = f"{self.location}: " if self.location else ""
-        rule = f"in '{self.rule_id}': " if self.rule_id else ""
-        lines = [f"{where}error: {rule}{self.message}"]
+        rule = t("problem.in_rule", language, rule=self.rule_id) if self.rule_id else ""
+        lines = [t("problem.error", language, where=where, rule=rule,
+                   message=in_language(self.message, language))]
         if self.location and self.location.source_line:
             text, column = _excerpt(self.location.source_line.rstrip("\n"),
                                     self.location.column)
             lines.append(f"    {text}")
             lines.append("    " + " " * max(column - 1, 0) + "^")
         if self.expected:
-            lines.append(f"  expected: {self.expected}")
+            lines.append("  " + t("problem.expected", language,
+                                  expected=in_language(self.expected, language)))
         if self.suggestion:
-            lines.append(f"  did you mean '{self.suggestion}'?")
+            lines.append("  " + t("problem.did_you_mean", language, suggestion=self.suggestion))
         return "\n".join(lines)
 
 
@@ -98,8 +111,9 @@ class RulebookError(EligibilityError, ValueError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__(self.render())
 
-    def render(self) -> str:
-        return "\n".join(problem.render() for problem in self.problems)
+    def render(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """Every problem in ``language``, in file order."""
+        return "\n".join(problem.render(language) for problem in self.problems)
 
     @property
     def first(self) -> Problem:

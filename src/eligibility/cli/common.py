@@ -160,7 +160,7 @@ def errors_exit(language: str = DEFAULT_LANGUAGE) -> Iterator[None]:
     try:
         yield
     except RulebookError as error:
-        warn(error.render())
+        warn(error.render(language))
         raise typer.Exit(EXIT_INVALID) from None
     except EngineUnavailableError:
         warn(message("cli.error", language, message=t("cli.durable_unavailable", language)))

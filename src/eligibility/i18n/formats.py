@@ -6,6 +6,8 @@ dates (``2023-09-11``), as the rulebooks and ``decisions.csv`` do.
 
 >>> number(3000, "vi"), number(3000, "en")
 ('3.000', '3,000')
+>>> number(2**63 - 1, "vi")
+'9.223.372.036.854.775.807'
 >>> number(22.5, "vi"), number(22.5, "en")
 ('22,5', '22.5')
 >>> date(dt.date(2023, 9, 11), "vi"), date(dt.date(2023, 9, 11), "en")
@@ -26,6 +28,8 @@ __all__ = ["DATE_FORMATS", "date", "number"]
 def number(value: float | int, language: str) -> str:
     """``value`` with thousands grouped, without a needless ``.0``, at most two decimals."""
     thousands, decimal = _SEPARATORS[language]
+    if isinstance(value, int):  # exactly, even beyond a float's 53 bits
+        return f"{value:,}".replace(",", thousands)
     rounded = round(float(value), MAX_DECIMALS)
     if rounded == int(rounded):
         text = f"{int(rounded):,}"

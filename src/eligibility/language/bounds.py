@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from eligibility.i18n.phrase import Phrase
 from eligibility.language import nodes as n
 from eligibility.language.domain import DATA_DATE_MAX, DATA_DATE_MIN, DATE_MAX, DATE_MIN
 from eligibility.language.types import DATE, INTERVAL
@@ -28,9 +29,11 @@ class DateRangeError(ValueError):
         from eligibility.language.unparse import unparse
 
         self.node = node
-        side = f"after {DATE_MAX}" if bounds[1] > _DOMAIN[1] else f"before {DATE_MIN}"
-        super().__init__(f"{unparse(node)} gives a date {side} for some input dates "
-                         f"(input dates lie between {DATA_DATE_MIN} and {DATA_DATE_MAX})")
+        key = "language.date_after_range" if bounds[1] > _DOMAIN[1] \
+            else "language.date_before_range"
+        self.phrase = Phrase(key, expression=unparse(node), low=DATE_MIN, high=DATE_MAX,
+                             data_low=DATA_DATE_MIN, data_high=DATA_DATE_MAX)
+        super().__init__(str(self.phrase))
 
 
 def check_dates(node: n.Node) -> None:

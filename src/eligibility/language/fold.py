@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from eligibility.i18n.phrase import Phrase
 from eligibility.language import nodes as n
 from eligibility.language.domain import MAX_RANGE_ITEMS
 from eligibility.language.reference import evaluate
@@ -26,8 +27,8 @@ class AlwaysNullError(ValueError):
         from eligibility.language.unparse import unparse
 
         self.node = node
-        super().__init__(f"{unparse(node)} is always empty: with these values the result "
-                         f"is outside what the language can hold (or a division by zero)")
+        self.phrase = Phrase("language.always_null", expression=unparse(node))
+        super().__init__(str(self.phrase))
 
 
 def map_children(node: n.Node, function: Callable[[n.Node], n.Node]) -> n.Node:

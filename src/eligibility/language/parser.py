@@ -19,10 +19,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eligibility.errors import suggest
+from eligibility.i18n.phrase import Phrase, PhraseError
 from eligibility.language import nodes as n
 from eligibility.language.domain import INT_MAX, INT_MIN
 from eligibility.language.registry import FUNCTIONS, REDUCERS, VARIADIC
 from eligibility.language.registry.arithmetic import same_numeric
+from eligibility.language.syntax_words import syntax_detail
 from eligibility.language.types import (
     AGE_SCHEDULE,
     ATTRIBUTES,
@@ -49,11 +51,11 @@ from eligibility.language.types import (
 class ExpressionProblem(Exception):
     """A problem at ``line``/``column`` (1-based line, 0-based character offset) of a text."""
 
-    message: str
+    message: Phrase
     line: int = 1
     column: int = 0
     kind: str = "type"
-    expected: str | None = None
+    expected: Phrase | None = None
     suggestion: str | None = None
 
 
@@ -98,17 +100,17 @@ def parse_expression(text: str, scope: Scope, *, expect: Type | None = None) -> 
     """
     if len(text) > MAX_EXPRESSION_CHARS:
         raise ExpressionProblem(
-            f"the expression is {len(text):,} characters long; at most "
-            f"{MAX_EXPRESSION_CHARS:,} are allowed", kind="syntax",
-            expected="a shorter expression (use 'let:' names for repeated parts)")
+            Phrase("language.too_long", length=len(text), most=MAX_EXPRESSION_CHARS),
+            kind="syntax", expected=Phrase("language.shorter_expected"))
     tree, shift = _parse(text)
     checker = _Checker(text, shift)
     checker.check_size(tree.body)
     node = checker.check(tree.body, scope)
     checker.check_schedules(tree.body, node)
     if expect is not None and not _assignable(node.type, expect):
-        raise checker.problem(tree.body, f"this expression gives {node.type}, not {expect}",
-                              expected=f"an expression of type {expect}")
+        raise checker.problem(tree.body, Phrase("language.wrong_result_type", type=str(node.type),
+                                                expected=str(expect)),
+                              expected=Phrase("language.expression_of_type", type=str(expect)))
     return node
 
 
@@ -119,7 +121,7 @@ def _parse(text: str) -> tuple[ast.Expression, int]:
     parentheses; the first line's columns then move one to the right.
     """
     if "\x00" in text:
-        raise ExpressionProblem("the expression contains a NUL character", line=1,
+        raise ExpressionProblem(Phrase("language.nul_character"), line=1,
                                 column=text.index("\x00"), kind="syntax")
     try:
         return ast.parse(text, mode="eval"), 0
@@ -138,15 +140,14 @@ def _parse(text: str) -> tuple[ast.Expression, int]:
     if line > len(lines):
         line = len(lines)
     column = min(max((first.offset or 1) - 1, 0), len(lines[line - 1]))
-    raise ExpressionProblem(f"syntax error: {first.msg}", line, column, kind="syntax",
-                            expected="an expression such as "
-                                     "'age_on(birth_date, quota.start) <= 35'")
+    raise ExpressionProblem(Phrase("language.syntax_error", detail=syntax_detail(first.msg)),
+                            line, column, kind="syntax",
+                            expected=Phrase("language.syntax_expected"))
 
 
 def _too_deep() -> ExpressionProblem:
-    return ExpressionProblem(f"the expression is nested too deeply; at most "
-                             f"{MAX_EXPRESSION_DEPTH} levels are allowed", kind="syntax",
-                             expected="a flatter expression (use 'let:' names for parts)")
+    return ExpressionProblem(Phrase("language.too_deep", most=MAX_EXPRESSION_DEPTH),
+                             kind="syntax", expected=Phrase("language.flatter_expected"))
 
 
 def _assignable(actual: Type, expected: Type) -> bool:
@@ -158,8 +159,9 @@ class _Checker:
         self.lines = text.split("\n")
         self.shift = shift
 
-    def problem(self, node: ast.AST, message: str, *, kind: str = "type",
-                expected: str | None = None, suggestion: str | None = None) -> ExpressionProblem:
+    def problem(self, node: ast.AST, message: Phrase, *, kind: str = "type",
+                expected: Phrase | None = None,
+                suggestion: str | None = None) -> ExpressionProblem:
         line = getattr(node, "lineno", 1)
         byte_offset = getattr(node, "col_offset", 0)
         source = self.lines[line - 1] if line - 1 < len(self.lines) else ""
@@ -178,20 +180,19 @@ class _Checker:
             node, depth = stack.pop()
             count += 1
             if count > MAX_EXPRESSION_NODES:
-                raise self.problem(root, f"the expression has more than "
-                                         f"{MAX_EXPRESSION_NODES:,} parts", kind="syntax",
-                                   expected="a shorter expression (use 'let:' names)")
+                raise self.problem(root, Phrase("language.too_many_parts",
+                                                most=MAX_EXPRESSION_NODES), kind="syntax",
+                                   expected=Phrase("language.shorter_expected"))
             if depth > MAX_EXPRESSION_DEPTH:
-                raise self.problem(node, f"the expression is nested more than "
-                                         f"{MAX_EXPRESSION_DEPTH} levels deep", kind="syntax",
-                                   expected="a flatter expression (use 'let:' names)")
+                raise self.problem(node, Phrase("language.too_deep", most=MAX_EXPRESSION_DEPTH),
+                                   kind="syntax", expected=Phrase("language.flatter_expected"))
             stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
     def check_schedules(self, root: ast.AST, node: n.Node) -> None:
         """An age schedule may only be given to retirement_date()."""
         if node.type == AGE_SCHEDULE:
-            raise self.problem(root, "an age schedule can only be given to retirement_date()",
-                               expected="retirement_date(birth_date, retirement_age[gender])")
+            raise self.problem(root, Phrase("language.age_schedule_use"),
+                               expected=Phrase("language.age_schedule_expected"))
         for item in node.walk():
             for index, child in enumerate(item.children()):
                 if child.type != AGE_SCHEDULE:
@@ -199,18 +200,14 @@ class _Checker:
                 allowed = (isinstance(item, n.Call) and item.function == "retirement_date"
                            and index == 1) or (isinstance(item, n.Conditional) and index > 0)
                 if not allowed:
-                    raise self.problem(root, "an age schedule can only be given to "
-                                             "retirement_date()",
-                                       expected="retirement_date(birth_date, "
-                                                "retirement_age[gender])")
+                    raise self.problem(root, Phrase("language.age_schedule_use"),
+                                       expected=Phrase("language.age_schedule_expected"))
 
     def check(self, node: ast.AST, scope: Scope) -> n.Node:
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
-            raise self.problem(node, f"'{_describe(node)}' is not part of the rule language",
-                               kind="syntax",
-                               expected="literals, names, comparisons, and/or/not, arithmetic, "
-                                        "'x if c else y' and the documented functions")
+            raise self.problem(node, Phrase("language.not_in_language", syntax=_describe(node)),
+                               kind="syntax", expected=Phrase("language.language_expected"))
         return method(node, scope)
 
     # literals and names -------------------------------------------------------------------
@@ -220,19 +217,20 @@ class _Checker:
             return n.Const(BOOL, value)
         if isinstance(value, int):
             if not INT_MIN <= value <= INT_MAX:
-                raise self.problem(node, "this whole number is too large; whole numbers have "
-                                         "64 bits", kind="type",
-                                   expected=f"a number from {INT_MIN} to {INT_MAX}")
+                raise self.problem(node, Phrase("language.integer_too_large"), kind="type",
+                                   expected=Phrase("language.integer_range", low=INT_MIN,
+                                                   high=INT_MAX))
             return n.Const(INT, value)
         if isinstance(value, float):
             if value != value or value in (float("inf"), float("-inf")):
-                raise self.problem(node, "this number is too large", kind="type")
+                raise self.problem(node, Phrase("language.number_too_large"), kind="type")
             return n.Const(NUMBER, value)
         if isinstance(value, str):
             return n.Const(TEXT, value)
         if value is None:
             return n.Const(NULL, None)
-        raise self.problem(node, f"literal {value!r} is not allowed", kind="syntax")
+        raise self.problem(node, Phrase("language.literal_not_allowed", literal=repr(value)),
+                           kind="syntax")
 
     def _Name(self, node: ast.Name, scope: Scope) -> n.Node:
         name = node.id
@@ -247,12 +245,11 @@ class _Checker:
         if name in ("true", "false"):
             return n.Const(BOOL, name == "true")
         if name == "quota":
-            raise self.problem(node, "'quota' needs an attribute, e.g. quota.start",
-                               expected=f"one of quota.{', quota.'.join(sorted(scope.quota))}")
+            raise self.problem(node, Phrase("language.quota_needs_attribute"),
+                               expected=_quota_attributes(scope))
         known = [*scope.loop, *scope.lets, *scope.fields, *scope.parameters]
-        raise self.problem(node, f"unknown name '{name}'", kind="name",
-                           expected="a candidate field, a parameter, a 'let:' name or a loop "
-                                    "variable",
+        raise self.problem(node, Phrase("language.unknown_name", name=name), kind="name",
+                           expected=Phrase("language.name_expected"),
                            suggestion=suggest(name, known))
 
     def _List(self, node: ast.List | ast.Tuple, scope: Scope) -> n.Node:
@@ -261,8 +258,8 @@ class _Checker:
         if len(kinds) > 1:
             if all(is_numeric(kind) for kind in kinds):
                 return n.ListOf(ListType("list", NUMBER), items)
-            raise self.problem(node, "a list must hold values of one type, not "
-                               + ", ".join(sorted(map(str, kinds))))
+            raise self.problem(node, Phrase("language.list_of_one_type",
+                                            types=", ".join(sorted(map(str, kinds)))))
         item_type = kinds.pop() if kinds else TEXT
         return n.ListOf(ListType("list", item_type), items)
 
@@ -273,18 +270,21 @@ class _Checker:
                 and "quota" not in scope.loop:
             if node.attr not in scope.quota:
                 raise self.problem(_attribute_name(node),
-                                   f"quotas have no attribute '{node.attr}'", kind="name",
-                                   expected="one of quota." + ", quota.".join(sorted(scope.quota)),
+                                   Phrase("language.no_quota_attribute", name=node.attr),
+                                   kind="name",
+                                   expected=_quota_attributes(scope),
                                    suggestion=_prefixed("quota.", suggest(node.attr, scope.quota)))
             return n.QuotaRef(scope.quota[node.attr], node.attr)
         operand = self.check(node.value, scope)
         attributes = ATTRIBUTES.get(operand.type, {})
         if node.attr not in attributes:
-            hint = ", ".join(f".{name}" for name in attributes) or "none"
+            hint = ", ".join(f".{name}" for name in attributes) or Phrase("language.none")
             raise self.problem(_attribute_name(node),
-                               f"a value of type {operand.type} has no attribute '{node.attr}'",
+                               Phrase("language.no_attribute", type=str(operand.type),
+                                      name=node.attr),
                                kind="name",
-                               expected=f"attributes of {operand.type}: {hint}",
+                               expected=Phrase("language.attributes_of", type=str(operand.type),
+                                               attributes=hint),
                                suggestion=suggest(node.attr, attributes))
         return n.Attribute(attributes[node.attr], operand, node.attr)
 
@@ -293,55 +293,57 @@ class _Checker:
         key = self.check(node.slice, scope)
         if isinstance(operand.type, YearlyType):
             if key.type != INT:
-                raise self.problem(node.slice, f"a yearly field is indexed by a year (int), "
-                                               f"not {key.type}", expected="e.g. rating[2022]")
+                raise self.problem(node.slice, Phrase("language.yearly_index", type=str(key.type)),
+                                   expected=Phrase("language.yearly_index_expected"))
             return n.Index(operand.type.item, operand, key)
         if isinstance(operand.type, ByCodeType):
             key = self._coerce(key, operand.type.key, node.slice)
             if key.type != operand.type.key:
-                raise self.problem(node.slice, f"this parameter is indexed by a "
-                                               f"{operand.type.key}, not {key.type}")
+                raise self.problem(node.slice, Phrase("language.parameter_index",
+                                                      key=str(operand.type.key),
+                                                      type=str(key.type)))
             return n.Index(operand.type.item, operand, key)
-        raise self.problem(node, f"a value of type {operand.type} cannot be indexed",
-                           expected="a yearly field (rating[2022]) or a parameter given "
-                                    "per code (retirement_age[gender])")
+        raise self.problem(node, Phrase("language.not_indexable", type=str(operand.type)),
+                           expected=Phrase("language.indexable_expected"))
 
     # operators -----------------------------------------------------------------------------
     def _UnaryOp(self, node: ast.UnaryOp, scope: Scope) -> n.Node:
         operand = self.check(node.operand, scope)
         if isinstance(node.op, ast.Not):
-            self._require(operand, BOOL, node.operand, "'not' needs a condition")
+            self._require(operand, BOOL, node.operand, Phrase("language.context_not"))
             return n.Not(BOOL, operand)
         if isinstance(node.op, (ast.USub, ast.UAdd)):
             if not is_numeric(operand.type):
-                raise self.problem(node, f"a sign needs a number, not {operand.type}")
+                raise self.problem(node, Phrase("language.sign_needs_number",
+                                                type=str(operand.type)))
             if isinstance(node.op, ast.UAdd):
                 return operand
             if isinstance(operand, n.Const):
                 return n.Const(operand.type, -operand.value)
             return n.Negate(operand.type, operand)
-        raise self.problem(node, "this operator is not part of the rule language", kind="syntax")
+        raise self.problem(node, Phrase("language.operator_not_in_language"), kind="syntax")
 
     def _BoolOp(self, node: ast.BoolOp, scope: Scope) -> n.Node:
         operands = tuple(self.check(value, scope) for value in node.values)
         op = "and" if isinstance(node.op, ast.And) else "or"
         for value, operand in zip(node.values, operands, strict=True):
-            self._require(operand, BOOL, value, f"'{op}' joins conditions")
+            self._require(operand, BOOL, value, Phrase("language.context_joins", op=op))
         return n.BoolOp(BOOL, op, operands)
 
     def _BinOp(self, node: ast.BinOp, scope: Scope) -> n.Node:
         op = _ARITH_OPS.get(type(node.op))
         if op is None:
-            raise self.problem(node, "this operator is not part of the rule language",
-                               kind="syntax", expected="+ - * / // %")
+            raise self.problem(node, Phrase("language.operator_not_in_language"),
+                               kind="syntax", expected=Phrase("language.operators_expected"))
         left = self.check(node.left, scope)
         right = self.check(node.right, scope)
         if op == "+" and left.type == TEXT and right.type == TEXT:
             return n.Arith(TEXT, op, left, right)
         for side, value in ((node.left, left), (node.right, right)):
             if not is_numeric(value.type):
-                raise self.problem(side, f"'{op}' needs numbers, not {value.type}",
-                                   expected="to shift a date use add_days/add_months/add_years")
+                raise self.problem(side, Phrase("language.needs_numbers", op=op,
+                                                type=str(value.type)),
+                                   expected=Phrase("language.shift_date_expected"))
         result = NUMBER if op == "/" else numeric_result(left.type, right.type)
         return n.Arith(result, op, left, right)
 
@@ -358,8 +360,8 @@ class _Checker:
                       left_ast: ast.AST, right_ast: ast.AST) -> n.Node:
         if isinstance(op, (ast.Is, ast.IsNot)):
             if not (isinstance(right, n.Const) and right.value is None):
-                raise self.problem(right_ast, "'is' only tests for None (an empty value)",
-                                   expected="x is None, x is not None")
+                raise self.problem(right_ast, Phrase("language.is_only_none"),
+                                   expected=Phrase("language.is_none_expected"))
             return n.IsNull(BOOL, left, isinstance(op, ast.IsNot))
         if isinstance(op, (ast.In, ast.NotIn)):
             return self._member(left, right, left_ast, right_ast, isinstance(op, ast.NotIn))
@@ -367,20 +369,20 @@ class _Checker:
         left = self._coerce(left, right.type, left_ast)
         right = self._coerce(right, left.type, right_ast)
         if not comparable(left.type, right.type):
-            raise self.problem(node, f"cannot compare {left.type} with {right.type}",
-                               expected=f"two values of the same type around '{symbol}'")
+            raise self.problem(node, Phrase("language.cannot_compare", left=str(left.type),
+                                            right=str(right.type)),
+                               expected=Phrase("language.compare_expected", op=symbol))
         if symbol not in ("==", "!=") and not orderable(left.type if left.type != NULL
                                                          else right.type):
-            raise self.problem(node, f"values of type {left.type} have no order",
-                               expected="only == and != (declare the vocabulary 'ordered: "
-                                        "true' to compare its levels)")
+            raise self.problem(node, Phrase("language.no_order", type=str(left.type)),
+                               expected=Phrase("language.no_order_expected"))
         return n.Compare(BOOL, symbol, left, right)
 
     def _member(self, element: n.Node, container: n.Node, element_ast: ast.AST,
                 container_ast: ast.AST, negated: bool) -> n.Node:
         if not isinstance(container.type, ListType):
-            raise self.problem(container_ast, f"'in' needs a list on its right, not "
-                                              f"{container.type}")
+            raise self.problem(container_ast, Phrase("language.in_needs_list",
+                                                     type=str(container.type)))
         item_type = container.type.item
         if isinstance(container, n.ListOf) and isinstance(element.type, EnumType):
             items = tuple(self._coerce(item, element.type, container_ast)
@@ -389,13 +391,14 @@ class _Checker:
             item_type = element.type
         element = self._coerce(element, item_type, element_ast)
         if not comparable(element.type, item_type):
-            raise self.problem(element_ast, f"a {element.type} cannot be in a list of "
-                                            f"{item_type}")
+            raise self.problem(element_ast, Phrase("language.not_in_list_of",
+                                                   type=str(element.type),
+                                                   item_type=str(item_type)))
         return n.Member(BOOL, element, container, negated)
 
     def _IfExp(self, node: ast.IfExp, scope: Scope) -> n.Node:
         test = self.check(node.test, scope)
-        self._require(test, BOOL, node.test, "the test of 'x if test else y'")
+        self._require(test, BOOL, node.test, Phrase("language.context_if_test"))
         then = self.check(node.body, scope)
         otherwise = self.check(node.orelse, scope)
         then = self._coerce(then, otherwise.type, node.body)
@@ -407,18 +410,17 @@ class _Checker:
         elif is_numeric(then.type) and is_numeric(otherwise.type):
             kind = NUMBER
         else:
-            raise self.problem(node, f"both branches must have one type, not {then.type} and "
-                                     f"{otherwise.type}")
+            raise self.problem(node, Phrase("language.branches_differ", then=str(then.type),
+                                            otherwise=str(otherwise.type)))
         return n.Conditional(kind, test, then, otherwise)
 
     # calls -----------------------------------------------------------------------------------
     def _Call(self, node: ast.Call, scope: Scope) -> n.Node:
         if not isinstance(node.func, ast.Name):
-            raise self.problem(node, "only the documented functions can be called",
-                               kind="syntax")
+            raise self.problem(node, Phrase("language.only_functions"), kind="syntax")
         name = node.func.id
         if node.keywords:
-            raise self.problem(node.keywords[0], "arguments are given by position only",
+            raise self.problem(node.keywords[0], Phrase("language.positional_only"),
                                kind="syntax")
         if name in REDUCERS:
             return self._reduce(node, name, scope)
@@ -429,20 +431,21 @@ class _Checker:
         function = FUNCTIONS.get(name)
         if function is None:
             known = [*FUNCTIONS, *REDUCERS, *VARIADIC, "date"]
-            raise self.problem(node.func, f"unknown function '{name}'", kind="name",
-                               expected="a function listed in docs/rule-language.md",
+            raise self.problem(node.func, Phrase("language.unknown_function", name=name),
+                               kind="name", expected=Phrase("language.function_expected"),
                                suggestion=suggest(name, known))
         assert function.params is not None
         if len(node.args) != len(function.params):
-            raise self.problem(node, f"{name}() takes {len(function.params)} argument(s), "
-                                     f"{len(node.args)} given",
-                               expected=f"e.g. {function.example}")
+            raise self.problem(node, Phrase("language.argument_count", function=name,
+                                            count=len(function.params), given=len(node.args)),
+                               expected=Phrase("language.example", example=function.example))
         args: list[n.Node] = []
         for arg_ast, param in zip(node.args, function.params, strict=True):
             arg = self.check(arg_ast, scope)
             if not _accepts(param, arg.type):
-                raise self.problem(arg_ast, f"{name}() expects {param} here, not {arg.type}",
-                                   expected=f"e.g. {function.example}")
+                raise self.problem(arg_ast, Phrase("language.argument_type", function=name,
+                                                   param=str(param), type=str(arg.type)),
+                                   expected=Phrase("language.example", example=function.example))
             args.append(arg)
         result = function.result
         if name == "abs":
@@ -452,7 +455,7 @@ class _Checker:
 
     def _variadic(self, node: ast.Call, name: str, scope: Scope) -> n.Node:
         if len(node.args) < 2:
-            raise self.problem(node, f"{name}() takes two or more values")
+            raise self.problem(node, Phrase("language.two_or_more", function=name))
         args = tuple(self.check(arg, scope) for arg in node.args)
         kinds = {arg.type for arg in args}
         if all(is_numeric(kind) for kind in kinds):
@@ -460,39 +463,38 @@ class _Checker:
         elif kinds == {DATE}:
             result = DATE
         else:
-            raise self.problem(node, f"{name}() compares numbers or dates, not "
-                                     + ", ".join(sorted(map(str, kinds))))
+            raise self.problem(node, Phrase("language.compares_numbers_or_dates", function=name,
+                                            types=", ".join(sorted(map(str, kinds)))))
         return n.Call(result, name, args)
 
     def _date_literal(self, node: ast.Call) -> n.Node:
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant) \
                 or not isinstance(node.args[0].value, str):
-            raise self.problem(node, "date() takes one literal text 'YYYY-MM-DD'",
-                               expected="e.g. date('2025-07-01')")
+            raise self.problem(node, Phrase("language.date_literal"),
+                               expected=Phrase("language.date_literal_expected"))
         try:
             return n.Const(DATE, dt.date.fromisoformat(node.args[0].value))
         except ValueError:
-            raise self.problem(node.args[0], f"'{node.args[0].value}' is not a date",
-                               expected="YYYY-MM-DD, for instance '2025-07-01'") from None
+            raise self.problem(node.args[0], Phrase("language.not_a_date",
+                                                    text=node.args[0].value),
+                               expected=Phrase("language.date_expected")) from None
 
     def _reduce(self, node: ast.Call, reducer: str, scope: Scope) -> n.Node:
         if len(node.args) != 1 or not isinstance(node.args[0], ast.GeneratorExp):
-            raise self.problem(node, f"{reducer}() takes one generator, e.g. "
-                                     f"{reducer}(x for x in list)", kind="syntax",
-                               expected="any(overlaps(e, quota.course) for e in enrollments)")
+            raise self.problem(node, Phrase("language.one_generator", function=reducer),
+                               kind="syntax", expected=Phrase("language.generator_expected"))
         generator = node.args[0]
         if len(generator.generators) != 1:
-            raise self.problem(generator, "only one 'for' is allowed", kind="syntax")
+            raise self.problem(generator, Phrase("language.one_for"), kind="syntax")
         loop = generator.generators[0]
         if not isinstance(loop.target, ast.Name) or loop.is_async:
-            raise self.problem(loop.target, "the loop variable must be a plain name",
-                               kind="syntax")
+            raise self.problem(loop.target, Phrase("language.loop_variable"), kind="syntax")
         iterable = self._iterable(loop.iter, scope)
         item_type = INT if iterable.type == RANGE else iterable.type.item  # type: ignore[attr-defined]
         inner = scope.with_loop(loop.target.id, item_type)
         conditions = tuple(self.check(test, inner) for test in loop.ifs)
         for test, condition in zip(loop.ifs, conditions, strict=True):
-            self._require(condition, BOOL, test, "an 'if' filter")
+            self._require(condition, BOOL, test, Phrase("language.context_filter"))
         element = self.check(generator.elt, inner)
         if iterable.type != RANGE:
             self._only_item_inside(generator.elt, element, loop.target.id)
@@ -506,51 +508,53 @@ class _Checker:
         # may use the item, quota attributes and parameters, not other candidate fields.
         fields = n.references(value, n.FieldRef)
         if fields:
-            raise self.problem(node, f"inside a loop over a list only '{var}', quota "
-                                     f"attributes and parameters may be used, not "
-                                     f"'{sorted(fields)[0]}'",
-                               expected=f"compute with '{sorted(fields)[0]}' outside the loop")
+            raise self.problem(node, Phrase("language.loop_uses_field", var=var,
+                                            field=sorted(fields)[0]),
+                               expected=Phrase("language.loop_uses_field_expected",
+                                               field=sorted(fields)[0]))
 
     def _iterable(self, node: ast.AST, scope: Scope) -> n.Node:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
                 and node.func.id == "range":
             if len(node.args) != 2:
-                raise self.problem(node, "range() takes a start and a stop (stop excluded)",
-                                   expected="range(quota.start.year - 3, quota.start.year)")
+                raise self.problem(node, Phrase("language.range_arguments"),
+                                   expected=Phrase("language.range_expected"))
             start, stop = (self.check(arg, scope) for arg in node.args)
             for arg_ast, arg in zip(node.args, (start, stop), strict=True):
-                self._require(arg, INT, arg_ast, "range() bounds")
+                self._require(arg, INT, arg_ast, Phrase("language.context_range"))
                 fixed = {item.name for item in arg.walk()
                          if isinstance(item, (n.FieldRef, n.LoopVar))}
                 if fixed:
-                    raise self.problem(arg_ast, "range() bounds must be fixed for a quota, "
-                                                "not depend on the candidate",
-                                       expected="bounds made of numbers, quota attributes "
-                                                "and parameters")
+                    raise self.problem(arg_ast, Phrase("language.range_fixed"),
+                                       expected=Phrase("language.range_fixed_expected"))
             return n.Range(RANGE, start, stop)
         iterable = self.check(node, scope)
         if not isinstance(iterable.type, ListType):
-            raise self.problem(node, f"cannot loop over a {iterable.type}",
-                               expected="a list field or range(a, b)")
+            raise self.problem(node, Phrase("language.cannot_loop", type=str(iterable.type)),
+                               expected=Phrase("language.loop_expected"))
         return iterable
 
     def _reducer_type(self, reducer: str, element: n.Node, element_ast: ast.AST) -> Type:
         if reducer in ("any", "all", "count"):
-            self._require(element, BOOL, element_ast, f"{reducer}() counts conditions")
+            self._require(element, BOOL, element_ast, Phrase("language.context_counts",
+                                                             function=reducer))
             return INT if reducer == "count" else BOOL
         if reducer == "sum":
             if not is_numeric(element.type):
-                raise self.problem(element_ast, f"sum() adds numbers, not {element.type}")
+                raise self.problem(element_ast, Phrase("language.sum_numbers",
+                                                       type=str(element.type)))
             return element.type
         if not (is_numeric(element.type) or element.type == DATE):
-            raise self.problem(element_ast, f"{reducer}() needs numbers or dates")
+            raise self.problem(element_ast, Phrase("language.needs_numbers_or_dates",
+                                                   function=reducer))
         return element.type
 
     # helpers ------------------------------------------------------------------------------------
-    def _require(self, value: n.Node, kind: Type, node: ast.AST, context: str) -> None:
+    def _require(self, value: n.Node, kind: Type, node: ast.AST, context: Phrase) -> None:
         if value.type != kind and value.type != NULL:
-            raise self.problem(node, f"{context}: expected {kind}, got {value.type}",
-                               expected=f"a {kind} expression")
+            raise self.problem(node, Phrase("language.required_type", context=context,
+                                            expected=str(kind), type=str(value.type)),
+                               expected=Phrase("language.expression_of_type", type=str(kind)))
 
     def _coerce(self, value: n.Node, target: Type, node: ast.AST) -> n.Node:
         """Give a text literal the vocabulary type it is compared with, checking the code."""
@@ -558,10 +562,16 @@ class _Checker:
                 and value.type == TEXT):
             return value
         if value.value not in target.codes:
-            raise self.problem(node, f"'{value.value}' is not a code of {target.name}",
-                               kind="name", expected="one of " + ", ".join(target.codes),
+            raise self.problem(node, Phrase("language.not_a_code", value=str(value.value),
+                                            vocabulary=target.name),
+                               kind="name",
+                               expected=Phrase("language.one_of", choices=", ".join(target.codes)),
                                suggestion=suggest(str(value.value), target.codes))
         return n.Const(target, value.value)
+
+
+def _quota_attributes(scope: Scope) -> Phrase:
+    return Phrase("language.one_of", choices="quota." + ", quota.".join(sorted(scope.quota)))
 
 
 def _attribute_name(node: ast.Attribute) -> ast.AST:
@@ -610,4 +620,4 @@ def literal_type(value: Any) -> Type:
     if isinstance(value, list):
         kinds = {literal_type(item) for item in value}
         return ListType("list", kinds.pop() if len(kinds) == 1 else TEXT)
-    raise ValueError(f"unsupported value {value!r}")
+    raise PhraseError(Phrase("language.unsupported_value", value=repr(value)))

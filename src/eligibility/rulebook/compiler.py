@@ -13,6 +13,7 @@ from typing import Any
 
 from eligibility.calendar import AgeSchedule
 from eligibility.errors import Problem, SourceLocation, rulebook_error, suggest
+from eligibility.i18n.phrase import Phrase, PhraseError, Untranslated
 from eligibility.language import nodes as n
 from eligibility.language.bounds import DateRangeError, check_dates
 from eligibility.language.domain import MAX_RANGE_ITEMS
@@ -73,8 +74,8 @@ class _Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def add(self, message: str, location: SourceLocation | None, *, rule_id: str | None = None,
-            kind: str = "schema", expected: str | None = None,
+    def add(self, message: Phrase, location: SourceLocation | None, *,
+            rule_id: str | None = None, kind: str = "schema", expected: Phrase | None = None,
             suggestion: str | None = None) -> None:
         self.items.append(Problem(message, location, rule_id, expected, suggestion, kind))
 
@@ -139,11 +140,13 @@ class _Compiler:
         effective = self.model.effective
         if self.as_of is None or effective.covers(self.as_of):
             return
-        until = f" until {effective.until}" if effective.until else ""
-        self.problems.add(f"the rulebook is in force from {effective.from_}{until}; it "
-                          f"cannot be applied as of {self.as_of}",
-                          self.loaded.source.location(("effective",)),
-                          expected="an --as-of date within the rulebook's effective period")
+        if effective.until is not None:
+            message = Phrase("rulebook.not_in_force_until", start=effective.from_,
+                             until=effective.until, as_of=self.as_of)
+        else:
+            message = Phrase("rulebook.not_in_force", start=effective.from_, as_of=self.as_of)
+        self.problems.add(message, self.loaded.source.location(("effective",)),
+                          expected=Phrase("rulebook.not_in_force_expected"))
 
     # vocabularies and fields ---------------------------------------------------------------
     def _enum_types(self) -> dict[str, EnumType]:
@@ -157,28 +160,25 @@ class _Compiler:
                     key = match_key(word)
                     if seen.get(key, code) != code:
                         self.problems.add(
-                            f"'{word}' would match both '{seen[key]}' and '{code}' "
-                            f"(case, spaces and diacritics are ignored)",
+                            Phrase("rulebook.spelling_under_two_codes", word=word,
+                                   first=seen[key], second=code),
                             self.loaded.locate("vocabularies", name, "values", code),
-                            kind="schema", expected="each spelling under one code")
+                            kind="schema", expected=Phrase("rulebook.spelling_expected"))
                     seen[key] = code
             enums[name] = EnumType(name, tuple(vocabulary.values), vocabulary.ordered)
         return enums
 
     def _type(self, text: str, enums: dict[str, EnumType], location: SourceLocation) -> Type:
         if text == "age_schedule":
-            self.problems.add("a candidate field cannot be an age schedule (that is a "
-                              "parameter's type)", location, kind="type",
-                              expected="text, int, number, date, bool, interval, "
-                                       "list[interval], list[text] or a vocabulary name")
+            self.problems.add(Phrase("rulebook.field_age_schedule"), location, kind="type",
+                              expected=Phrase("rulebook.field_types"))
             return TEXT
         if text in SIMPLE_TYPES:
             return SIMPLE_TYPES[text]
         if text in enums:
             return enums[text]
-        self.problems.add(f"unknown type '{text}'", location, kind="name",
-                          expected="text, int, number, date, bool, interval, list[interval], "
-                                   "list[text] or a vocabulary name",
+        self.problems.add(Phrase("rulebook.unknown_type", type=text), location, kind="name",
+                          expected=Phrase("rulebook.field_types"),
                           suggestion=suggest(text, [*SIMPLE_TYPES, *enums]))
         return TEXT
 
@@ -191,9 +191,9 @@ class _Compiler:
             column = item.column or (f"{name}_{{year}}" if item.yearly else name)
             columns = (column, *item.aliases)
             if item.yearly and any("{year}" not in col for col in columns):
-                self.problems.add("a yearly field's column must contain {year}",
+                self.problems.add(Phrase("rulebook.yearly_column"),
                                   source.location((*path, "column")),
-                                  expected="for instance 'rating_{year}'")
+                                  expected=Phrase("rulebook.yearly_column_expected"))
             default = self._field_default(item.default, kind, source.location((*path, "default")))
             specs[name] = FieldSpec(name, kind, item.required, columns, default, item.yearly,
                                     item.separator, item.title, item.may_be_absent)
@@ -205,7 +205,7 @@ class _Compiler:
         try:
             return _convert_value(value, kind)
         except ValueError as error:
-            self.problems.add(f"default: {error}", location)
+            self.problems.add(Phrase("rulebook.bad_default", reason=_reason(error)), location)
             return None
 
     # parameters -------------------------------------------------------------------------------
@@ -232,8 +232,8 @@ class _Compiler:
     def _parameter_type(self, parameter: Parameter, enums: dict[str, EnumType],
                         location: SourceLocation) -> Type:
         if parameter.by is not None and parameter.by not in enums:
-            self.problems.add(f"unknown vocabulary '{parameter.by}'", location, kind="name",
-                              suggestion=suggest(parameter.by, enums))
+            self.problems.add(Phrase("rulebook.unknown_vocabulary", name=parameter.by), location,
+                              kind="name", suggestion=suggest(parameter.by, enums))
         if parameter.type is not None:
             return SIMPLE_TYPES[parameter.type]
         sample = parameter.value if parameter.versions is None else parameter.versions[0].value
@@ -242,8 +242,8 @@ class _Compiler:
         try:
             return _infer_type(sample)
         except ValueError:
-            self.problems.add("cannot infer the parameter's type; add 'type:'", location,
-                              expected="type: int, number, text, date, bool or age_schedule")
+            self.problems.add(Phrase("rulebook.parameter_type_unknown"), location,
+                              expected=Phrase("rulebook.parameter_type_expected"))
             return TEXT
 
     def _parameter_value(self, name: str, parameter: Parameter, raw: Any, item_type: Type,
@@ -254,18 +254,19 @@ class _Compiler:
                 return _convert_value(raw, item_type)
             vocabulary = enums.get(parameter.by)
             if not isinstance(raw, dict):
-                raise ValueError(f"a parameter given 'by: {parameter.by}' maps each code to "
-                                 f"a value")
+                raise PhraseError(Phrase("rulebook.by_code_not_mapping", vocabulary=parameter.by))
             if vocabulary is not None:
                 missing = [code for code in vocabulary.codes if code not in raw]
-                unknown = [code for code in raw if code not in vocabulary.codes]
+                unknown = [str(code) for code in raw if code not in vocabulary.codes]
                 if missing or unknown:
-                    raise ValueError(f"codes must be exactly those of '{parameter.by}' "
-                                     f"({', '.join(vocabulary.codes)}); "
-                                     f"missing: {missing or 'none'}, unknown: {unknown or 'none'}")
+                    raise PhraseError(Phrase(
+                        "rulebook.by_code_codes", vocabulary=parameter.by,
+                        codes=", ".join(vocabulary.codes), missing=_listed(missing),
+                        unknown=_listed(unknown)))
             return {code: _convert_value(value, item_type) for code, value in raw.items()}
         except (ValueError, TypeError) as error:
-            self.problems.add(f"parameter '{name}': {error}", location)
+            self.problems.add(Phrase("rulebook.bad_parameter", name=name, reason=_reason(error)),
+                              location)
             return None
 
     # quotas ---------------------------------------------------------------------------------
@@ -282,18 +283,19 @@ class _Compiler:
             for name, value in quota.values.items():
                 location = self.loaded.source.location(("quotas", index, "values", name))
                 if name in types:
-                    self.problems.add(f"'{name}' is already a quota attribute", location,
-                                      rule_id=quota.id)
+                    self.problems.add(Phrase("rulebook.quota_value_is_attribute", name=name),
+                                      location, rule_id=quota.id)
                     continue
                 try:
                     kind = _infer_type(value)
                 except ValueError as error:
-                    self.problems.add(str(error), location, rule_id=quota.id)
+                    self.problems.add(_reason(error), location, rule_id=quota.id)
                     continue
                 previous = value_types.get(name)
                 if previous and previous[0] != kind and {previous[0], kind} != {INT, NUMBER}:
-                    self.problems.add(f"quota value '{name}' is {kind} here but {previous[0]} "
-                                      f"in quota '{previous[1]}'", location, rule_id=quota.id)
+                    self.problems.add(Phrase("rulebook.quota_value_types", name=name,
+                                             type=str(kind), other_type=str(previous[0]),
+                                             quota=previous[1]), location, rule_id=quota.id)
                 value_types[name] = (NUMBER if previous and previous[0] != kind else kind,
                                      quota.id)
         return {**types, **{name: kind for name, (kind, _) in value_types.items()}}
@@ -303,7 +305,7 @@ class _Compiler:
         seen: set[str] = set()
         for index, quota in enumerate(self.model.quotas):
             if quota.id in seen:
-                self.problems.add(f"quota id '{quota.id}' is used twice",
+                self.problems.add(Phrase("rulebook.quota_id_twice", id=quota.id),
                                   self.loaded.source.location(("quotas", index, "id")))
             seen.add(quota.id)
             if positions is None:
@@ -311,19 +313,20 @@ class _Compiler:
             for position_index, code in enumerate(quota.positions):
                 if code not in positions.values:
                     self.problems.add(
-                        f"'{code}' is not a code of the position vocabulary",
+                        Phrase("rulebook.not_a_position", code=code),
                         self.loaded.source.location(("quotas", index, "positions",
                                                      position_index)),
                         rule_id=quota.id, kind="name",
                         suggestion=suggest(code, positions.values))
 
     def _check_ids(self) -> None:
-        for section, items in (("criteria", self.model.criteria),
-                               ("priorities", self.model.priorities)):
+        for section, key, items in (
+                ("criteria", "rulebook.id_twice_criteria", self.model.criteria),
+                ("priorities", "rulebook.id_twice_priorities", self.model.priorities)):
             seen: set[str] = set()
             for index, item in enumerate(items):
                 if item.id in seen:
-                    self.problems.add(f"id '{item.id}' is used twice in {section}",
+                    self.problems.add(Phrase(key, id=item.id),
                                       self.loaded.source.location((section, index, "id")),
                                       rule_id=item.id)
                 seen.add(item.id)
@@ -346,11 +349,11 @@ class _Compiler:
             text = item.condition if version is None else version.condition
             message = item.message if version is None else (version.message or item.message)
             if text is None:
-                self.problems.add("this version has no 'condition'",
+                self.problems.add(Phrase("rulebook.version_without", key="condition"),
                                   self.loaded.source.location(path), rule_id=item.id)
                 continue
             if message is None:
-                self.problems.add("this version has no 'message'",
+                self.problems.add(Phrase("rulebook.version_without", key="message"),
                                   self.loaded.source.location(path), rule_id=item.id)
                 continue
             rule_scope = self._lets(item, version, ("criteria", index), path, scope)
@@ -374,8 +377,7 @@ class _Compiler:
         for name, text, path in declared:
             taken = name in scope.fields or name in scope.parameters
             if taken:
-                self.problems.add(f"'{name}' is already a candidate field or parameter; "
-                                  f"give the named value another name",
+                self.problems.add(Phrase("rulebook.let_name_taken", name=name),
                                   self.loaded.source.location(path), rule_id=item.id,
                                   kind="name")
                 continue
@@ -419,7 +421,7 @@ class _Compiler:
         for version, path in self._versions(item, "priorities", index):
             text = item.points if version is None else version.points
             if text is None:
-                self.problems.add("this version has no 'points'",
+                self.problems.add(Phrase("rulebook.version_without", key="points"),
                                   self.loaded.source.location(path), rule_id=item.id)
                 continue
             rule_scope = self._lets(item, version, ("priorities", index), path, scope)
@@ -454,7 +456,8 @@ class _Compiler:
             except ExpressionProblem as problem:
                 offset = match.start(1) + (problem.column if problem.line == 1 else 0)
                 location = self.loaded.source.location_in_scalar(path, 1, offset)
-                self.problems.add(f"in a message placeholder: {problem.message}", location,
+                self.problems.add(Phrase("rulebook.in_placeholder", problem=problem.message),
+                                  location,
                                   rule_id=rule_id, kind=problem.kind, expected=problem.expected,
                                   suggestion=problem.suggestion)
                 continue
@@ -467,12 +470,14 @@ class _Compiler:
         ids = [quota.id for quota in self.model.quotas]
         for index, kind in enumerate(applies.kinds or []):
             if kind not in kinds:
-                self.problems.add(f"no quota has kind '{kind}'", self.loaded.source.location(
+                self.problems.add(Phrase("rulebook.no_quota_kind", kind=kind),
+                                  self.loaded.source.location(
                     (*path, "applies_to", "kinds", index)), rule_id=rule_id, kind="name",
                     suggestion=suggest(kind, kinds))
         for index, quota_id in enumerate(applies.quotas or []):
             if quota_id not in ids:
-                self.problems.add(f"unknown quota '{quota_id}'", self.loaded.source.location(
+                self.problems.add(Phrase("rulebook.unknown_quota", id=quota_id),
+                                  self.loaded.source.location(
                     (*path, "applies_to", "quotas", index)), rule_id=rule_id, kind="name",
                     suggestion=suggest(quota_id, ids))
 
@@ -482,18 +487,18 @@ class _Compiler:
                 origin = self.loaded.origin(*path[:2]) if path[0] == "parameters" else None
                 source = origin.source if origin else self.loaded.source
                 base = origin.path if origin else path
-                self.problems.add(f"unknown legal text '{legal_id}'",
+                self.problems.add(Phrase("rulebook.unknown_legal_text", id=legal_id),
                                   source.location((*base, "basis", index)), rule_id=rule_id,
-                                  kind="name", expected="an id listed under 'basis:'",
+                                  kind="name", expected=Phrase("rulebook.legal_text_expected"),
                                   suggestion=suggest(legal_id, self.legal))
 
     def _check_ranking(self, fields: dict[str, FieldSpec]) -> None:
         allowed = ["score", "id", *(name for name, spec in fields.items() if not spec.yearly)]
         for index, tie_break in enumerate(self.model.ranking):
             if tie_break.key not in allowed:
-                self.problems.add(f"cannot rank by '{tie_break.key}'",
+                self.problems.add(Phrase("rulebook.cannot_rank_by", key=tie_break.key),
                                   self.loaded.source.location(("ranking", index, "key")),
-                                  kind="name", expected="score, id or a candidate field",
+                                  kind="name", expected=Phrase("rulebook.ranking_expected"),
                                   suggestion=suggest(tie_break.key, allowed))
 
     # binding to quotas ------------------------------------------------------------------------
@@ -546,9 +551,9 @@ class _Compiler:
             bound = binder.bind(node)
             check_dates(bound)
         except (AlwaysNullError, DateRangeError) as error:
-            self.problems.add(f"for quota '{quota.id}': {error}", location, rule_id=rule_id,
-                              kind="type", expected="values the result can hold; check the "
-                                                    "constants used in this rule")
+            self.problems.add(Phrase("rulebook.for_quota", quota=quota.id, problem=error.phrase),
+                              location, rule_id=rule_id, kind="type",
+                              expected=Phrase("rulebook.always_null_expected"))
             return node
         for message in binder.missing:
             self.problems.add(message, location, rule_id=rule_id, kind="name")
@@ -556,10 +561,11 @@ class _Compiler:
             if oversized_range(item):
                 assert isinstance(item, n.Range)
                 self.problems.add(
-                    f"for quota '{quota.id}': range({item.start.value}, {item.stop.value}) "  # type: ignore[attr-defined]
-                    f"holds more than {MAX_RANGE_ITEMS} numbers", location, rule_id=rule_id,
-                    kind="type", expected="a range of years, e.g. "
-                                          "range(quota.start.year - 3, quota.start.year)")
+                    Phrase("rulebook.for_quota", quota=quota.id, problem=Phrase(
+                        "rulebook.range_too_long", start=item.start.value,  # type: ignore[attr-defined]
+                        stop=item.stop.value, most=MAX_RANGE_ITEMS)),  # type: ignore[attr-defined]
+                    location, rule_id=rule_id, kind="type",
+                    expected=Phrase("rulebook.range_expected"))
         return bound
 
 
@@ -582,7 +588,7 @@ class _Binder:
         self.parameters = parameters
         self.language = language  # a message's language (quota.title is in it)
         self.as_of = as_of
-        self.missing: list[str] = []
+        self.missing: list[Phrase] = []
 
     def bind(self, node: n.Node) -> n.Node:
         if isinstance(node, n.QuotaRef):
@@ -605,8 +611,7 @@ class _Binder:
             return dt.date.fromisoformat(value) if _looks_like_date(value) else value
         if hasattr(quota, name) and name not in ("values", "title", "subject"):
             return getattr(quota, name)
-        self.missing.append(f"quota '{quota.id}' has no value '{name}', which this rule uses; "
-                            f"add it under the quota's 'values:'")
+        self.missing.append(Phrase("rulebook.quota_lacks_value", quota=quota.id, name=name))
         return None
 
     def _parameter_value(self, name: str) -> Any:
@@ -617,9 +622,12 @@ class _Binder:
             if start is None or start <= day:
                 chosen = (start, value)
         if chosen is None:
-            when = "the as-of date" if self.as_of else f"course start of '{self.quota.id}'"
-            self.missing.append(f"parameter '{name}' has no version in force on {day} "
-                                f"({when})")
+            if self.as_of is not None:
+                missing = Phrase("rulebook.no_version_as_of", name=name, day=day)
+            else:
+                missing = Phrase("rulebook.no_version_on_start", name=name, day=day,
+                                 quota=self.quota.id)
+            self.missing.append(missing)
             return None
         return chosen[1]
 
@@ -632,38 +640,53 @@ def _infer_type(value: Any) -> Type:
     if _looks_like_date(value):
         return DATE
     if isinstance(value, dict):
-        raise ValueError("a mapping needs an explicit 'type:' (e.g. age_schedule)")
+        raise PhraseError(Phrase("rulebook.mapping_needs_type"))
     return literal_type(value)
+
+
+def _reason(error: Exception) -> Phrase | Untranslated:
+    """Why a value was refused: its catalogue message, or (for an error raised by Python
+    itself) its own words, with a general message for other languages."""
+    if isinstance(error, PhraseError):
+        return error.phrase
+    return Untranslated(str(error), Phrase("rulebook.invalid_value"))
+
+
+def _listed(codes: list[str]) -> Phrase | str:
+    return ", ".join(codes) if codes else Phrase("rulebook.none")
 
 
 def _convert_value(value: Any, kind: Type) -> Any:
     """A YAML value converted to the runtime value of ``kind``."""
     if kind == AGE_SCHEDULE:
         if not isinstance(value, dict) or not value:
-            raise ValueError("an age schedule maps years to ages, e.g. {2021: 60y3m}")
+            raise PhraseError(Phrase("rulebook.age_schedule_mapping"))
+        if not all(str(year).isdigit() for year in value):
+            raise PhraseError(Phrase("rulebook.age_schedule_mapping"))
         steps = {int(year): parse_age(str(age)) for year, age in value.items()}
         return AgeSchedule(steps)
     if kind == DATE:
         if isinstance(value, dt.date):
             return value
         if not _looks_like_date(value):
-            raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, e.g. 2025-07-01")
+            raise PhraseError(Phrase("rulebook.not_a_date", value=str(value)))
         return dt.date.fromisoformat(value)
     if kind == INT:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"'{value}' is not a whole number")
+            raise PhraseError(Phrase("rulebook.not_a_whole_number", value=str(value)))
         return value
     if kind == NUMBER:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"'{value}' is not a number")
+            raise PhraseError(Phrase("rulebook.not_a_number", value=str(value)))
         return value
     if kind == BOOL:
         if not isinstance(value, bool):
-            raise ValueError(f"'{value}' is not true or false")
+            raise PhraseError(Phrase("rulebook.not_true_or_false", value=str(value)))
         return value
     if isinstance(kind, EnumType):
         if value not in kind.codes:
-            raise ValueError(f"'{value}' is not a code of {kind.name}")
+            raise PhraseError(Phrase("rulebook.not_a_code", value=str(value),
+                                     vocabulary=kind.name))
         return value
     if isinstance(kind, ListType):
         return list(value) if isinstance(value, list) else [value]

@@ -16,9 +16,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from eligibility.errors import Problem, RulebookError, SourceLocation, rulebook_error
+from eligibility.i18n.phrase import Phrase
 from eligibility.rulebook.limits import DEFAULT_LIMITS, RulebookLimits
 from eligibility.rulebook.models import Include, LegalText, Rulebook, SharedFile
 from eligibility.rulebook.overrides import Change, apply_changes, changes_from_mapping
+from eligibility.rulebook.schema_errors import describe, expected
 from eligibility.rulebook.source_files import SourceFileError, find_source
 from eligibility.rulebook.source_layers import LayeredSource
 from eligibility.rulebook.yaml_source import SourceMap, YamlPath, read_yaml
@@ -28,7 +30,8 @@ LIST_SECTIONS = ("quotas", "criteria", "priorities")  # taken items first, then 
 # Sections only a rulebook has: a file with none of them is a shared file (to include).
 RULEBOOK_ONLY_SECTIONS = ("effective", "include", "candidate", "quotas", "criteria",
                           "priorities", "ranking")
-_SINGULAR = {"vocabularies": "vocabulary", "parameters": "parameter"}
+_DEFINED_TWICE = {"vocabularies": "rulebook.vocabulary_defined_twice",
+                  "parameters": "rulebook.parameter_defined_twice"}
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def load_document(path: Path, changes: Sequence[Change] = (), *,
 def _read_merged(path: Path, including: tuple[Path, ...], reading: _Reading) -> _Merged:
     document, raw_source = read_yaml(path, reading.limits)
     if not isinstance(document, dict):
-        raise rulebook_error([Problem("a rulebook is a mapping of sections (id, title, ...)",
+        raise rulebook_error([Problem(Phrase("rulebook.not_a_mapping"),
                                       raw_source.location(()), kind="schema")])
     merged = _Merged(document, LayeredSource.over(raw_source), {str(path): raw_source.sha256},
                      {})
@@ -114,9 +117,10 @@ def _read_merged(path: Path, including: tuple[Path, ...], reading: _Reading) -> 
     includes = document.get("include") or []
     if isinstance(includes, list) and len(includes) > reading.limits.max_includes:
         raise rulebook_error([Problem(
-            f"{len(includes)} files are included, more than {reading.limits.max_includes}, "
-            f"the limit for a rulebook (max_includes)", raw_source.location(("include", "<key>")),
-            kind="yaml", expected="fewer, larger shared files")])
+            Phrase("rulebook.too_many_includes", count=len(includes),
+                   max_includes=reading.limits.max_includes),
+            raw_source.location(("include", "<key>")), kind="yaml",
+            expected=Phrase("rulebook.too_many_includes_expected"))])
     for index, include in enumerate(includes if isinstance(includes, list) else []):
         try:
             _merge_include(path, include, index, merged, raw_source, including, own_items,
@@ -142,8 +146,9 @@ def load_shared(path: Path, limits: RulebookLimits = DEFAULT_LIMITS) -> tuple[Sh
 
 
 def _check_include_path(include_path: Sequence[Path]) -> None:
-    wrong = [Problem(f"include path '{folder}' is not a folder", SourceLocation(str(folder), 1, 1),
-                     kind="yaml", expected="a folder holding files that rulebooks include")
+    wrong = [Problem(Phrase("rulebook.include_path_not_folder", folder=str(folder)),
+                     SourceLocation(str(folder), 1, 1), kind="yaml",
+                     expected=Phrase("rulebook.include_path_expected"))
              for folder in include_path if not Path(folder).is_dir()]
     if wrong:
         raise rulebook_error(wrong)
@@ -159,19 +164,18 @@ def _merge_include(path: Path, include: Any, index: int, merged: _Merged, source
         # own folder stays allowed for the includes of a file in a folder below it.
         target = find_source(entry.file, path.parent, (*reading.include_path, reading.folder))
     except SourceFileError as error:
-        problems.append(Problem(f"included file '{entry.file}' cannot be used: {error}",
-                                location, kind="yaml"))
+        problems.append(Problem(Phrase("rulebook.include_unusable", file=entry.file,
+                                       reason=error.reason), location, kind="yaml"))
         return
     if target in including or target == path.resolve():
-        problems.append(Problem(f"'{entry.file}' includes this file in turn (an include "
-                                f"cycle)", location, kind="yaml",
-                                expected="each file included by the files below it only"))
+        problems.append(Problem(Phrase("rulebook.include_cycle", file=entry.file), location,
+                                kind="yaml", expected=Phrase("rulebook.include_cycle_expected")))
         return
     changes = changes_from_mapping(entry.set_ or {}, source, ("include", index, "set"))
     if entry.take is None:
         shared, shared_source = read_yaml(target, reading.limits)
         if not isinstance(shared, dict):
-            problems.append(Problem("an included file is a mapping of sections (id, title, ...)",
+            problems.append(Problem(Phrase("rulebook.include_not_a_mapping"),
                                     shared_source.location(()), kind="schema"))
             return
         layered = LayeredSource.over(shared_source)
@@ -200,9 +204,8 @@ def _include_entry(include: Any, index: int, source: SourceMap) -> Include:
     if isinstance(include, str):
         return Include(file=include)
     if not isinstance(include, dict):
-        raise rulebook_error([Problem(
-            "an include is a relative file path, or {file: ..., take: [...], set: {...}}",
-            source.location(("include", index)), kind="schema")])
+        raise rulebook_error([Problem(Phrase("rulebook.include_entry"),
+                                      source.location(("include", index)), kind="schema")])
     try:
         return Include.model_validate(include)
     except ValidationError as error:
@@ -231,8 +234,8 @@ def _merge_definitions(merged: _Merged, shared: Any, origins: dict[tuple[str, st
                 where = (first.source.location((*first.path, "<key>")) if first is not None
                          else merged.source.location((section, key, "<key>")))
                 problems.append(Problem(
-                    f"{_SINGULAR[section]} '{key}' is defined both here and in '{name}'",
-                    where, kind="schema", expected="each name defined in one file"))
+                    Phrase(_DEFINED_TWICE[section], name=key, file=name),
+                    where, kind="schema", expected=Phrase("rulebook.defined_twice_expected")))
                 continue
             combined[key] = value
             if origin is not None:
@@ -261,9 +264,9 @@ def _take_section(merged: _Merged, other: _Merged, section: str, name: str,
     if section not in LIST_SECTIONS:
         if section in document:
             problems.append(Problem(
-                f"'{section}' is taken from '{name}' and also written here",
+                Phrase("rulebook.taken_and_written", section=section, file=name),
                 source.location((section, "<key>")), kind="schema",
-                expected=f"'{section}' in one file: remove it here or from 'take'"))
+                expected=Phrase("rulebook.taken_and_written_expected", section=section)))
             return
         document[section] = theirs
         merged.source.redirect((section,), other.source, (section,))
@@ -298,19 +301,19 @@ def _problem_from(item: Any, document: Any, source: SourceMap,
     if len(loc) >= 2 and (loc[0], loc[1]) in origins:
         origin = origins[(str(loc[0]), str(loc[1]))]
         located, path = origin.source, (*origin.path, *loc[2:])
-    message = item["msg"]
     if item["type"] == "extra_forbidden":
-        message = f"unknown key '{loc[-1]}'"
+        message = Phrase("rulebook.unknown_key", key=loc[-1])
         location = located.location((*path, "<key>"))
     elif item["type"] == "missing":
-        message = f"missing required key '{loc[-1]}'"
+        message = Phrase("rulebook.missing_key", key=loc[-1])
         location = located.location(path[:-1])
     else:
         location = located.location(path)
-        message = f"{'.'.join(map(str, loc))}: {message}" if loc else message
+        message = describe(item)
+        if loc:
+            message = Phrase("rulebook.at_path", path=".".join(map(str, loc)), detail=message)
     rule_id = _rule_id(loc, document)
-    return Problem(message, location, rule_id=rule_id, kind="schema",
-                   expected=_expected(item))
+    return Problem(message, location, rule_id=rule_id, kind="schema", expected=expected(item))
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -327,23 +330,4 @@ def _rule_id(loc: tuple[Any, ...], document: Any) -> str | None:
     if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
         value = items[loc[1]].get("id")
         return value if isinstance(value, str) else None
-    return None
-
-
-def _expected(item: Any) -> str | None:
-    kind = item["type"]
-    if kind.startswith("date"):
-        return "a date written YYYY-MM-DD, for instance 2023-09-11"
-    if kind == "string_pattern_mismatch":
-        return "a lower-case identifier such as 'working-time-left' or 'birth_date'"
-    if kind.startswith("int"):
-        return "a whole number, for instance 60"
-    if kind == "bool_type":
-        return "true or false"
-    bounds = {"less_than_equal": "at most", "less_than": "below",
-              "greater_than_equal": "at least", "greater_than": "above"}
-    if kind in bounds:
-        limit = next(iter(item.get("ctx", {}).values()), None)
-        if isinstance(limit, int):
-            return f"a whole number {bounds[kind]} {limit:,}"
     return None

@@ -22,6 +22,9 @@ from pydantic import (
     model_validator,
 )
 
+from eligibility.i18n.phrase import Phrase, PhraseError
+from eligibility.rulebook.schema_errors import refuse
+
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -59,7 +62,7 @@ class Effective(Document):
     @model_validator(mode="after")
     def _ordered(self) -> Effective:
         if self.until is not None and self.until < self.from_:
-            raise ValueError(f"'until' ({self.until}) is before 'from' ({self.from_})")
+            raise refuse("rulebook.until_before_from", until=self.until, start=self.from_)
         return self
 
     def covers(self, day: dt.date) -> bool:
@@ -141,11 +144,11 @@ class Parameter(Document):
     @model_validator(mode="after")
     def _value_or_versions(self) -> Parameter:
         if (self.value is None) == (self.versions is None):
-            raise ValueError("give exactly one of 'value' or 'versions'")
+            raise refuse("rulebook.exactly_one_of", first="value", second="versions")
         if self.versions is not None:
             starts = [version.from_ for version in self.versions]
             if starts != sorted(starts) or len(set(starts)) != len(starts):
-                raise ValueError("versions must be listed with strictly increasing 'from' dates")
+                raise refuse("rulebook.versions_not_increasing")
         return self
 
 
@@ -222,7 +225,7 @@ class Quota(Document):
     @model_validator(mode="after")
     def _dates_ordered(self) -> Quota:
         if self.end < self.start:
-            raise ValueError(f"course end {self.end} is before its start {self.start}")
+            raise refuse("rulebook.course_end_before_start", end=self.end, start=self.start)
         return self
 
 
@@ -271,7 +274,7 @@ class Criterion(Document):
     def _condition_or_versions(self) -> Criterion:
         _require_one(self.condition, self.versions, "condition")
         if self.versions is None and self.message is None:
-            raise ValueError("a criterion needs a 'message' (vi and en)")
+            raise refuse("rulebook.criterion_needs_message")
         return self
 
 
@@ -295,7 +298,7 @@ class Priority(Document):
 
 def _require_one(direct: str | None, versions: list[RuleVersion] | None, name: str) -> None:
     if (direct is None) == (versions is None):
-        raise ValueError(f"give exactly one of '{name}' or 'versions'")
+        raise refuse("rulebook.exactly_one_of", first=name, second="versions")
 
 
 class TieBreak(Document):
@@ -328,7 +331,7 @@ class Include(Document):
     @classmethod
     def _each_section_once(cls, take: list[str] | None) -> list[str] | None:
         if take is not None and len(set(take)) != len(take):
-            raise ValueError("each section is taken once")
+            raise refuse("rulebook.section_taken_twice")
         return take
 
 
@@ -364,7 +367,7 @@ class Rulebook(Document):
     @classmethod
     def _some_quota(cls, quotas: list[Quota]) -> list[Quota]:
         if not quotas:
-            raise ValueError("a rulebook needs at least one quota")
+            raise refuse("rulebook.no_quota")
         return quotas
 
 
@@ -388,6 +391,6 @@ def parse_age(text: str) -> int:
     """
     match = _AGE.fullmatch(text.strip())
     if not match or not any(match.groups()):
-        raise ValueError(f"'{text}' is not an age; write years and months like 60y3m or 62y")
+        raise PhraseError(Phrase("rulebook.not_an_age", text=text))
     years, months = match.groups()
     return int(years or 0) * 12 + int(months or 0)

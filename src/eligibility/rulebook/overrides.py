@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.errors import Problem, RulebookError, SourceLocation, rulebook_error, suggest
+from eligibility.i18n.phrase import Phrase
 from eligibility.rulebook.models import Quota, Rulebook, Text
 from eligibility.rulebook.source_layers import LayeredSource
 from eligibility.rulebook.yaml_source import (
@@ -59,6 +60,10 @@ _TOP_LEVEL = tuple(field.alias or name for name, field in Rulebook.model_fields.
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
 _VERBATIM_KEYS = frozenset({"condition", "points"})  # rule-language text, never YAML-read
 _VERSIONED = {"criteria": ("condition", "message"), "priorities": ("points",)}
+# The message for an id (a section found by id) or a name (found by name) no item has.
+_NO_ID = {"quotas": "overrides.no_quota_id", "criteria": "overrides.no_criterion_id",
+          "priorities": "overrides.no_priority_id", "basis": "overrides.no_legal_text_id"}
+_NO_NAME = {"parameters": "overrides.no_parameter", "vocabularies": "overrides.no_vocabulary"}
 
 
 @dataclass(frozen=True)
@@ -121,8 +126,8 @@ def parse_set(text: str, *, index: int = 0, texts: Sequence[str] | None = None) 
     source.positions[(index,)] = ScalarSource(index, len(path) + 1, None, index)
     if not equals or not path.strip():
         raise rulebook_error([Problem(
-            "a change is written PATH=VALUE", source.location((index, "<key>")),
-            expected="for instance quota.tt-tt.seats=30")])
+            Phrase("overrides.path_equals_value"), source.location((index, "<key>")),
+            expected=Phrase("overrides.path_equals_value_expected"))])
     path = path.strip()
     segments = path.split(".")
     value = value_text if _verbatim(segments) else _yaml_value(value_text, source, index)
@@ -167,23 +172,23 @@ def read_override_file(path: Path) -> tuple[Text | None, list[Change]]:
     problems: list[Problem] = []
     if not isinstance(document, dict):
         raise rulebook_error([Problem(
-            "an override file is a mapping with 'set:' (and an optional 'title:')",
-            source.location(()), expected="set: {quota.tt-tt.seats: 30}")])
+            Phrase("overrides.file_not_mapping"), source.location(()),
+            expected=Phrase("overrides.set_expected"))])
     for key in document:
         if key not in ("title", "set"):
-            problems.append(Problem(f"unknown key '{key}'", source.location((key, "<key>")),
-                                    expected="title and set",
+            problems.append(Problem(Phrase("overrides.unknown_key", key=key),
+                                    source.location((key, "<key>")),
+                                    expected=Phrase("overrides.keys_expected"),
                                     suggestion=suggest(str(key), ["title", "set"])))
     changes = document.get("set")
     if not isinstance(changes, dict) or not changes:
-        problems.append(Problem("'set' must map dotted paths to new values",
-                                source.location(("set",)),
-                                expected="set: {quota.tt-tt.seats: 30}"))
+        problems.append(Problem(Phrase("overrides.set_not_mapping"), source.location(("set",)),
+                                expected=Phrase("overrides.set_expected")))
     title = document.get("title")
     if title is not None and not (isinstance(title, dict) and set(title) == {"vi", "en"}
                                   and all(isinstance(text, str) for text in title.values())):
-        problems.append(Problem("'title' is the what-if's name in both languages",
-                                source.location(("title",)), expected="{vi: ..., en: ...}"))
+        problems.append(Problem(Phrase("overrides.title"), source.location(("title",)),
+                                expected=Phrase("overrides.title_expected")))
     if problems:
         raise rulebook_error(problems)
     assert isinstance(changes, dict)
@@ -225,9 +230,9 @@ def apply_changes(document: dict[str, Any], source: LayeredSource,
 
 
 class _PathProblem(Exception):
-    def __init__(self, message: str, segment: int, *, expected: str | None = None,
+    def __init__(self, message: Phrase, segment: int, *, expected: Phrase | None = None,
                  suggestion: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(str(message))
         self.message = message
         self.segment = segment
         self.expected = expected
@@ -239,15 +244,13 @@ def _apply(document: dict[str, Any], change: Change) -> YamlPath:
     segments = change.segments
     for number, segment in enumerate(segments):
         if not _SEGMENT.fullmatch(segment):
-            raise _PathProblem(f"'{segment}' is not a name or a position", number,
-                               expected="names and ids separated by dots, e.g. "
-                                        "quota.tt-tt.seats")
+            raise _PathProblem(Phrase("overrides.bad_segment", segment=segment), number,
+                               expected=Phrase("overrides.path_expected"))
     head = segments[0]
     section = _SECTIONS.get(head, head)
     if section not in _TOP_LEVEL or section == "include":
-        raise _PathProblem(f"a rulebook has no '{head}' to change", 0,
-                           expected="quota, criterion, priority, parameter, vocabulary or a "
-                                    "top-level key (includes are read before changes)",
+        raise _PathProblem(Phrase("overrides.nothing_named", head=head), 0,
+                           expected=Phrase("overrides.head_expected"),
                            suggestion=None if section == "include"
                            else suggest(head, [*_SECTIONS, *_TOP_LEVEL]))
     path: list[str | int] = [section]
@@ -261,8 +264,8 @@ def _apply(document: dict[str, Any], change: Change) -> YamlPath:
     for number, segment in enumerate(rest, start=1):
         last = number == len(segments) - 1
         if node is None and not last:
-            raise _PathProblem(f"'{'.'.join(segments[:number])}' has nothing to change in",
-                               number)
+            raise _PathProblem(Phrase("overrides.nothing_inside",
+                                      path=".".join(segments[:number])), number)
         key = _key(node, segment, number, path, change)
         if isinstance(node, dict) and path[0] == "quotas" and len(path) == 2:
             key = _quota_key(node, str(key), number)
@@ -279,8 +282,8 @@ def _apply(document: dict[str, Any], change: Change) -> YamlPath:
             node[key] = {}
         node = node[key]
         path.append(key)
-    raise _PathProblem(f"name what to change inside '{head}'", 0,
-                       expected=f"for instance {head}.<id>.<key>")
+    raise _PathProblem(Phrase("overrides.name_what", head=head), 0,
+                       expected=Phrase("overrides.name_what_expected", head=head))
 
 
 def _key(node: Any, segment: str, number: int, path: list[str | int],
@@ -290,19 +293,19 @@ def _key(node: Any, segment: str, number: int, path: list[str | int],
             ids = [item.get("id") for item in node if isinstance(item, dict)]
             if segment in ids:
                 return ids.index(segment)
-            raise _PathProblem(f"no {_singular(path[0])} has id '{segment}'", number,
+            raise _PathProblem(Phrase(_NO_ID[str(path[0])], id=segment), number,
                                suggestion=suggest(segment, [str(i) for i in ids]))
         if segment.isdigit() and int(segment) < len(node):
             return int(segment)
-        raise _PathProblem(f"'{segment}' is not a position in this list (0 to "
-                           f"{len(node) - 1})", number)
+        raise _PathProblem(Phrase("overrides.not_a_position", segment=segment,
+                                  last=len(node) - 1), number)
     if isinstance(node, dict):
         if len(path) == 1 and path[0] in ("parameters", "vocabularies") and segment not in node:
-            raise _PathProblem(f"no {_singular(path[0])} is named '{segment}'", number,
+            raise _PathProblem(Phrase(_NO_NAME[str(path[0])], name=segment), number,
                                suggestion=suggest(segment, [str(name) for name in node]))
         return int(segment) if segment.isdigit() and int(segment) in node else segment
-    raise _PathProblem(f"'{'.'.join(change.segments[:number])}' is a single value; it has no "
-                       f"'{segment}'", number)
+    raise _PathProblem(Phrase("overrides.single_value", path=".".join(change.segments[:number]),
+                              segment=segment), number)
 
 
 def _quota_key(quota: dict[str, Any], key: str, number: int) -> str | tuple[str, str]:
@@ -312,9 +315,8 @@ def _quota_key(quota: dict[str, Any], key: str, number: int) -> str | tuple[str,
     values = quota.get("values") or {}
     if key in values:
         return ("values", key)
-    raise _PathProblem(f"quota '{quota.get('id')}' has no attribute or value '{key}'", number,
-                       expected="an attribute (seats, budget, start, ...), one of its values, "
-                                f"or values.{key} to add a value",
+    raise _PathProblem(Phrase("overrides.quota_has_no", quota=str(quota.get("id")), key=key),
+                       number, expected=Phrase("overrides.quota_key_expected", key=key),
                        suggestion=suggest(key, [*_QUOTA_FIELDS, *values]))
 
 
@@ -325,8 +327,8 @@ def _check_versioned(node: Any, path: list[str | int], key: str | int, number: i
         return
     if node.get("versions") is not None and key in _VERSIONED[str(path[0])]:
         head = ".".join(segments[:number])
-        raise _PathProblem(f"'{node.get('id')}' has dated versions; change one of them",
-                           number, expected=f"{head}.versions.N.{key} (N from 0)")
+        raise _PathProblem(Phrase("overrides.has_versions", id=str(node.get("id"))), number,
+                           expected=Phrase("overrides.versions_expected", head=head, key=key))
 
 
 def _set(node: Any, key: str | int, value: Any, number: int) -> None:
@@ -336,13 +338,13 @@ def _set(node: Any, key: str | int, value: Any, number: int) -> None:
     elif isinstance(node, dict):
         node[key] = value
     else:
-        raise _PathProblem("this is a single value; it has no parts", number)
+        raise _PathProblem(Phrase("overrides.no_parts"), number)
 
 
 def _replace_parameter(document: dict[str, Any], name: str, change: Change) -> YamlPath:
     parameters = document.get("parameters") or {}
     if name not in parameters:
-        raise _PathProblem(f"no parameter is named '{name}'", 1,
+        raise _PathProblem(Phrase("overrides.no_parameter", name=name), 1,
                            suggestion=suggest(name, list(parameters)))
     current = parameters[name] if isinstance(parameters[name], dict) else {}
     kept = {key: value for key, value in current.items() if key not in ("value", "versions")}
@@ -374,17 +376,11 @@ def _yaml_value(text: str, source: SourceMap, index: int) -> Any:
     try:
         value, _ = parse_yaml(text, SET_OPTION)
     except RulebookError as error:
-        raise rulebook_error([Problem(f"the value is not valid YAML: {error.first.message}",
+        raise rulebook_error([Problem(Phrase("overrides.value_not_yaml",
+                                             problem=error.first.message),
                                       source.location((index,)),
-                                      expected="a number, a date, a word, or [a, b] for a "
-                                               "list")]) from None
+                                      expected=Phrase("overrides.value_expected"))]) from None
     return None if value == {} and not text.strip() else value
-
-
-def _singular(section: str | int) -> str:
-    return {"quotas": "quota", "criteria": "criterion", "priorities": "priority",
-            "parameters": "parameter", "vocabularies": "vocabulary",
-            "basis": "legal text"}.get(str(section), str(section))
 
 
 def _show(value: Any) -> str:

@@ -12,33 +12,40 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
+from eligibility.i18n.phrase import Phrase, Untranslated
+
 _KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "source.kind_folder"),
+    (stat.S_ISFIFO, "source.kind_fifo"),
+    (stat.S_ISSOCK, "source.kind_socket"),
+    (stat.S_ISCHR, "source.kind_character_device"),
+    (stat.S_ISBLK, "source.kind_block_device"),
 )
 
 
 class SourceFileError(Exception):
-    """A source file that cannot be read; the message says why, without the file's content."""
+    """A source file that cannot be read; ``reason`` says why (in any language), without the
+    file's content."""
+
+    def __init__(self, reason: Phrase) -> None:
+        self.reason = reason
+        super().__init__(str(reason))
 
 
 class SourceFileTooLarge(SourceFileError):
     """A source file larger than the limit it is read within."""
 
 
-def kind_of(mode: int) -> str:
+def kind_of(mode: int) -> Phrase:
     """What a file of this ``st_mode`` is, in words: 'a folder', 'a named pipe (FIFO)'...
 
-    >>> kind_of(stat.S_IFDIR | 0o755)
+    >>> kind_of(stat.S_IFDIR | 0o755).render("en")
     'a folder'
     """
-    for test, words in _KINDS:
+    for test, key in _KINDS:
         if test(mode):
-            return words
-    return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
+            return Phrase(key)
+    return Phrase("source.kind_regular" if stat.S_ISREG(mode) else "source.kind_other")
 
 
 def read_source_bytes(path: Path, max_bytes: int) -> bytes:
@@ -53,7 +60,7 @@ def read_source_bytes(path: Path, max_bytes: int) -> bytes:
     mode = os.fstat(descriptor).st_mode
     if not stat.S_ISREG(mode):
         os.close(descriptor)
-        raise SourceFileError(f"it is {kind_of(mode)}, not a file")
+        raise SourceFileError(Phrase("source.not_a_file", kind=kind_of(mode)))
     os.set_blocking(descriptor, True)
     with os.fdopen(descriptor, "rb", closefd=True) as handle:
         try:
@@ -61,17 +68,18 @@ def read_source_bytes(path: Path, max_bytes: int) -> bytes:
         except OSError as error:
             raise SourceFileError(_reason(error)) from None
     if len(data) > max_bytes:
-        raise SourceFileTooLarge(f"it holds more than {max_bytes:,} bytes, the limit for one "
-                                 f"rulebook file (max_file_bytes)")
+        raise SourceFileTooLarge(Phrase("source.too_large", max_bytes=max_bytes))
     return data
 
 
-def _reason(error: OSError) -> str:
+def _reason(error: OSError) -> Phrase:
     if isinstance(error, FileNotFoundError):
-        return "it does not exist"
+        return Phrase("source.does_not_exist")
     if isinstance(error, PermissionError):
-        return "permission to read it is denied"
-    return f"it cannot be read: {error.strerror or error}"
+        return Phrase("source.permission_denied")
+    # The system's own words (English) for a rarer failure, e.g. an input/output error.
+    return Phrase("source.unreadable", detail=Untranslated(
+        str(error.strerror or error), Phrase("source.unreadable_detail", code=error.errno)))
 
 
 def find_source(reference: str, folder: Path, search_path: Sequence[Path]) -> Path:
@@ -84,11 +92,9 @@ def find_source(reference: str, folder: Path, search_path: Sequence[Path]) -> Pa
     folders is ever opened.
     """
     if not reference.strip() or "\0" in reference:
-        raise SourceFileError("it is not a file path")
+        raise SourceFileError(Phrase("source.not_a_path"))
     if os.path.isabs(reference) or reference.startswith("~"):
-        raise SourceFileError("it is an absolute path; write a path relative to the "
-                              "rulebook's folder, or name the file's folder with "
-                              "--include-path and write its name alone")
+        raise SourceFileError(Phrase("source.absolute"))
     roots = [folder, *search_path]
     real_roots = [os.path.realpath(root) for root in roots]
     for root in roots:
@@ -97,19 +103,16 @@ def find_source(reference: str, folder: Path, search_path: Sequence[Path]) -> Pa
             continue
         real = os.path.realpath(candidate)
         if not any(_inside(real, allowed) for allowed in real_roots):
-            raise SourceFileError(
-                f"it is outside the rulebook's folder ({folder}) and the include path, to "
-                f"which included files are confined (it leads to {real}); move it there or "
-                f"add its folder with --include-path")
+            raise SourceFileError(Phrase("source.outside", folder=str(folder), real=real))
         try:
             mode = os.stat(real).st_mode
         except OSError as error:
             raise SourceFileError(_reason(error)) from None
         if not stat.S_ISREG(mode):
-            raise SourceFileError(f"it is {kind_of(mode)}, not a file")
+            raise SourceFileError(Phrase("source.not_a_file", kind=kind_of(mode)))
         return Path(real)
     looked = ", ".join(str(root) for root in roots)
-    raise SourceFileError(f"it does not exist (looked in {looked})")
+    raise SourceFileError(Phrase("source.not_found", looked=looked))
 
 
 def _inside(path: str, folder: str) -> bool:

@@ -27,6 +27,7 @@ from typing import Any, NoReturn
 import yaml
 
 from eligibility.errors import Problem, SourceLocation, rulebook_error
+from eligibility.i18n.phrase import Phrase, Untranslated
 from eligibility.rulebook.limits import DEFAULT_LIMITS, RulebookLimits
 from eligibility.rulebook.source_files import (
     SourceFileError,
@@ -45,7 +46,30 @@ _ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}" for name in
 _MAX_DIGITS = 19  # 2**63 has 19 digits: longer numbers are refused before conversion
 # What the YAML specification does not allow in a file (its "non-printable" characters).
 _FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_CHARACTER_NAMES = {"\x00": "a NUL byte", "\x1b": "an escape character", "\x7f": "a DEL character"}
+_CHARACTER_NAMES = {"\x00": "yaml.char_nul", "\x1b": "yaml.char_escape", "\x7f": "yaml.char_del"}
+# What the YAML parser (libyaml, or PyYAML's own parser) says, and the message saying it here.
+_SYNTAX_KEYS = {
+    "mapping values are not allowed in this context": "yaml.syntax_colon",
+    "mapping values are not allowed here": "yaml.syntax_colon",
+    "found character that cannot start any token": "yaml.syntax_bad_start",
+    "could not find expected ':'": "yaml.syntax_missing_colon",
+    "did not find expected key": "yaml.syntax_expected_key",
+    "did not find expected '-' indicator": "yaml.syntax_expected_dash",
+    "block sequence entries are not allowed in this context": "yaml.syntax_dash_here",
+    "did not find expected node content": "yaml.syntax_no_value",
+    "found a tab character that violates indentation": "yaml.syntax_tab",
+    "found a tab character where an indentation space is expected": "yaml.syntax_tab",
+    "found unexpected end of stream": "yaml.syntax_unclosed",
+    "found unknown escape character": "yaml.syntax_escape",
+    "did not find expected ',' or ']'": "yaml.syntax_flow_list",
+    "did not find expected ',' or '}'": "yaml.syntax_flow_mapping",
+    "did not find expected comment or line break": "yaml.syntax_trailing",
+    "found unexpected ':'": "yaml.syntax_colon",
+    "mapping keys are not allowed in this context": "yaml.syntax_key_here",
+    "found undefined tag handle": "yaml.syntax_tag",
+    "did not find expected alphabetic or numeric character": "yaml.syntax_anchor_name",
+    "found unexpected document indicator": "yaml.syntax_document_marker",
+}
 # libyaml's parser when PyYAML was built with it (it is in PyYAML's wheels): the same events
 # as the pure-Python parser, ten times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -140,18 +164,16 @@ def read_yaml(path: Path, limits: RulebookLimits = DEFAULT_LIMITS) -> tuple[Any,
         raw = read_source_bytes(path, limits.max_file_bytes)
     except SourceFileTooLarge as error:
         raise rulebook_error([Problem(
-            f"the file is too large: {error}", SourceLocation(display, 1, 1), kind="yaml",
-            expected="move shared parts into files named under 'include:' (each file has its "
-                     "own limit), or raise the limit in a program: load_rulebook(path, "
-                     "limits=RulebookLimits(max_file_bytes=...))")]) from None
+            Phrase("yaml.file_too_large", reason=error.reason), SourceLocation(display, 1, 1),
+            kind="yaml", expected=Phrase("yaml.file_too_large_expected"))]) from None
     except SourceFileError as error:
-        raise rulebook_error([Problem(f"cannot read the file: {error}",
+        raise rulebook_error([Problem(Phrase("yaml.file_unreadable", reason=error.reason),
                                       SourceLocation(display, 1, 1), kind="yaml")]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise rulebook_error([Problem("the file is not valid UTF-8; save it as UTF-8",
+        raise rulebook_error([Problem(Phrase("yaml.not_utf8"),
                                       SourceLocation(display, line, 1), kind="yaml")]) from None
     value, source_map = parse_yaml(text, display, limits)
     source_map.sha256 = hashlib.sha256(raw).hexdigest()
@@ -176,32 +198,44 @@ def parse_yaml(text: str, file: str,
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line, mark.column) if mark else (0, 0)
-        message = f"YAML syntax: {error.problem or error.context}"
+        message = _syntax(str(error.problem or error.context))
         if "maximum nesting depth" in str(error.problem):  # libyaml's own bound, over ours
             message = _too_deep(limits)
         raise rulebook_error([Problem(message, SourceLocation(
             file, line + 1, column + 1, source_map._line(line)), kind="yaml")]) from None
     except yaml.YAMLError as error:
-        raise rulebook_error([Problem(f"YAML syntax: {error}", SourceLocation(file, 1, 1),
+        raise rulebook_error([Problem(_syntax(str(error)), SourceLocation(file, 1, 1),
                                       kind="yaml")]) from None
     if builder.problems:
         raise rulebook_error(builder.problems)
     return ({} if builder.root is None else builder.root), source_map
 
 
-def _too_deep(limits: RulebookLimits) -> str:
-    return (f"mappings and lists are nested more than {limits.max_depth} deep, the limit for "
-            f"a rulebook file (max_depth)")
+def _syntax(problem: str) -> Phrase:
+    """The YAML parser's complaint as a message: its meaning in words where it is a known
+    one, else its own (English) words, with a general message for other languages."""
+    text = " ".join(problem.split())
+    if text.startswith("found character") and text.endswith("that cannot start any token"):
+        text = "found character that cannot start any token"  # PyYAML names the character
+    key = _SYNTAX_KEYS.get(text)
+    if key is not None:
+        return Phrase("yaml.syntax", detail=Phrase(key))
+    return Phrase("yaml.syntax", detail=Untranslated(text, Phrase("yaml.syntax_other")))
+
+
+def _too_deep(limits: RulebookLimits) -> Phrase:
+    return Phrase("yaml.too_deep", max_depth=limits.max_depth)
 
 
 def _forbidden_character(text: str, index: int, source_map: SourceMap) -> Problem:
     line = text.count("\n", 0, index)
     column = index - (text.rfind("\n", 0, index) + 1)
     shown = _FORBIDDEN.sub(lambda match: _visible(match.group()), source_map._line(line))
-    name = _CHARACTER_NAMES.get(text[index], "a control character")
-    return Problem(f"the file holds {name} (U+{ord(text[index]):04X}), which a YAML file may "
-                   f"not contain", SourceLocation(source_map.file, line + 1, column + 1, shown),
-                   kind="yaml", expected="plain text: save the file again from a text editor")
+    name = Phrase(_CHARACTER_NAMES.get(text[index], "yaml.char_control"))
+    return Problem(Phrase("yaml.forbidden_character", name=name,
+                          code=f"U+{ord(text[index]):04X}"),
+                   SourceLocation(source_map.file, line + 1, column + 1, shown),
+                   kind="yaml", expected=Phrase("yaml.forbidden_character_expected"))
 
 
 def _visible(character: str) -> str:
@@ -270,8 +304,7 @@ class _Builder:
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                self._stop("a rulebook file holds one YAML document; this is a second one "
-                           "('---')", event.start_mark)
+                self._stop(Phrase("yaml.second_document"), event.start_mark)
         elif isinstance(event, yaml.ScalarEvent):
             self._scalar(event)
         elif isinstance(event, yaml.AliasEvent):
@@ -331,19 +364,16 @@ class _Builder:
     def _alias(self, event: yaml.AliasEvent) -> None:
         self.aliases += 1
         if self.aliases > self.limits.max_aliases:
-            self._stop(f"more than {self.limits.max_aliases:,} aliases (*name), the limit for a "
-                       f"rulebook file (max_aliases)", event.start_mark)
+            self._stop(Phrase("yaml.too_many_aliases", max_aliases=self.limits.max_aliases),
+                       event.start_mark)
         anchor = self.anchors.get(event.anchor)
         if anchor is None:
-            self._stop(f"alias '*{event.anchor}' names no anchor ('&{event.anchor}') above it",
-                       event.start_mark)
+            self._stop(Phrase("yaml.alias_without_anchor", name=event.anchor), event.start_mark)
         if not isinstance(anchor, _Anchor):
-            self._stop(f"alias '*{event.anchor}' is inside the value it names: a value cannot "
-                       f"contain itself", event.start_mark)
+            self._stop(Phrase("yaml.alias_inside_itself", name=event.anchor), event.start_mark)
         if len(self.stack) + anchor.height > self.limits.max_depth:
-            self._stop(f"with alias '*{event.anchor}' written out, mappings and lists are nested "
-                       f"more than {self.limits.max_depth} deep, the limit for a rulebook file "
-                       f"(max_depth)", event.start_mark)
+            self._stop(Phrase("yaml.alias_too_deep", name=event.anchor,
+                              max_depth=self.limits.max_depth), event.start_mark)
         self._count(anchor.values, event.start_mark, alias=event.anchor)
         frame = self.stack[-1] if self.stack else None
         if frame is not None and isinstance(frame.value, dict) and frame.expecting_key:
@@ -365,12 +395,11 @@ class _Builder:
             self._check_new_anchor(event.anchor, event.start_mark)
             self.anchors[event.anchor] = _Anchor(key, (), 1, 0, len(self.log), len(self.log))
         if key == "<<" and not event.style:
-            self.problems.append(Problem("YAML merge keys ('<<') are not allowed in a rulebook",
-                                         location, kind="yaml"))
+            self.problems.append(Problem(Phrase("yaml.merge_key"), location, kind="yaml"))
         elif key in frame.first_seen:
             self.problems.append(Problem(
-                f"duplicate key '{key}' (first given on line {frame.first_seen[key]})",
-                location, expected="each key once per mapping", kind="yaml"))
+                Phrase("yaml.duplicate_key", key=key, line=frame.first_seen[key]),
+                location, expected=Phrase("yaml.duplicate_key_expected"), kind="yaml"))
         else:
             frame.first_seen[key] = event.start_mark.line + 1
             frame.key = key
@@ -388,7 +417,7 @@ class _Builder:
         return True
 
     def _refuse_key(self, frame: _Open, mark: yaml.Mark) -> None:
-        self.problems.append(Problem("a mapping key must be plain text", self._location(mark),
+        self.problems.append(Problem(Phrase("yaml.key_not_text"), self._location(mark),
                                      kind="yaml"))
         frame.expecting_key = False
         frame.drop_value = True
@@ -426,21 +455,22 @@ class _Builder:
     def _count(self, values: int, mark: yaml.Mark, alias: str | None = None) -> None:
         self.values += values
         if self.values > self.limits.max_values:
-            through = f" (alias '*{alias}' alone stands for {values:,})" if alias else ""
-            self._stop(f"the file holds more than {self.limits.max_values:,} values once its "
-                       f"aliases are written out{through}, the limit for a rulebook file "
-                       f"(max_values)", mark)
+            if alias:
+                message = Phrase("yaml.too_many_values_alias", max_values=self.limits.max_values,
+                                 name=alias, values=values)
+            else:
+                message = Phrase("yaml.too_many_values", max_values=self.limits.max_values)
+            self._stop(message, mark)
 
     def _check_new_anchor(self, name: str, mark: yaml.Mark) -> None:
         if name in self.anchors:
-            self._stop(f"anchor '&{name}' is defined twice", mark)
+            self._stop(Phrase("yaml.anchor_twice", name=name), mark)
 
     def _check_tag(self, tag: str | None, path: YamlPath, mark: yaml.Mark, kind: str) -> None:
         if tag is None or tag == "!" or tag == f"tag:yaml.org,2002:{kind}":
             return
-        self.problems.append(Problem(f"YAML tag '{tag}' is not allowed in a rulebook",
-                                     self._location(mark), kind="yaml",
-                                     expected="plain values, mappings and lists"))
+        self.problems.append(Problem(Phrase("yaml.tag", tag=tag), self._location(mark),
+                                     kind="yaml", expected=Phrase("yaml.tag_expected")))
 
     def _resolve(self, event: yaml.ScalarEvent, path: YamlPath) -> Any:
         tag = event.tag
@@ -465,8 +495,9 @@ class _Builder:
         value = int(text.replace("_", "")) if len(digits) <= _MAX_DIGITS else None
         if value is None or not -(2**63) <= value < 2**63:
             self.problems.append(Problem(
-                f"the number {_shorten(text)} is too large for a rulebook", self._location(mark),
-                kind="yaml", expected=f"a whole number between {-(2**63):,} and {2**63 - 1:,}"))
+                Phrase("yaml.number_too_large", number=_shorten(text)), self._location(mark),
+                kind="yaml", expected=Phrase("yaml.whole_number_range", low=-(2**63),
+                                             high=2**63 - 1)))
             return None
         return value
 
@@ -474,12 +505,12 @@ class _Builder:
         value = float(text.replace("_", "")) if len(text) <= _MAX_DIGITS * 2 else math.inf
         if not math.isfinite(value):
             self.problems.append(Problem(
-                f"the number {_shorten(text)} is too large for a rulebook", self._location(mark),
-                kind="yaml", expected="a decimal of at most 38 digits, such as 2.5"))
+                Phrase("yaml.number_too_large", number=_shorten(text)), self._location(mark),
+                kind="yaml", expected=Phrase("yaml.decimal_range", digits=_MAX_DIGITS * 2)))
             return None
         return value
 
-    def _stop(self, message: str, mark: yaml.Mark) -> NoReturn:
+    def _stop(self, message: Phrase, mark: yaml.Mark) -> NoReturn:
         self.problems.append(Problem(message, self._location(mark), kind="yaml"))
         raise LimitExceeded
 
@@ -492,8 +523,10 @@ class _Builder:
                               self.source_map._line(mark.line))
 
 
-def _shorten(text: str) -> str:
-    return text if len(text) <= 24 else f"{text[:10]}…{text[-6:]} ({len(text):,} characters)"
+def _shorten(text: str) -> str | Phrase:
+    if len(text) <= 24:
+        return text
+    return Phrase("yaml.long_number", start=text[:10], end=text[-6:], length=len(text))
 
 
 def _source_of(start: yaml.Mark, end: yaml.Mark, style: str | None) -> ScalarSource:

@@ -47,9 +47,11 @@ from eligibility.api import record_cells
 from eligibility.errors import Problem, RecordError, RulebookError, SourceLocation, suggest
 from eligibility.evaluation import Evaluation, evaluate_candidate
 from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from eligibility.i18n.phrase import Phrase
 from eligibility.records import read_nominee
 from eligibility.rulebook import CompiledRulebook, load_rulebook
 from eligibility.rulebook.models import Document
+from eligibility.rulebook.schema_errors import describe
 from eligibility.rulebook.source_files import SourceFileError, find_source
 from eligibility.rulebook.yaml_source import SourceMap, read_yaml
 
@@ -203,18 +205,17 @@ def discover(target: str | Path) -> list[Path]:
     if path.is_dir():
         found = sorted(path.rglob(f"*{CASES_SUFFIX}"))
         if not found:
-            raise CaseFileError([Problem(f"no test-case files (*{CASES_SUFFIX}) in this folder",
-                                         where, expected="e.g. plan.cases.yaml next to "
-                                                         "plan.yaml")])
+            raise CaseFileError([Problem(Phrase("case_file.none_in_folder", suffix=CASES_SUFFIX),
+                                         where, expected=Phrase("case_file.none_expected"))])
         return found
     if path.name.endswith(CASES_SUFFIX):
         return [path]
     if not path.exists():
-        raise CaseFileError([Problem("no such file or folder", where)])
+        raise CaseFileError([Problem(Phrase("case_file.no_such_path"), where)])
     sibling = path.with_name(path.name.removesuffix(path.suffix) + CASES_SUFFIX)
     if not sibling.exists():
-        raise CaseFileError([Problem(f"no test cases next to this rulebook: expected "
-                                     f"{sibling.name}", where)])
+        raise CaseFileError([Problem(Phrase("case_file.none_beside", name=sibling.name),
+                                     where)])
     return [sibling]
 
 
@@ -244,8 +245,7 @@ def load_cases(path: str | Path, *, include_path: Sequence[str | Path] = ()) -> 
     path = Path(path)
     document, source = read_yaml(path)
     if not isinstance(document, dict):
-        raise CaseFileError([Problem("a case file is a mapping with 'rulebook' and 'cases'",
-                                     source.location(()))])
+        raise CaseFileError([Problem(Phrase("case_file.not_a_mapping"), source.location(()))])
     try:
         model = CaseFileModel.model_validate(document)
     except ValidationError as error:
@@ -254,7 +254,8 @@ def load_cases(path: str | Path, *, include_path: Sequence[str | Path] = ()) -> 
     try:
         rulebook_path = find_source(model.rulebook, path.parent, folders)
     except SourceFileError as error:
-        raise CaseFileError([Problem(f"rulebook '{model.rulebook}' cannot be used: {error}",
+        raise CaseFileError([Problem(Phrase("case_file.rulebook_unusable", file=model.rulebook,
+                                            reason=error.reason),
                                      source.location(("rulebook",)))]) from None
     rulebook = load_rulebook(rulebook_path, include_path=folders)
     problems = list(_check(model, rulebook, source))
@@ -269,13 +270,14 @@ def _problem(item: Any, source: SourceMap) -> Problem:
     loc = tuple(item["loc"])
     kind = item["type"]
     if kind == "extra_forbidden":
-        return Problem(f"unknown key '{loc[-1]}'", source.location((*loc, "<key>")),
-                       expected=_allowed_keys(loc[:-1]),
+        return Problem(Phrase("case_file.unknown_key", key=loc[-1]),
+                       source.location((*loc, "<key>")), expected=_allowed_keys(loc[:-1]),
                        suggestion=suggest(str(loc[-1]), _keys_at(loc[:-1])))
     if kind == "missing":
-        return Problem(f"missing key '{loc[-1]}'", source.location(loc[:-1]),
+        return Problem(Phrase("case_file.missing_key", key=loc[-1]), source.location(loc[:-1]),
                        expected=_allowed_keys(loc[:-1]))
-    return Problem(item["msg"], source.location(loc))
+    return Problem(Phrase("rulebook.at_path", path=".".join(map(str, loc)),
+                          detail=describe(item)), source.location(loc))
 
 
 def _keys_at(loc: tuple[Any, ...]) -> list[str]:
@@ -285,8 +287,12 @@ def _keys_at(loc: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields)
 
 
-def _allowed_keys(loc: tuple[Any, ...]) -> str:
-    return "one of: " + ", ".join(_keys_at(loc))
+def _allowed_keys(loc: tuple[Any, ...]) -> Phrase:
+    return _one_of(_keys_at(loc))
+
+
+def _one_of(names: Iterable[str]) -> Phrase:
+    return Phrase("case_file.one_of", names=", ".join(f"'{name}'" for name in names))
 
 
 def _check(model: CaseFileModel, rulebook: CompiledRulebook,
@@ -296,36 +302,38 @@ def _check(model: CaseFileModel, rulebook: CompiledRulebook,
     for index, case in enumerate(model.cases):
         at = ("cases", index)
         if case.name in seen:
-            yield Problem(f"case name '{case.name}' is also used by case {seen[case.name] + 1}",
-                          source.location((*at, "name")), expected="a different name per case")
+            yield Problem(Phrase("case_file.name_twice", name=case.name,
+                                 other=seen[case.name] + 1),
+                          source.location((*at, "name")),
+                          expected=Phrase("case_file.name_twice_expected"))
         seen.setdefault(case.name, index)
         if case.quota not in rulebook.quotas:
-            yield Problem(f"unknown quota '{case.quota}'", source.location((*at, "quota")),
-                          expected="one of: " + ", ".join(rulebook.quotas),
+            yield Problem(Phrase("case_file.unknown_quota", quota=case.quota),
+                          source.location((*at, "quota")), expected=_one_of(rulebook.quotas),
                           suggestion=suggest(case.quota, rulebook.quotas))
         if case.based_on is not None and case.based_on not in model.candidates:
-            yield Problem(f"no candidate named '{case.based_on}'",
+            yield Problem(Phrase("case_file.unknown_candidate", name=case.based_on),
                           source.location((*at, "based_on")),
-                          expected="one of: " + (", ".join(model.candidates) or "(none defined "
-                                                 "under 'candidates')"),
+                          expected=_one_of(model.candidates) if model.candidates
+                          else Phrase("case_file.no_candidates"),
                           suggestion=suggest(case.based_on, model.candidates))
         expected = case.expected
         for position, rule in enumerate(expected.failed or []):
             if rule not in rulebook.criterion_ids:
-                yield Problem(f"'{rule}' is not a criterion",
+                yield Problem(Phrase("case_file.not_a_criterion", id=rule),
                               source.location((*at, "expected", "failed", position)),
-                              expected="one of: " + ", ".join(rulebook.criterion_ids),
+                              expected=_one_of(rulebook.criterion_ids),
                               suggestion=suggest(rule, rulebook.criterion_ids))
         for rule in expected.points or {}:
             if rule not in rulebook.priority_ids:
-                yield Problem(f"'{rule}' is not a priority",
+                yield Problem(Phrase("case_file.not_a_priority", id=rule),
                               source.location((*at, "expected", "points", rule, "<key>")),
-                              expected="one of: " + ", ".join(rulebook.priority_ids),
+                              expected=_one_of(rulebook.priority_ids),
                               suggestion=suggest(rule, rulebook.priority_ids))
         if expected.eligible is True and expected.failed:
-            yield Problem("expected eligible, yet 'failed' lists criteria",
+            yield Problem(Phrase("case_file.eligible_yet_failed"),
                           source.location((*at, "expected", "failed")),
-                          expected="failed: [] (or leave it out) for an eligible case")
+                          expected=Phrase("case_file.eligible_yet_failed_expected"))
 
 
 def _case(index: int, item: CaseModel, model: CaseFileModel, rulebook: CompiledRulebook,

@@ -89,7 +89,7 @@ class CasesFile(pytest.File):
         from eligibility.errors import RulebookError
 
         if isinstance(excinfo.value, RulebookError):
-            return excinfo.value.render()
+            return excinfo.value.render(_language(self.config))
         return str(super().repr_failure(excinfo))
 
 

@@ -108,7 +108,9 @@ def _sections(comparison: Comparison, wording: Wording) -> list[dict[str, Any]]:
 @functools.cache
 def _environment(language: str) -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("eligibility.whatif", "templates"),
+        loader=jinja2.ChoiceLoader([  # the report's stylesheet is this page's base
+            jinja2.PackageLoader("eligibility.whatif", "templates"),
+            jinja2.PackageLoader("eligibility.output.report", "templates")]),
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     environment.filters.update({
         "integer": lambda value: _integer(value, language),
