@@ -41,7 +41,7 @@ from eligibility.rulebook.yaml_source import read_yaml
 
 HERE = Path(__file__).parent / "conformance"
 FILES = sorted(HERE.glob("*.yaml"))
-ENGINES = ["reference", "scalar", "vectorized",
+ENGINES = ["reference", "scalar", "vectorized", "sql",
            pytest.param("durable", marks=pytest.mark.skipif(
                not durable_available(), reason="durable-rules is not installed"))]
 LANGUAGES = ("vi", "en")
