@@ -20,11 +20,12 @@ from eligibility.cli.common import (
 )
 from eligibility.cli.summary import print_summary
 from eligibility.i18n.formats import number
-from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
+from eligibility.intake.nominees import REJECTED_COLUMNS, Intake, read_nominees
 from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv, write_xlsx
 from eligibility.output.manifest import build_manifest, sha256_of, write_manifest
 from eligibility.rulebook import load_rulebook
+from eligibility.rulebook.compiled import CompiledRulebook
 
 
 @app.command()
@@ -36,6 +37,9 @@ def rank(
     engine: EngineOption = "vectorized",
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write decisions.xlsx.")] = False,
     sheet: Annotated[str, typer.Option("--sheet", help="Excel sheet name or index.")] = "0",
+    database: Annotated[str | None, typer.Option(
+        "--database", help="Where --engine sql runs: a PostgreSQL URL (postgresql://…) or a "
+                           "DuckDB file; DuckDB in memory by default.")] = None,
 ) -> None:
     """Rank a nominee file: decisions.csv, rejected.csv and manifest.json in --out."""
     # The input's checksum (for the manifest) is computed alongside the work: hashlib
@@ -52,7 +56,10 @@ def rank(
         progress.update(step, description=message(
             "cli.step_deciding", lang, nominations=number(intake.nominations.height, lang),
             engine=engine))
-        decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
+        if engine == "sql":
+            decisions = decide_with_sql(compiled, intake, database, lang)
+        else:
+            decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
         progress.update(step, description=message("cli.step_writing", lang))
         written = _write_outputs(decisions, out_dir, lang=lang, xlsx=xlsx)
         summary, counts = decisions.summary(), decisions.counts()
@@ -62,6 +69,17 @@ def rank(
                                   outputs=written, warnings=decisions.warnings)
         write_manifest(manifest, out_dir / "manifest.json")
     print_summary(decisions, summary, counts, out_dir, lang)
+
+
+def decide_with_sql(compiled: CompiledRulebook, intake: Intake, database: str | None,
+                    lang: str) -> Decisions:
+    """Evaluate, rank and allocate in a database (DuckDB in memory unless ``database``)."""
+    from eligibility.engines.sql.database import connect
+    from eligibility.engines.sql.pipeline import decisions_in_database, nominations_from_intake
+
+    with connect(database) as connection:
+        nominations = nominations_from_intake(connection, compiled, intake)
+        return decisions_in_database(connection, compiled, nominations, languages=(lang,))
 
 
 def sheet_choice(value: str) -> str | int:

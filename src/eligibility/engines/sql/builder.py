@@ -58,6 +58,7 @@ _LAST_DAY = DATE_MAX.toordinal() - _EPOCH.toordinal()
 FIRST_MONTH = DATE_MIN.year * 12
 LAST_MONTH = DATE_MAX.year * 12 + 11
 _FLOAT_MAX = 1.7976931348623157e308
+_MAX_ARGUMENTS = 90  # a function call's arguments (PostgreSQL allows 100)
 _SAFE_LOW, _SAFE_HIGH = 2.0 ** -500, 2.0 ** 500  # products/quotients here stay in range
 
 # PostgreSQL raises on a float overflow or underflow; these session functions give the
@@ -235,7 +236,12 @@ class SqlBuilder:
     def bind(self, value: exp.Expression) -> exp.Expression:
         """``value`` as something cheap to read several times: a column computed at an
         earlier stage when the query allows it (not inside a loop over a list's items,
-        whose values exist only there)."""
+        whose values exist only there).
+
+        A named value is computed for every row, outside any ``CASE`` that guards it: only
+        values that can never raise an error (no division by a possible zero, no date or
+        cast out of range) may be bound.
+        """
         if self.lets is None or self._in_loop or is_small(value):
             return value
         return self.lets.let(value)
@@ -430,13 +436,17 @@ class SqlBuilder:
         a, b = self.bind(self.cast(a, NUMBER)), self.bind(self.cast(b, NUMBER))
         zero = self.cast(number(0), NUMBER)
         if op in ("/", "//", "%"):
+            # A zero divisor is made null first: a named value (see bind) is computed for
+            # every row, so no division may ever see a zero.
+            b = self.bind(self.when(exp.EQ(this=b, expression=zero), self.cast(
+                exp.null(), NUMBER), b))
             quotient = self._float_division(a, b)
             if op == "//":
                 quotient = self.floor(quotient)
             elif op == "%":
                 product = self._float_product(b, self.floor(quotient))
                 quotient = self._float_sum(a, exp.Neg(this=paren(product)))
-            return self.when(exp.EQ(this=b, expression=zero), exp.null(), quotient)
+            return quotient
         if op == "*":
             return self._float_product(a, b)
         if op == "-":
@@ -677,6 +687,12 @@ class SqlBuilder:
 
     def concat_ws(self, separator: str, parts: Sequence[exp.Expression]) -> exp.Expression:
         """Parts joined by ``separator``, null parts left out ("" when all are)."""
+        if len(parts) > _MAX_ARGUMENTS:  # PostgreSQL takes at most 100 arguments
+            size = _MAX_ARGUMENTS - 1
+            parts = [function("NULLIF", self.concat_ws(separator, parts[start:start + size]),
+                              string(""))
+                     for start in range(0, len(parts), size)]
+            return self.concat_ws(separator, parts)
         return function("CONCAT_WS", string(separator), *parts)
 
     def text_of(self, value: exp.Expression) -> exp.Expression:

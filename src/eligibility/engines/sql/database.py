@@ -59,6 +59,11 @@ class Database(ABC):
     def put(self, name: str, frame: pl.DataFrame) -> None:
         """Make ``frame`` readable as the (temporary) table ``name``."""
 
+    def materialize(self, name: str, query: exp.Expression) -> None:
+        """Compute ``query`` once into the temporary table ``name`` (replacing it)."""
+        self.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
+        self.execute(f"CREATE TEMPORARY TABLE {_quote(name)} AS {self.text(query)}")
+
     @abstractmethod
     def fetch(self, query: str | exp.Expression,
               schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
@@ -110,6 +115,9 @@ class DuckDatabase(Database):
     def put(self, name: str, frame: pl.DataFrame) -> None:
         self._frames[name] = frame  # kept alive while DuckDB reads it
         self.connection.register(name, frame)
+
+    def materialize(self, name: str, query: exp.Expression) -> None:
+        self.execute(f"CREATE OR REPLACE TEMPORARY TABLE {_quote(name)} AS {self.text(query)}")
 
     def fetch(self, query: str | exp.Expression,
               schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
@@ -291,6 +299,10 @@ class SparkDatabase(Database):
 
     def execute(self, statement: str | exp.Expression) -> None:
         self.session.sql(self._text(statement)).collect()
+
+    def materialize(self, name: str, query: exp.Expression) -> None:
+        self.session.sql(self.text(query)).createOrReplaceTempView(name)
+        self.session.catalog.cacheTable(name)
 
     def put(self, name: str, frame: pl.DataFrame) -> None:
         path = Path(self._folder.name) / f"{name}.parquet"
