@@ -19,8 +19,8 @@ import yaml
 import eligibility
 from eligibility.engines import frame_engine
 from eligibility.engines import sql as sql_engine
-from eligibility.engines.sql.database import PostgresDatabase
 from eligibility.engines.durable import durable_available
+from eligibility.engines.sql.database import PostgresDatabase
 from eligibility.frames import (
     CANDIDATE,
     PREFERENCE,

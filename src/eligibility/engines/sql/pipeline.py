@@ -82,6 +82,7 @@ class Ranked:
     nominations: DatabaseNominations
     kept: list[str]  # the nominations' columns carried to the decisions
     seats: pl.DataFrame
+    candidates: int  # applications that came back for the allocation
 
 
 def nominations_from_intake(database: Database, rulebook: CompiledRulebook,
@@ -117,7 +118,7 @@ def rank_in_database(database: Database, rulebook: CompiledRulebook,
         CANDIDATE: pl.String(), QUOTA: pl.String(), PREFERENCE: pl.Int64(), RANK: pl.Int64()})
     seats = allocate(candidates, capacity)
     database.put(SEATS, seats)
-    return Ranked(nominations, kept, seats)
+    return Ranked(nominations, kept, seats, candidates.height)
 
 
 def decided_schema(rulebook: CompiledRulebook, ranked: Ranked) -> dict[str, pl.DataType]:

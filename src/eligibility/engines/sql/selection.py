@@ -6,12 +6,13 @@
   vocabulary by its order, text by code point).
 * **Candidates** (:func:`candidates_query`): only applications that can still win a seat come
   back for the allocation. An application ranked ``r`` in quota ``q`` can win a seat only if
-  each of the ``r - 1`` people ranked above it holds a seat either in ``q`` (fewer than
-  ``capacity(q)`` of them) or in a quota they prefer to ``q`` — at most one seat each, so at
-  most the total capacity of the quotas that applicants of ``q`` put before it. An
-  application ranked below ``capacity(q)`` plus that total can never be seated (deferred
-  acceptance finds the same seats without it: the seats found on the candidates alone form a
-  stable matching of all applications, and the candidate-optimal one).
+  each of the ``r - 1`` eligible people ranked above it holds a seat either in ``q`` (fewer
+  than ``capacity(q)`` of them) or in a quota ``p`` they prefer to ``q`` (one seat each, and
+  at most ``min(capacity(p), applicants of q who prefer p)`` of them in ``p``). So an
+  application ranked below ``capacity(q)`` plus the sum of those minimums can never be
+  seated: deferred acceptance on the rest finds the same seats (they form a stable matching
+  of all applications, which no blocking pair among the left-out ones can break, and no
+  person does better in any stable matching of fewer applications).
 * **Status** (:func:`status_query`): the seats found are put back and every nomination gets
   its status in SQL, as :func:`eligibility.selection.select` gives it.
 """
@@ -27,6 +28,7 @@ from eligibility.engines.sql.builder import (
     alias,
     column,
     conjunction,
+    function,
     identifier,
     number,
     select,
@@ -90,20 +92,22 @@ def _capacities(capacity: Mapping[str, int], name: str) -> exp.Expression:
 def candidates_query(ranked: str, capacity: Mapping[str, int]) -> exp.Select:
     """The eligible applications that can still win a seat: ``candidate_id``, ``quota_id``,
     ``preference``, ``rank``."""
-    first = exp.Subquery(this=select(
+    pairs = select(
         alias(column(QUOTA, "a"), QUOTA), alias(column(QUOTA, "b"), "other"),
-        source=exp.Table(this=identifier(ranked), alias=exp.TableAlias(this=identifier("a")))),
-        alias=exp.TableAlias(this=identifier("__pairs")))
-    first.this.set("joins", [exp.Join(
+        alias(exp.Count(this=exp.Distinct(expressions=[column(CANDIDATE, "a")])), "applicants"),
+        source=exp.Table(this=identifier(ranked), alias=exp.TableAlias(this=identifier("a"))))
+    pairs.set("joins", [exp.Join(
         this=exp.Table(this=identifier(ranked), alias=exp.TableAlias(this=identifier("b"))),
         on=conjunction(exp.EQ(this=column(CANDIDATE, "a"), expression=column(CANDIDATE, "b")),
                        exp.LT(this=column(PREFERENCE, "b"), expression=column(PREFERENCE, "a")),
                        column(ELIGIBLE, "a"), column(ELIGIBLE, "b")))])
-    first.this.set("distinct", exp.Distinct())
+    pairs.set("group", exp.Group(expressions=[column(QUOTA, "a"), column(QUOTA, "b")]))
+    seats_before = function("LEAST", column("capacity", "__other"),
+                            column("applicants", "__pairs"))
     before = exp.Subquery(this=select(
-        alias(column(QUOTA, "__pairs"), QUOTA),
-        alias(exp.Sum(this=column("capacity", "__other")), "before"),
-        source=first), alias=exp.TableAlias(this=identifier("__before")))
+        alias(column(QUOTA, "__pairs"), QUOTA), alias(exp.Sum(this=seats_before), "before"),
+        source=exp.Subquery(this=pairs, alias=exp.TableAlias(this=identifier("__pairs")))),
+        alias=exp.TableAlias(this=identifier("__before")))
     before.this.set("joins", [exp.Join(
         this=_capacities(capacity, "__other"),
         on=exp.EQ(this=column("other", "__pairs"), expression=column(QUOTA, "__other")))])
