@@ -121,13 +121,13 @@ def intake_table(table: CellTable, rulebook: CompiledRulebook, *,
                           refuse_unread=missing_columns == "refuse")
     frame = frame.with_columns(pl.col(name).cast(pl.String) for name in frame.columns)
     parsed, parse_errors = _parse_columns(frame, columns, rulebook, language, limits)
-    checks = [*_structure_errors(frame, table, columns, language),
-              *_cell_errors(frame, columns, language, limits)]
+    checks = [*structure_errors(frame, table, columns, language),
+              *cell_errors(frame, columns, language, limits)]
     typed = pl.DataFrame(parsed).with_columns(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
     typed = _add_missing_fields(typed, columns, rulebook)
-    rejected, bad_rows = _rejections(frame, [*checks, *parse_errors], typed, columns,
-                                     table.header_line, language)
+    rejected, bad_rows = rejections(frame, [*checks, *parse_errors], typed, columns,
+                                    table.header_line, language)
     candidates = typed.filter(~pl.col(ROW).is_in(bad_rows.implode()))
     warnings = [f"{table.source}: " + say("intake.column_absent_warning", language, column=name)
                 for name in columns.missing_optional]
@@ -146,7 +146,7 @@ def _parse_columns(frame: pl.DataFrame, columns: ColumnMap, rulebook: CompiledRu
                    language: str, limits: IntakeLimits
                    ) -> tuple[dict[str, pl.Series], list[ErrorColumn]]:
     jobs: list[tuple[str, str, Callable[[], cells.ParsedColumn], bool]] = [
-        (CANDIDATE, columns.id, partial(_parse_id, frame[columns.id]), True)]
+        (CANDIDATE, columns.id, partial(parse_id, frame[columns.id]), True)]
     for name, header in columns.fields.items():
         spec = rulebook.fields[name]
         jobs.append((name, header, partial(parse_field, frame[header], spec, rulebook,
@@ -172,7 +172,7 @@ def _parse_columns(frame: pl.DataFrame, columns: ColumnMap, rulebook: CompiledRu
     return parsed, errors
 
 
-def _parse_id(column: pl.Series) -> cells.ParsedColumn:
+def parse_id(column: pl.Series) -> cells.ParsedColumn:
     """The id in normal form, so that ids that look the same are one person."""
     result = cells.parse_text(column)
     return cells.ParsedColumn(normalized_ids(_nfc(result.values)), result.errors)
@@ -184,7 +184,7 @@ def _with_required(result: cells.ParsedColumn, language: str) -> pl.Series:
                      .otherwise(result.errors)).to_series()
 
 
-def _structure_errors(frame: pl.DataFrame, table: CellTable, columns: ColumnMap,
+def structure_errors(frame: pl.DataFrame, table: CellTable, columns: ColumnMap,
                       language: str) -> list[ErrorColumn]:
     """Rows whose shape is wrong: more fields than the header, or nothing at all."""
     found: list[ErrorColumn] = []
@@ -199,7 +199,7 @@ def _structure_errors(frame: pl.DataFrame, table: CellTable, columns: ColumnMap,
     return found
 
 
-def _cell_errors(frame: pl.DataFrame, columns: ColumnMap, language: str,
+def cell_errors(frame: pl.DataFrame, columns: ColumnMap, language: str,
                  limits: IntakeLimits) -> list[ErrorColumn]:
     """Cells holding control characters, or longer than the limit; any column."""
     # Ids and names hold no control character at all; other text may hold a tab or a line
@@ -332,17 +332,24 @@ def _readable(cell: str | None, *, is_id: bool) -> str | None:
     return text or None
 
 
-def _rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFrame,
-                columns: ColumnMap, header_line: int,
-                language: str) -> tuple[pl.DataFrame, pl.Series]:
-    """One rejected row per unreadable input row: its first problem, others mentioned."""
+def rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFrame,
+               columns: ColumnMap, header_line: int, language: str,
+               rows: pl.Series | None = None) -> tuple[pl.DataFrame, pl.Series]:
+    """One rejected row per unreadable input row: its first problem, others mentioned.
+
+    ``rows`` numbers the rows of ``frame`` (1, 2, ... when it holds the whole input); a
+    caller that found the suspect rows elsewhere (SQL intake) passes them with their own
+    numbers, and every row sharing an id among them.
+    """
+    numbers = rows if rows is not None else pl.int_range(1, frame.height + 1, dtype=pl.Int64,
+                                                         eager=True)
     problems = pl.DataFrame({
         **{f"e{index}": message for index, (_, message) in enumerate(errors)},
         **{f"v{index}": (frame[header] if header is not None
                          else pl.repeat(None, frame.height, dtype=pl.String, eager=True))
            for index, (header, _) in enumerate(errors)},
-    }, height=frame.height).with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
-    duplicate = _duplicate_ids(typed[CANDIDATE], header_line, language)
+    }, height=frame.height).with_columns(numbers.alias(ROW))
+    duplicate = _duplicate_ids(typed[CANDIDATE], header_line, language, numbers)
     problems = problems.with_columns(duplicate.alias("dup"))
     indices = range(len(errors))
     first_index = pl.coalesce([pl.when(pl.col(f"e{i}").is_not_null()).then(pl.lit(i))
@@ -354,13 +361,15 @@ def _rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFr
         return pl.DataFrame(schema=REJECTED_SCHEMA), pl.Series(ROW, [], dtype=pl.Int64)
     headers = [header for header, _ in errors]
     name_header = columns.fields.get(NAME_FIELD)
+    position = {row: index for index, row in enumerate(numbers.to_list())}
     rows = []
     for record in bad.iter_rows(named=True):
         row = record[ROW]
+        at = position[row]
         first = record["first"]
         if record["dup"] is not None and (first is None or headers[first] is not None):
             # A shared id comes first, unless the row's very shape is broken.
-            column, value = columns.id, frame[columns.id][row - 1]
+            column, value = columns.id, frame[columns.id][at]
             value = None if value is None else nfc(value)
             message, count = record["dup"], record["count"]
         else:
@@ -379,10 +388,10 @@ def _rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFr
                      "value": None if value is None else visible(_shortened(value, language)),
                      "error": visible(message),
                      LINE: header_line + row,
-                     "id": _readable(frame[columns.id][row - 1], is_id=True),
+                     "id": _readable(frame[columns.id][at], is_id=True),
                      NAME_FIELD: None if name_header is None
-                     else _readable(frame[name_header][row - 1], is_id=False),
-                     CANDIDATE: typed[CANDIDATE][row - 1]})
+                     else _readable(frame[name_header][at], is_id=False),
+                     CANDIDATE: typed[CANDIDATE][at]})
     rejected = pl.DataFrame(rows, schema=REJECTED_SCHEMA).sort(ROW)
     return rejected, rejected[ROW]
 
@@ -397,21 +406,23 @@ def _shortened(value: str, language: str) -> str:
 _QUOTED_CHARS = 1_000
 
 
-def _duplicate_ids(ids: pl.Series, header_line: int, language: str) -> pl.Series:
+def _duplicate_ids(ids: pl.Series, header_line: int, language: str,
+                   numbers: pl.Series) -> pl.Series:
     """Per row, why it is rejected for sharing its id with another row (null if it is not)."""
     duplicated = ids.is_duplicated() & ids.is_not_null()
     messages = pl.repeat(None, len(ids), dtype=pl.String, eager=True).alias("dup")
     if not duplicated.any():
         return messages
-    frame = pl.DataFrame({"id": ids}).with_columns(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW)).filter(duplicated)
+    frame = pl.DataFrame({"id": ids, ROW: numbers,
+                          "__at": pl.int_range(0, len(ids), dtype=pl.Int64, eager=True)}
+                         ).filter(duplicated)
     rows = frame.group_by("id").agg(pl.col(ROW).sort().alias("rows"))
     described = frame.join(rows, on="id", maintain_order="left").select(
-        ROW, say_expr("intake.duplicate_id", language, id=pl.col("id"),
+        "__at", say_expr("intake.duplicate_id", language, id=pl.col("id"),
                       rows=pl.col("rows").cast(pl.List(pl.String)).list.join(", "),
                       lines=(pl.col("rows") + header_line).cast(pl.List(pl.String))
                       .list.join(", ")).alias("dup"))
-    return messages.scatter(described[ROW] - 1, described["dup"])
+    return messages.scatter(described["__at"], described["dup"])
 
 
 def explode_nominations(candidates: pl.DataFrame) -> pl.DataFrame:
