@@ -20,13 +20,14 @@ def sha256_of(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def build_manifest(*, rulebook: CompiledRulebook, input_path: Path, input_sha256: str,
+def build_manifest(*, rulebook: CompiledRulebook, source: Mapping[str, str],
                    engine: str, language: str, counts: Mapping[str, int],
                    summary: pl.DataFrame, outputs: Mapping[str, str],
                    warnings: list[str]) -> dict[str, Any]:
     """The manifest of a run; holds no time stamp, so a re-run gives the same bytes.
 
-    ``outputs`` maps each file written to its SHA-256.
+    ``source`` says what was read: a file's name and SHA-256, or a database (its URL without
+    a password) and the table or query. ``outputs`` maps each file written to its SHA-256.
     """
     return {
         "tool": "eligibility",
@@ -40,7 +41,7 @@ def build_manifest(*, rulebook: CompiledRulebook, input_path: Path, input_sha256
             "version": rulebook.version,
             "files": {Path(name).name: digest for name, digest in rulebook.files.items()},
         },
-        "input": {"file": input_path.name, "sha256": input_sha256},
+        "input": dict(source),
         "counts": dict(counts),
         "quotas": summary.to_dicts(),
         "outputs": dict(sorted(outputs.items())),

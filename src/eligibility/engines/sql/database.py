@@ -36,7 +36,8 @@ from eligibility.engines.sql.builder import (
 )
 from eligibility.errors import EngineUnavailableError
 
-__all__ = ["Database", "DuckDatabase", "PostgresDatabase", "SparkDatabase", "connect"]
+__all__ = ["Database", "DuckDatabase", "PostgresDatabase", "SparkDatabase", "connect", "quote",
+           "sql_literal"]
 
 
 class Database(ABC):
@@ -59,10 +60,21 @@ class Database(ABC):
     def put(self, name: str, frame: pl.DataFrame) -> None:
         """Make ``frame`` readable as the (temporary) table ``name``."""
 
+    def transaction(self, statements: list[str]) -> None:
+        """Run ``statements`` as one transaction: all of them, or none if one fails."""
+        self.execute("BEGIN")
+        try:
+            for statement in statements:
+                self.execute(statement)
+        except BaseException:
+            self.execute("ROLLBACK")
+            raise
+        self.execute("COMMIT")
+
     def materialize(self, name: str, query: exp.Expression) -> None:
         """Compute ``query`` once into the temporary table ``name`` (replacing it)."""
-        self.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
-        self.execute(f"CREATE TEMPORARY TABLE {_quote(name)} AS {self.text(query)}")
+        self.execute(f"DROP TABLE IF EXISTS {quote(name)}")
+        self.execute(f"CREATE TEMPORARY TABLE {quote(name)} AS {self.text(query)}")
 
     @abstractmethod
     def fetch(self, query: str | exp.Expression,
@@ -117,7 +129,7 @@ class DuckDatabase(Database):
         self.connection.register(name, frame)
 
     def materialize(self, name: str, query: exp.Expression) -> None:
-        self.execute(f"CREATE OR REPLACE TEMPORARY TABLE {_quote(name)} AS {self.text(query)}")
+        self.execute(f"CREATE OR REPLACE TEMPORARY TABLE {quote(name)} AS {self.text(query)}")
 
     def fetch(self, query: str | exp.Expression,
               schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
@@ -157,27 +169,27 @@ class PostgresDatabase(Database):
 
     def put(self, name: str, frame: pl.DataFrame) -> None:
         staging = f"{name}__text"
-        quoted = {column: _quote(column) for column in frame.columns}
-        self.execute(f"DROP TABLE IF EXISTS {_quote(staging)}")
-        self.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
-        self.execute(f"CREATE TEMPORARY TABLE {_quote(staging)} ("
+        quoted = {column: quote(column) for column in frame.columns}
+        self.execute(f"DROP TABLE IF EXISTS {quote(staging)}")
+        self.execute(f"DROP TABLE IF EXISTS {quote(name)}")
+        self.execute(f"CREATE TEMPORARY TABLE {quote(staging)} ("
                      + ", ".join(f"{quoted[column]} text" for column in frame.columns) + ")")
         text = frame.select(_as_csv_cell(column, dtype)
                             for column, dtype in frame.schema.items())
         buffer = io.BytesIO()
         text.write_csv(buffer, include_header=False)
         with self.connection.cursor() as cursor, cursor.copy(
-                f"COPY {_quote(staging)} FROM STDIN WITH (FORMAT csv)") as copy:  # type: ignore[arg-type]
+                f"COPY {quote(staging)} FROM STDIN WITH (FORMAT csv)") as copy:  # type: ignore[arg-type]
             copy.write(buffer.getvalue())
         typed = ", ".join(f"{_from_text(quoted[column], dtype)} AS {quoted[column]}"
                           for column, dtype in frame.schema.items())
-        self.execute(f"CREATE TEMPORARY TABLE {_quote(name)} AS SELECT {typed} "
-                     f"FROM {_quote(staging)}")
-        self.execute(f"DROP TABLE {_quote(staging)}")
+        self.execute(f"CREATE TEMPORARY TABLE {quote(name)} AS SELECT {typed} "
+                     f"FROM {quote(staging)}")
+        self.execute(f"DROP TABLE {quote(staging)}")
 
     def fetch(self, query: str | exp.Expression,
               schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
-        cells = ", ".join(_to_text(_quote(name), dtype) + " AS " + _quote(name)
+        cells = ", ".join(_to_text(quote(name), dtype) + " AS " + quote(name)
                           for name, dtype in schema.items())
         statement = (f"COPY (SELECT {cells} FROM ({self._text(query)}) AS __result) "
                      f"TO STDOUT WITH (FORMAT csv, HEADER true)")
@@ -205,7 +217,8 @@ class PostgresDatabase(Database):
         self.connection.close()
 
 
-def _quote(name: str) -> str:
+def quote(name: str) -> str:
+    """An identifier in double quotes (DuckDB, PostgreSQL)."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -348,7 +361,7 @@ def temporary_name(database: Database, stem: str) -> Iterator[str]:
     finally:
         with contextlib.suppress(Exception):
             if not isinstance(database, SparkDatabase | DuckDatabase):
-                database.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
+                database.execute(f"DROP TABLE IF EXISTS {quote(name)}")
 
 
 def sql_literal(value: Any) -> str:

@@ -154,3 +154,18 @@ def decisions_in_database(database: Database, rulebook: CompiledRulebook,
     decided, _ = decide_in_database(database, rulebook, nominations, languages=languages)
     return Decisions(rulebook, decided, nominations.rejected, nominations.rows_in, "sql",
                      list(nominations.warnings), nominations.extras(), tuple(languages))
+
+
+def summary_in_database(database: Database, rulebook: CompiledRulebook, ranked: Ranked,
+                        nominations: DatabaseNominations) -> Decisions:
+    """The statuses only (for the counts and the per-quota summary), as
+    :class:`~eligibility.api.Decisions`: for runs whose decisions stay in the database."""
+    from eligibility.api import Decisions
+    from eligibility.frames import ELIGIBLE, SCORE
+
+    schema = {CANDIDATE: pl.String(), QUOTA: pl.String(), ELIGIBLE: pl.Boolean(),
+              SCORE: outcome_schema(rulebook)[SCORE], STATUS: pl.String()}
+    columns = [name for name in schema if name != STATUS]
+    decided = database.fetch(status_query(database.builder(), RANKED, SEATS, columns), schema)
+    return Decisions(rulebook, decided, nominations.rejected, nominations.rows_in, "sql",
+                     list(nominations.warnings), None, ())
