@@ -106,6 +106,12 @@ def _constant_int(value: exp.Expression) -> int | None:
     return None
 
 
+def _trimmed(text: exp.Expression, characters: str, side: str) -> exp.Expression:
+    """``text`` without ``characters`` at one end (Spark's two-argument LTRIM/RTRIM take
+    their arguments the other way round: the standard form is written instead)."""
+    return exp.Trim(this=text, expression=string(characters), position=side)
+
+
 def identifier(name: str) -> exp.Identifier:
     return exp.to_identifier(name, quoted=True)
 
@@ -748,9 +754,8 @@ class SqlBuilder:
         trimmed = self.when(exp.GT(this=function("STRPOS" if self.dialect != "spark"
                                                  else "INSTR", plain, string(".")),
                                    expression=number(0)),
-                            function("RTRIM", function("RTRIM", plain, string("0")),
-                                     string(".")), plain)
-        unsigned = self.bind(function("LTRIM", trimmed, string("0")))
+                            _trimmed(_trimmed(plain, "0", "TRAILING"), ".", "TRAILING"), plain)
+        unsigned = self.bind(_trimmed(trimmed, "0", "LEADING"))
         unsigned = self.bind(self.when(disjunction(exp.EQ(this=unsigned, expression=string("")),
                                      exp.EQ(this=function("SUBSTR", unsigned, number(1),
                                                           number(1)),
@@ -764,10 +769,9 @@ class SqlBuilder:
     def _scientific(self, value: exp.Expression, negative: exp.Expression,
                     digits: exp.Expression, point: exp.Expression) -> exp.Expression:
         """Python's repr of a number of 1e38 or more: ``d.ddde+XX``."""
-        significant = self.bind(function("RTRIM", function("LTRIM", digits, string("0")),
-                                         string("0")))
+        significant = self.bind(_trimmed(_trimmed(digits, "0", "LEADING"), "0", "TRAILING"))
         leading = exp.Sub(this=function("LENGTH", digits), expression=function(
-            "LENGTH", function("LTRIM", digits, string("0"))))
+            "LENGTH", _trimmed(digits, "0", "LEADING")))
         exponent = exp.Sub(this=exp.Sub(this=point, expression=leading), expression=number(1))
         head = function("SUBSTR", significant, number(1), number(1))
         tail = function("SUBSTR", significant, number(2))

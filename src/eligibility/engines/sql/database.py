@@ -309,6 +309,7 @@ class SparkDatabase(Database):
                         .config("spark.sql.shuffle.partitions", "4")
                         .getOrCreate())
         self._folder = tempfile.TemporaryDirectory(prefix="eligibility-spark-")
+        self._tables: list[str] = []
 
     def execute(self, statement: str | exp.Expression) -> None:
         self.session.sql(self._text(statement)).collect()
@@ -318,7 +319,9 @@ class SparkDatabase(Database):
         self.session.catalog.cacheTable(name)
 
     def put(self, name: str, frame: pl.DataFrame) -> None:
-        path = Path(self._folder.name) / f"{name}.parquet"
+        # Spark skips files whose names start with "_" or ".": number them instead.
+        path = Path(self._folder.name) / f"table{len(self._tables)}.parquet"
+        self._tables.append(name)
         frame.with_columns(pl.col(column).cast(pl.String) for column, dtype
                            in frame.schema.items() if isinstance(dtype, (pl.Enum, pl.Categorical))
                            ).write_parquet(path)
