@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import eligibility
 from eligibility.errors import RulebookError
 
 BROKEN = Path(__file__).parent / "data" / "rulebooks" / "broken"
+SHARED = Path(__file__).parent.parent / "rules"  # the include path: vn-regulations.yaml
 CASES = sorted(path for path in BROKEN.glob("*.yaml") if not path.name.endswith(".expect.yaml"))
 
 
@@ -34,7 +36,7 @@ def test_broken_rulebook_reports_file_line_and_words(path: Path) -> None:
     file, and the rendered message contains every expected phrase."""
     expected = _expectation(path)
     with pytest.raises(RulebookError) as caught:
-        eligibility.load_rulebook(path)
+        eligibility.load_rulebook(path, include_path=[SHARED])
     error = caught.value
     assert type(error).__name__ == expected["error"]
     lines = {(Path(p.location.file).name, p.location.line) for p in error.problems if p.location}
@@ -52,7 +54,8 @@ def test_check_command_exits_2_naming_file_and_line(name: str) -> None:
     THEN it exits 2 and stderr names the file and the right line, with a caret."""
     path = BROKEN / f"{name}.yaml"
     line = _expectation(path)["line"]
-    result = subprocess.run([sys.executable, "-m", "eligibility", "check", str(path)],
+    result = subprocess.run([sys.executable, "-m", "eligibility", "check", str(path),
+                             "--include-path", str(SHARED)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert f"{path}:{line}:" in result.stderr
@@ -74,14 +77,45 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     """GIVEN a rulebook with two independent mistakes in two criteria
     WHEN it is loaded
     THEN both are reported, in file order."""
-    text = (BROKEN.parent / "minimal.yaml").read_text().replace(
-        "../../../", str(Path.cwd()) + "/")
+    text = (BROKEN.parent / "minimal.yaml").read_text()
     text = text.replace("age_on(birth_date, quota.start) <= quota.max_age",
                         "age_on(birth_dat, quota.start) <= quota.max_age")
     text = text.replace("position in quota.positions", "positon in quota.positions")
     path = tmp_path / "two.yaml"
     path.write_text(text)
     with pytest.raises(RulebookError) as caught:
-        eligibility.load_rulebook(path)
+        eligibility.load_rulebook(path, include_path=[SHARED])
     messages = [problem.message for problem in caught.value.problems]
     assert messages == ["unknown name 'birth_dat'", "unknown name 'positon'"]
+
+
+HOSTILE = ["alias_bomb", "recursive_alias", "deep_nesting", "nul_byte", "huge_integer",
+           "seats_overflow", "seats_too_many", "budget_too_large", "include_outside",
+           "include_absolute", "include_folder"]
+
+
+def _check_with_peak_memory(path: Path, tmp_path: Path) -> tuple[int, str, int]:
+    """Run `eligibility check PATH`; return its exit status, stderr and peak memory (KB)."""
+    errors = tmp_path / "stderr.txt"
+    with errors.open("w") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "eligibility", "check", str(path),
+                                    "--include-path", str(SHARED)],
+                                   stdout=subprocess.DEVNULL, stderr=stderr)
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, errors.read_text(), usage.ru_maxrss
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_rulebooks_exit_2_within_a_few_hundred_mb(name: str, tmp_path: Path) -> None:
+    """GIVEN a rulebook that once exhausted memory or crashed the loader (an alias bomb, a
+    self-containing alias, 1,000-deep lists, a NUL byte, a 5,000-digit number, seats past 64
+    bits, an include outside its folder...)
+    WHEN `eligibility check` runs on it THEN it exits 2 naming the file and line, and the
+    process never uses more than 400 MB."""
+    path = BROKEN / f"{name}.yaml"
+    code, stderr, peak_kb = _check_with_peak_memory(path, tmp_path)
+    assert code == 2, stderr
+    assert f"{path}:{_expectation(path)['line']}:" in stderr
+    assert "internal error" not in stderr
+    assert peak_kb < 400 * 1024, f"{peak_kb / 1024:.0f} MB"

@@ -3,6 +3,7 @@ plugin, and the broken-rulebook demonstration."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -43,10 +44,12 @@ candidates:
 
 
 def write_cases(folder: Path, body: str, *, name: str = "plan.cases.yaml") -> Path:
-    """A case file in ``folder`` for the bundled Hanoi rulebook."""
+    """A case file in ``folder`` for a copy of the bundled Hanoi rulebook beside it (a case
+    file's rulebook is confined to its folder, as includes are)."""
+    for shipped in ("hanoi-2022-2025.yaml", "vn-regulations.yaml"):
+        shutil.copy(RULES / shipped, folder)
     path = folder / name
-    rulebook = (RULES / "hanoi-2022-2025.yaml").as_posix()
-    path.write_text(HEADER.format(rulebook=rulebook) + body, encoding="utf-8")
+    path.write_text(HEADER.format(rulebook="hanoi-2022-2025.yaml") + body, encoding="utf-8")
     return path
 
 
@@ -197,14 +200,16 @@ def test_a_missing_rulebook_is_reported_at_its_line(tmp_path: Path) -> None:
     path.write_text("rulebook: nowhere.yaml\ncases:\n  - {name: a, quota: b, expected: {}}\n",
                     encoding="utf-8")
     with pytest.raises(CaseFileError, match=r"x.cases.yaml:1:11: error: rulebook "
-                                            r"'nowhere.yaml' not found"):
+                                            r"'nowhere.yaml' cannot be used: it does not "
+                                            r"exist"):
         load_cases(path)
 
 
 def test_discovery_finds_cases_next_to_rulebooks(tmp_path: Path) -> None:
     """GIVEN a rulebook, a folder or a case file WHEN discovered THEN the case files are
     found, and a rulebook or folder without any is an error."""
-    assert discover(RULES) == [HANOI_CASES]
+    assert discover(RULES) == sorted([HANOI_CASES,
+                                      RULES / "hanoi-2022-2025-round-2025.cases.yaml"])
     assert discover(RULES / "hanoi-2022-2025.yaml") == [HANOI_CASES]
     assert discover(HANOI_CASES) == [HANOI_CASES]
     with pytest.raises(CaseFileError, match=r"expected vn-regulations\.cases\.yaml"):
@@ -264,7 +269,7 @@ def test_command_exit_status(tmp_path: Path) -> None:
     runner = CliRunner()
     passing = runner.invoke(app, ["test", str(RULES), "--lang", "en"])
     assert passing.exit_code == 0, passing.output
-    assert re.search(r"^\d+ passed, 0 failed \(1 file\)$", passing.stdout, re.MULTILINE)
+    assert re.search(r"^\d+ passed, 0 failed \(2 files\)$", passing.stdout, re.MULTILINE)
 
     folder = tmp_path / "broken"
     folder.mkdir()
@@ -350,9 +355,32 @@ def test_the_docs_case_file_passes(tmp_path: Path) -> None:
     rulebook THEN its cases pass."""
     page = (ROOT / "docs" / "property-testing.md").read_text(encoding="utf-8")
     block = page.split("## YAML cases", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
-    rulebook = (RULES / "hanoi-2022-2025.yaml").as_posix()
     path = tmp_path / "plan.cases.yaml"
-    path.write_text(block.replace("rulebook: plan.yaml", f"rulebook: {rulebook}"), "utf-8")
-    results = run_cases(load_cases(path))
+    path.write_text(block.replace("rulebook: plan.yaml", "rulebook: hanoi-2022-2025.yaml"),
+                    "utf-8")
+    results = run_cases(load_cases(path, include_path=[RULES]))
     assert len(results) == 2
     assert all(result.passed for result in results), [r.render() for r in results]
+
+
+@pytest.mark.parametrize("damage", ["nul", "fifo", "folder", "bomb"])
+def test_an_unusable_case_file_exits_2_not_1(tmp_path: Path, damage: str) -> None:
+    """GIVEN a case file with a NUL byte, a FIFO or a folder named like a case file, and a
+    case file that is an alias bomb
+    WHEN `eligibility test` runs on it THEN it exits 2 (the file cannot be used), never 1
+    (which says a case failed), and names the file."""
+    path = tmp_path / "plan.cases.yaml"
+    if damage == "nul":
+        write_cases(tmp_path, "cases:\n  - name: a\0\n    quota: pg-abroad\n    expected: {}\n")
+    elif damage == "fifo":
+        os.mkfifo(path)
+    elif damage == "folder":
+        path.mkdir()
+    else:
+        path.write_text("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+            f"{name}: &{name} [" + ", ".join([f"*{prior}"] * 9) + "]\n"
+            for prior, name in zip("abcdefg", "bcdefgh", strict=True)))
+    result = subprocess.run([sys.executable, "-m", "eligibility", "test", str(path)],
+                            capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "plan.cases.yaml" in result.stderr

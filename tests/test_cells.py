@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eligibility.intake import cells
-from eligibility.intake.cells import ParsedColumn, Vocabulary, parse_text
+from eligibility.intake.cells import ParsedColumn, WordMatcher, parse_text
 from eligibility.text import WHITESPACE
 
 # Most tests read the English wording; the Vietnamese one (the default) has its own tests.
@@ -574,11 +574,11 @@ def test_unknown_word_without_a_close_match_gets_no_suggestion() -> None:
 
 
 def test_parse_vocabulary_accepts_a_built_vocabulary() -> None:
-    """GIVEN a Vocabulary built once
+    """GIVEN a WordMatcher built once
     WHEN it is passed instead of a mapping
     THEN the column reads the same.
     """
-    vocabulary = Vocabulary.from_mapping(GENDER)
+    vocabulary = WordMatcher.from_mapping(GENDER)
     result = parse_vocabulary(column("nam", None, "F"), vocabulary, what="gender")
     assert result.values.to_list() == ["male", None, "female"]
 
@@ -601,7 +601,7 @@ class TestVocabulary:
         WHEN words are looked up
         THEN synonyms and codes in any case, form or spacing give the code; others None.
         """
-        gender = Vocabulary.from_mapping(GENDER)
+        gender = WordMatcher.from_mapping(GENDER)
         assert gender.codes == ("female", "male")
         assert gender.lookup(" NỮ ") == gender.lookup(nfd("nữ")) == gender.lookup("F") == "female"
         assert gender.lookup("Nam") == "male"
@@ -614,7 +614,7 @@ class TestVocabulary:
         WHEN near misses are offered
         THEN the closest code is suggested, and nothing for a word unlike any.
         """
-        rating = Vocabulary.from_mapping(RATING)
+        rating = WordMatcher.from_mapping(RATING)
         assert rating.suggest("HTXSN") == "excellent"
         assert rating.suggest("hoan thanh tot nhiem") == "good"
         assert rating.suggest("zzzz") is None
@@ -625,14 +625,14 @@ class TestVocabulary:
         THEN it is refused with ValueError naming both spellings and the key.
         """
         with pytest.raises(ValueError, match=r"'Nữ' \(female\) and 'NU' \(other\).*'nu'"):
-            Vocabulary.from_mapping({"female": ["Nữ"], "other": ["NU"]})
+            WordMatcher.from_mapping({"female": ["Nữ"], "other": ["NU"]})
 
     def test_a_code_may_repeat_its_own_key(self) -> None:
         """GIVEN a code whose synonyms include its own spelling in other forms
         WHEN the vocabulary is built
         THEN that is fine.
         """
-        assert Vocabulary.from_mapping({"female": ["Nữ", "nu", "NỮ", "Female"]}).lookup("NU")
+        assert WordMatcher.from_mapping({"female": ["Nữ", "nu", "NỮ", "Female"]}).lookup("NU")
 
     @pytest.mark.parametrize("mapping", [{}, {"yes": [" "]}, {" ": ["x"]}])
     def test_empty_vocabulary_or_blank_spelling_is_refused(
@@ -643,7 +643,7 @@ class TestVocabulary:
         THEN it is refused with ValueError.
         """
         with pytest.raises(ValueError, match=r"at least one code|blank spelling"):
-            Vocabulary.from_mapping(mapping)
+            WordMatcher.from_mapping(mapping)
 
     def test_synonyms_as_one_string_are_refused(self) -> None:
         """GIVEN synonyms written as one string (which would iterate per letter)
@@ -651,17 +651,17 @@ class TestVocabulary:
         THEN it is refused with TypeError.
         """
         with pytest.raises(TypeError, match="list of words"):
-            Vocabulary.from_mapping({"female": "Nữ"})  # type: ignore[dict-item]
+            WordMatcher.from_mapping({"female": "Nữ"})  # type: ignore[dict-item]
 
     def test_describe(self) -> None:
         """GIVEN vocabularies with and without synonyms
         WHEN they are described for an error message
         THEN codes come first, then a few other spellings, synonyms equal to a code skipped.
         """
-        gender = Vocabulary.from_mapping(GENDER)
+        gender = WordMatcher.from_mapping(GENDER)
         assert gender.describe("en") == "female, male (also F, M, Nữ, Nam)"
         assert gender.describe("vi") == "female, male (hoặc F, M, Nữ, Nam)"
-        assert Vocabulary.from_mapping({"a": [], "b": ["B"]}).describe() == "a, b"
+        assert WordMatcher.from_mapping({"a": [], "b": ["B"]}).describe() == "a, b"
 
 
 # --------------------------------------------------------------------------- codes

@@ -1,4 +1,5 @@
-"""What a person reads is in the run's language: rank, explain, check and test, end to end.
+"""What a person reads is in the run's language: rank, explain, check, test and diff, end to
+end.
 
 Each command runs as a user runs it (a separate process, a wide terminal so that no word is
 cut) and everything it prints, on stdout and stderr, is split into words. With ``--lang vi``
@@ -154,7 +155,7 @@ def _people_covering_every_status(decisions: Path) -> list[str]:
 @pytest.fixture(scope="module", params=LANGUAGES)
 def printed(request: pytest.FixtureRequest,
             tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
-    """Everything rank, explain, check and test print in one language, by command."""
+    """Everything rank, explain, check, test and diff print in one language, by command."""
     language = request.param
     out = tmp_path_factory.mktemp(f"run-{language}")
     lang = ("--lang", language)
@@ -168,6 +169,10 @@ def printed(request: pytest.FixtureRequest,
     runs["check rulebook"] = _run("check", str(RULES), *lang)
     runs["check shared file"] = _run("check", str(SHARED), *lang)
     runs["test"] = _run("test", "rules", *lang)
+    runs["diff"] = _run("diff", str(EXAMPLE), "--rules", str(RULES), "--set",
+                        "quota.tt-tt.seats=5", "--out", str(out / "diff"), *lang)
+    runs["diff (same sides)"] = _run("diff", str(EXAMPLE), "--rules", str(RULES), "--out",
+                                     str(out / "same"), *lang)
     expected_exit = {"explain (no such id)": 2}
     for name, result in runs.items():
         assert result.returncode == expected_exit.get(name, 0), (name, result.stderr)

@@ -43,3 +43,23 @@ def test_the_summary_names_quotas_by_title_with_numbers_in_the_language(
     for line in lines:
         assert line in printed, (line, printed)
     assert str(tmp_path / "rejected.csv") in result.stderr
+
+
+def test_the_summary_says_how_each_cutoff_was_decided(tmp_path: Path) -> None:
+    """GIVEN the bundled example ranked in English WHEN the summary is read THEN each quota
+    has a line by its title telling how its cut-off was decided: the tie and the key that
+    split it where there was one, and the eligible nominee of the health quota seated in
+    a quota listed earlier."""
+    result = subprocess.run(
+        [sys.executable, "-m", "eligibility", "rank", str(EXAMPLE), "--rules", str(RULES),
+         "--out", str(tmp_path), "--lang", "en"],
+        capture_output=True, text=True, check=False, env={**os.environ, "COLUMNS": "400"})
+    assert result.returncode == 0, result.stderr
+    lines = {line.split(": ", 1)[0]: line for line in result.stdout.splitlines()
+             if ": " in line}
+    hr = lines["Human-resource management and development"]
+    assert "84 nominees were tied on score 20 for the last 26 seats" in hr
+    assert "date of birth decided" in hr
+    health = lines["Health policy, digital transformation in health"]
+    assert ("Eligible nominees seated in a quota they listed earlier: 1 "
+            "(Postgraduate training in Vietnam: 1)") in health

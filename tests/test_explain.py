@@ -89,3 +89,42 @@ def test_the_same_id_up_to_case_wins_over_a_closer_spelling() -> None:
     """GIVEN ids where one differs only in case and another by one character WHEN the
     closest is asked for THEN the one differing in case is chosen."""
     assert closest_id("ab-12", ["AB-13", "aB-12"]) == "aB-12"
+
+
+def test_a_reserve_tied_at_the_cutoff_learns_what_split_the_tie(
+        decisions: eligibility.Decisions) -> None:
+    """GIVEN the first reserve of a quota whose last seats went to people tied on the score
+    WHEN explained THEN the nomination says how many were tied, the key that split them
+    (date of birth) with both birth dates, and names the last selected."""
+    decided = decisions.decided
+    quota = decided.filter(decided["quota_id"] == "noi-vu-hr")
+    selected = quota.filter(quota["status"] == "selected").sort("rank")
+    reserve = quota.filter(quota["status"] == "reserve").sort("rank")
+    last, first = selected.row(-1, named=True), reserve.row(0, named=True)
+    assert last["score"] == first["score"]  # the example's line falls inside a tie
+    tied = quota.filter(quota["status"].is_in(["selected", "reserve"])
+                        & (quota["score"] == last["score"])).height
+    explanation = explain_person(decisions, first["candidate_id"], language="en")
+    assert explanation is not None
+    item = next(i for i in explanation["nominations"] if i["quota_id"] == "noi-vu-hr")
+    text = " ".join(item["cutoff"])
+    assert f"{tied} nominees were tied on score {last['score']}" in text
+    assert last["candidate_id"] in text and "date of birth decided" in text
+    assert item["position"] is not None
+    assert first["birth_date"].isoformat() in item["position"]
+    assert last["birth_date"].isoformat() in item["position"]
+
+
+def test_a_nominee_seated_in_an_earlier_choice_is_told_where(
+        decisions: eligibility.Decisions) -> None:
+    """GIVEN a person placed in a quota listed earlier WHEN explained THEN the later
+    nomination names, by its title, the quota that holds the person's seat."""
+    decided = decisions.decided
+    placed = decided.filter(decided["status"] == "placed_elsewhere").row(0, named=True)
+    seat = decided.filter((decided["candidate_id"] == placed["candidate_id"])
+                          & (decided["status"] == "selected")).row(0, named=True)
+    explanation = explain_person(decisions, placed["candidate_id"], language="vi")
+    assert explanation is not None
+    item = next(i for i in explanation["nominations"] if i["quota_id"] == placed["quota_id"])
+    title = decisions.rulebook.quota(seat["quota_id"]).quota.title.vi
+    assert item["position"] == t("cutoff.you_placed_elsewhere", "vi", title=title)

@@ -85,3 +85,17 @@ def test_a_file_in_a_legacy_encoding_names_the_line(tmp_path: Path) -> None:
     path.write_bytes(b"a,b\n1,2\n3," + "Lê".encode("cp1258") + b"\n")
     with pytest.raises(InputError, match="dòng 3: tệp không phải UTF-8"):
         read_delimited(path, language="vi", limits=LIMITS)
+
+
+@pytest.mark.parametrize("separator", [",", "\t"])
+def test_a_carriage_return_inside_a_header_name_is_refused(tmp_path: Path,
+                                                           separator: str) -> None:
+    """GIVEN a header whose cell holds a bare carriage return (found by the fuzzer: polars and
+    Python's csv split such a line differently) WHEN read THEN the file is refused with exit-2
+    wording that names the character, not an internal error."""
+    path = tmp_path / "cr.csv"
+    header = separator.join(["id", "full_name", "service\r_start", "nominated_for"])
+    path.write_text(f"{header}\nHN-1{separator}Lan{separator}2015-01-01{separator}tai-chinh\n",
+                    encoding="utf-8", newline="")
+    with pytest.raises(InputError, match="line-break character"):
+        read(path)

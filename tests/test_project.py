@@ -22,7 +22,8 @@ def test_public_names_are_exactly_all() -> None:
               if not name.startswith(("_", "@"))} - {"annotations"}
     modules = {"api", "calendar", "engines", "errors", "evaluation", "intake", "language",
                "messages", "rulebook", "selection", "text", "output", "explain", "cli",
-               "strategies", "testing", "session", "i18n", "frames", "records"}
+               "strategies", "testing", "session", "i18n", "frames", "records", "whatif",
+               "rounds"}
     assert set(eligibility.__all__) == public - modules
 
 

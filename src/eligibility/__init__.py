@@ -27,6 +27,7 @@ from eligibility.errors import (
     ExpressionSyntaxError,
     ExpressionTypeError,
     InputError,
+    OutputFolderError,
     RecordError,
     RulebookError,
     RulebookSchemaError,
@@ -35,14 +36,16 @@ from eligibility.errors import (
 )
 from eligibility.evaluation import CriterionOutcome, Evaluation, evaluate_candidate
 from eligibility.intake.nominees import Intake, read_nominees
-from eligibility.rulebook import CompiledRulebook, load_rulebook
+from eligibility.rulebook import CompiledRulebook, RulebookLimits, load_rulebook
 from eligibility.selection import select
 from eligibility.session import NominationSession, open_session
+from eligibility.whatif import Comparison, compare
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ENGINES",
+    "Comparison",
     "CompiledRulebook",
     "CriterionOutcome",
     "Decisions",
@@ -54,12 +57,15 @@ __all__ = [
     "InputError",
     "Intake",
     "NominationSession",
+    "OutputFolderError",
     "RecordError",
     "RulebookError",
+    "RulebookLimits",
     "RulebookSchemaError",
     "RulebookSyntaxError",
     "UnknownNameError",
     "candidate_from_record",
+    "compare",
     "decide",
     "decide_intake",
     "evaluate",

@@ -13,6 +13,7 @@
     │                                         (eligibility.testing.cases)
     ├── InputError (ValueError)               a nominee file cannot be read at all
     ├── RecordError (ValueError)              one record given to the library API is invalid
+    ├── OutputFolderError                     a run's results cannot be written to its folder
     ├── UsageError (TypeError)                a library function called with a wrong argument
     ├── SessionClosedError (RuntimeError)     a live session used after it was closed
     └── EngineUnavailableError (ImportError)  an optional engine's package is not installed
@@ -57,14 +58,33 @@ class Problem:
         rule = f"in '{self.rule_id}': " if self.rule_id else ""
         lines = [f"{where}error: {rule}{self.message}"]
         if self.location and self.location.source_line:
-            text = self.location.source_line.rstrip("\n")
+            text, column = _excerpt(self.location.source_line.rstrip("\n"),
+                                    self.location.column)
             lines.append(f"    {text}")
-            lines.append("    " + " " * max(self.location.column - 1, 0) + "^")
+            lines.append("    " + " " * max(column - 1, 0) + "^")
         if self.expected:
             lines.append(f"  expected: {self.expected}")
         if self.suggestion:
             lines.append(f"  did you mean '{self.suggestion}'?")
         return "\n".join(lines)
+
+
+_SHOWN_WIDTH = 120  # characters of a long source line shown around the caret
+
+
+def _excerpt(text: str, column: int) -> tuple[str, int]:
+    """At most about ``_SHOWN_WIDTH`` characters of ``text`` around ``column``, and where the
+    column falls in them: a 400 KB line is not printed whole under an error.
+
+    >>> _excerpt("x" * 300 + "^here" + "y" * 300, 301)[0][:5], _excerpt("short", 3)
+    ('…xxxx', ('short', 3))
+    """
+    if len(text) <= _SHOWN_WIDTH:
+        return text, column
+    start = max(0, min(column - 1 - _SHOWN_WIDTH // 2, len(text) - _SHOWN_WIDTH))
+    end = start + _SHOWN_WIDTH
+    shown = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    return shown, column - start + (1 if start else 0)
 
 
 class EligibilityError(Exception):
@@ -146,6 +166,14 @@ class RecordError(EligibilityError, ValueError):
         super().__init__(f"{field}: {message}")
 
 
+class OutputFolderError(EligibilityError):
+    """A run's results cannot be written to its folder (``--out``): it is a file, is locked
+    by another run, would overwrite an input, or the disk refused a write. The folder then
+    holds what it held before."""
+
+    def __init__(self, message: str, *, path: object = None) -> None:
+        self.path = path
+        super().__init__(message)
 class UsageError(EligibilityError, TypeError):
     """A library function was called with an argument of the wrong kind or value."""
 

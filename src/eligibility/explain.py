@@ -17,8 +17,10 @@ from eligibility.api import Decisions
 from eligibility.frames import criterion_column, language_value, points_column, shown_column
 from eligibility.i18n import t
 from eligibility.messages import render_message
+from eligibility.output.cutoff_text import describe_cutoff, describe_position
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.rulebook.compiler import legal_basis_text
+from eligibility.selection.cutoff import analyse_cutoffs
 from eligibility.text import match_key
 
 MAX_ID_SUGGESTION_POOL = 200_000  # ids compared letter by letter for a "did you mean"
@@ -35,6 +37,8 @@ def explain_person(decisions: Decisions, candidate_id: str, *,
             if rejected else None
     summary = {row["quota_id"]: row for row in decisions.summary().iter_rows(named=True)}
     labels = rulebook.labels[language]
+    cutoffs = analyse_cutoffs(rulebook, decisions.decided)
+    seats = rows.filter(pl.col("status") == "selected")["quota_id"].to_list()
     nominations = []
     for row in rows.iter_rows(named=True):
         quota_id = row["quota_id"]
@@ -71,6 +75,10 @@ def explain_person(decisions: Decisions, candidate_id: str, *,
                 "selected": summary[quota_id]["selected"],
                 "cutoff_score": summary[quota_id]["cutoff_score"],
             },
+            "cutoff": describe_cutoff(cutoffs[quota_id], rulebook, language),
+            "position": describe_position(cutoffs[quota_id],
+                                          {**row, "placed_in": seats[0] if seats else None},
+                                          rulebook, language),
         })
     first = rows.row(0, named=True)
     return {"candidate_id": candidate_id, "language": language,

@@ -9,11 +9,11 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from eligibility.cli import cases, check, explain, rank
+from eligibility.cli import cases, check, diff, explain, rank, report
 from eligibility.cli.common import EXIT_INTERNAL, app, message, say, warn
 from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
-__all__ = ["app", "cases", "check", "explain", "main", "rank", "version_text"]
+__all__ = ["app", "cases", "check", "diff", "explain", "main", "rank", "report", "version_text"]
 
 
 def version_text() -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from eligibility.cli.common import EXIT_OK, LangOption, app, errors_exit, say
+from eligibility.cli.common import EXIT_OK, IncludePathOption, LangOption, app, errors_exit, say
 
 EXIT_CASES_FAILED = 1  # some case decided otherwise than it expects
 
@@ -17,6 +17,7 @@ def run_cases(
     target: Annotated[Path, typer.Argument(
         help="A rulebook (its NAME.cases.yaml is run), a .cases.yaml file or a folder.")],
     lang: LangOption = "vi",
+    include_path: IncludePathOption = None,
 ) -> None:
     """Run the YAML test cases of rulebooks: exit 0 if all pass, 1 if any fails, 2 if a file
     cannot be used."""
@@ -24,7 +25,7 @@ def run_cases(
     from eligibility.testing.cases import run_cases as run_file
 
     with errors_exit(lang):
-        case_files = load_all(discover(target))
+        case_files = load_all(discover(target), include_path=include_path or ())
     summary = Summary()
     for case_file in case_files:
         summary.add(run_file(case_file, lang))

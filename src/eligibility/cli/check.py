@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from eligibility.cli.common import LangOption, app, errors_exit, message, say
+from eligibility.cli.common import IncludePathOption, LangOption, app, errors_exit, message, say
 from eligibility.i18n.formats import date, number
 from eligibility.rulebook import CompiledRulebook, load_rulebook
 from eligibility.rulebook.shared import SharedCheck, check_shared, is_shared_file
@@ -25,19 +25,20 @@ def check(
     rulebook: Annotated[Path, typer.Argument(
         help="The rulebook, shared file or test-case file to check.")],
     lang: LangOption = "vi",
+    include_path: IncludePathOption = None,
 ) -> None:
     """Check a rulebook (or a shared file, or a test-case file): exit 0 with a summary if it
     is valid, 2 with its errors if not."""
     with errors_exit(lang):
         if rulebook.name.endswith(CASES_SUFFIX):
-            case_file = load_cases(rulebook)
+            case_file = load_cases(rulebook, include_path=include_path or ())
             say(message("cli.check_cases_valid", lang, file=rulebook,
                   cases=number(len(case_file.cases), lang), rulebook=case_file.rulebook.id))
             return
         if is_shared_file(rulebook):
-            _print_shared(check_shared(rulebook), lang)
+            _print_shared(check_shared(rulebook, include_path=include_path or ()), lang)
             return
-        compiled = load_rulebook(rulebook)
+        compiled = load_rulebook(rulebook, include_path=include_path or ())
     _print_rulebook(rulebook, compiled, lang)
 
 
@@ -53,7 +54,7 @@ def _print_rulebook(path: Path, compiled: CompiledRulebook, lang: str) -> None:
                    criteria=number(len(compiled.criterion_ids), lang),
                    priorities=number(len(compiled.priority_ids), lang),
                    fields=number(len(compiled.fields), lang),
-                   includes=", ".join(model.include) or message("cli.none", lang)))
+                   includes=", ".join(model.included_files) or message("cli.none", lang)))
 
 
 def _print_shared(checked: SharedCheck, lang: str) -> None:

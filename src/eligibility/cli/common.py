@@ -48,6 +48,10 @@ LangOption = Annotated[Language, typer.Option(
     "--lang", help="Language of everything printed: vi (default) or en.")]
 EngineOption = Annotated[Engine, typer.Option(
     "--engine", help="vectorized, scalar, durable or sql (the rules run as SQL in a database).")]
+IncludePathOption = Annotated[list[Path] | None, typer.Option(
+    "--include-path", "-I", help="A folder where files named under include: are also looked "
+                                 "for (repeatable); includes never leave the rulebook's folder "
+                                 "and these.")]
 
 # C0 and C1 controls, DEL, soft hyphen, bidirectional and zero-width controls, line and
 # paragraph separators, interlinear annotation and tag characters, lone surrogates: what

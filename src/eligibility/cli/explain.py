@@ -12,6 +12,7 @@ from eligibility.api import decide_intake
 from eligibility.cli.common import (
     EXIT_INVALID,
     EngineOption,
+    IncludePathOption,
     LangOption,
     RulesOption,
     app,
@@ -23,10 +24,18 @@ from eligibility.cli.common import (
     say,
     warn,
 )
+from eligibility.cli.variants import (
+    AsOfOption,
+    OverrideOption,
+    PreviousOption,
+    SetOption,
+    load_variant,
+    with_earlier_rounds,
+)
 from eligibility.explain import explain_person, suggest_id
 from eligibility.i18n.formats import number
 from eligibility.intake.nominees import read_nominees
-from eligibility.rulebook import load_rulebook
+from eligibility.rounds import with_earlier_courses
 
 NO_VALUE = "—"
 
@@ -39,11 +48,20 @@ def explain(
     lang: LangOption = "vi",
     engine: EngineOption = "vectorized",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_of: AsOfOption = None,
+    sets: SetOption = None,
+    override: OverrideOption = None,
+    previous: PreviousOption = None,
+    include_path: IncludePathOption = None,
 ) -> None:
     """Explain every decision on one person: criteria, legal basis, points, rank, cut-offs."""
     with errors_exit(lang):
-        compiled = load_rulebook(rules)
-        intake = read_nominees(nominees, compiled, language=lang)
+        compiled, earlier = with_earlier_rounds(
+            load_variant(rules, as_of=as_of, sets=sets or (), override_files=override or (),
+                         include_path=include_path or ()),
+            previous or ())
+        intake = with_earlier_courses(read_nominees(nominees, compiled, language=lang),
+                                      compiled, earlier)
         decisions = decide_intake(compiled, intake, engine=engine, languages=(lang,))
         explanation = explain_person(decisions, candidate_id, language=lang)
     if explanation is None:
@@ -73,6 +91,9 @@ def render_explanation(explanation: dict[str, Any], language: str) -> None:
         say()
         say((_nomination_line(item, language), "bold"))
         say(_standing_line(item, language))
+        if item["position"]:
+            say(item["position"])
+        say(message("cutoff.explain_line", language, text=" ".join(item["cutoff"][1:])))
         out.print(_criteria_table(item, language))
         if item["eligible"]:
             points = ", ".join(f"{p['title']} {_number(p['points'], language)}"

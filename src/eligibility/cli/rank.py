@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from eligibility.api import Decisions, decide_intake
 from eligibility.cli.common import (
     Engine,
+    IncludePathOption,
     LangOption,
     RulesOption,
     app,
@@ -21,13 +22,23 @@ from eligibility.cli.common import (
 )
 from eligibility.cli.rank_sql import database_target, described, rank_with_sql
 from eligibility.cli.summary import print_summary
+from eligibility.cli.variants import (
+    AsOfOption,
+    OverrideOption,
+    PreviousOption,
+    SetOption,
+    load_variant,
+    with_earlier_rounds,
+)
 from eligibility.errors import UsageError
 from eligibility.i18n.formats import number
 from eligibility.intake.nominees import REJECTED_COLUMNS, read_nominees
 from eligibility.intake.readers import check_regular_file
-from eligibility.output.decisions import write_csv, write_xlsx
-from eligibility.output.manifest import build_manifest, sha256_of, write_manifest
-from eligibility.rulebook import load_rulebook
+from eligibility.output.decisions import write_csv
+from eligibility.output.manifest import build_manifest, manifest_bytes, sha256_of
+from eligibility.output.run_folder import RunFolder, RunWriter
+from eligibility.output.workbook import write_workbook
+from eligibility.rounds import with_earlier_courses
 
 
 @app.command()
@@ -45,6 +56,13 @@ def rank(
                          "database).")] = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write decisions.xlsx.")] = False,
     sheet: Annotated[str, typer.Option("--sheet", help="Excel sheet name or index.")] = "0",
+    report: Annotated[bool, typer.Option(
+        "--report", help="Also write report.html, the selection report.")] = False,
+    as_of: AsOfOption = None,
+    sets: SetOption = None,
+    override: OverrideOption = None,
+    previous: PreviousOption = None,
+    include_path: IncludePathOption = None,
     database: Annotated[str | None, typer.Option(
         "--database", help="Where --engine sql runs for a nominee file: a PostgreSQL URL "
                            "(postgresql://…) or a DuckDB file; DuckDB in memory by "
@@ -59,48 +77,67 @@ def rank(
     table_prefix: Annotated[str, typer.Option(
         "--table-prefix", help="Prefix of the tables --write-tables writes.")] = "",
 ) -> None:
-    """Rank nominees: decisions.csv, rejected.csv and manifest.json in --out, or tables."""
+    """Rank nominees: decisions.csv, rejected.csv and manifest.json in --out (and
+    decisions.xlsx with --xlsx, report.html with --report), or tables of their database."""
     # The input's checksum (for the manifest) is computed alongside the work: hashlib
     # releases the GIL, so it costs almost no wall time on a second core.
     target = database_target(nominees)
+    inputs = [Path(nominees)] if target is None or "://" not in target else []
+    folder = RunFolder(out_dir, inputs=[*inputs, rules], language=lang) \
+        if out_dir is not None else None
     with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
         chosen = _check_options(target, engine, out_dir, table, query, write_tables,
-                                database, lang)
-        input_digest = None
+                                database, bool(previous), lang)
         if target is None:
-            check_regular_file(Path(nominees), lang)  # a pipe would never end hashing
-            input_digest = hashing.submit(sha256_of, Path(nominees))
+            check_regular_file(Path(nominees), lang)  # before hashing: a pipe never ends
+        if folder is not None:
+            folder.check(["decisions.csv", "rejected.csv",
+                          *(["decisions.xlsx"] if xlsx else []),
+                          *(["report.html"] if report else [])])
+        input_digest = hashing.submit(sha256_of, Path(nominees)) if target is None else None
         step = progress.add_task(message("cli.step_rulebook", lang), total=None)
-        compiled = load_rulebook(rules)
+        compiled = load_variant(rules, as_of=as_of, sets=sets or (),
+                                override_files=override or (),
+                                include_path=include_path or ())
+        compiled, earlier = with_earlier_rounds(compiled, previous or ())
         progress.update(step, description=message(
             "cli.step_reading", lang, file=Path(nominees).name if target is None
             else described(target)))
-        intake = None if target is not None else read_nominees(
-            Path(nominees), compiled, sheet=sheet_choice(sheet), language=lang)
+        intake = None if target is not None else with_earlier_courses(
+            read_nominees(Path(nominees), compiled, sheet=sheet_choice(sheet), language=lang),
+            compiled, earlier)
         progress.update(step, description=message(
-            "cli.step_deciding", lang, engine=chosen, nominations=number(
-                intake.nominations.height, lang) if intake is not None else "…"))
+            "cli.step_deciding", lang, engine=chosen, nominations="…" if intake is None
+            else number(intake.nominations.height, lang)))
         tables = None
         if chosen == "sql":
-            run = rank_with_sql(compiled, language=lang, intake=intake,
-                                target=target or database, table=table, query=query,
-                                files=out_dir is not None, write_tables=write_tables,
-                                table_prefix=table_prefix)
-            decisions, tables = run.decisions, run.tables
+            sql_run = rank_with_sql(compiled, language=lang, intake=intake,
+                                    target=target or database, table=table, query=query,
+                                    files=folder is not None, write_tables=write_tables,
+                                    table_prefix=table_prefix)
+            decisions, tables = sql_run.decisions, sql_run.tables
         else:
             assert intake is not None
             decisions = decide_intake(compiled, intake, engine=chosen, languages=(lang,))
         summary, counts = decisions.summary(), decisions.counts()
-        if out_dir is not None:
+        if folder is not None:
             progress.update(step, description=message("cli.step_writing", lang))
-            written = _write_outputs(decisions, out_dir, lang=lang, xlsx=xlsx)
             source = {"file": Path(nominees).name, "sha256": input_digest.result()} \
                 if input_digest is not None else _database_input(target or "", table, query)
-            manifest = build_manifest(rulebook=compiled, source=source, engine=chosen,
-                                      language=lang, counts=counts, summary=summary,
-                                      outputs=written, warnings=decisions.warnings)
-            write_manifest(manifest, out_dir / "manifest.json")
+            with folder.writing(inputs=compiled.files) as run:
+                _write_outputs(decisions, run, lang=lang, xlsx=xlsx)
+
+                def manifest_now() -> dict[str, Any]:
+                    return build_manifest(rulebook=compiled, source=source, engine=chosen,
+                                          language=lang, counts=counts, summary=summary,
+                                          outputs=run.digests, warnings=decisions.warnings,
+                                          earlier_rounds=earlier.records())
+
+                if report:
+                    progress.update(step, description=message("report.step_writing", lang))
+                    _write_report(decisions, run, manifest_now(), lang=lang)
+                run.commit(manifest_bytes(manifest_now()))
     print_summary(decisions, summary, counts, out_dir, lang)
     if tables is not None:
         say(message("sql.tables_written", lang, decisions=tables[0], rejected=tables[1]))
@@ -108,7 +145,7 @@ def rank(
 
 def _check_options(target: str | None, engine: str | None, out_dir: Path | None,
                    table: str | None, query: str | None, write_tables: bool,
-                   database: str | None, lang: str) -> str:
+                   database: str | None, previous: bool, lang: str) -> str:
     """The engine the run uses; raise :class:`UsageError` for options that do not go
     together."""
     if out_dir is None and not write_tables:
@@ -124,6 +161,8 @@ def _check_options(target: str | None, engine: str | None, out_dir: Path | None,
         raise UsageError(message("sql.database_engine", lang, engine=engine))
     if (table is None) == (query is None):
         raise UsageError(message("sql.table_or_query", lang))
+    if previous:
+        raise UsageError(message("sql.previous_rounds", lang))
     return "sql"
 
 
@@ -138,15 +177,27 @@ def sheet_choice(value: str) -> str | int:
     return int(value) if value.isdigit() else value
 
 
-def _write_outputs(decisions: Decisions, out_dir: Path, *, lang: str,
-                   xlsx: bool) -> dict[str, str]:
-    """Write the result files; return each file's SHA-256."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+def _write_outputs(decisions: Decisions, run: RunWriter, *, lang: str, xlsx: bool) -> None:
+    """Write the result files into the run's folder (which records each one's SHA-256)."""
     table = decisions.table(lang)
-    write_csv(table, out_dir / "decisions.csv")
-    write_csv(decisions.rejected.select(REJECTED_COLUMNS), out_dir / "rejected.csv")
-    names = ["decisions.csv", "rejected.csv"]
+    run.add("decisions.csv", lambda handle: write_csv(table, handle))
+    rejected = decisions.rejected.select(REJECTED_COLUMNS)
+    run.add("rejected.csv", lambda handle: write_csv(rejected, handle))
     if xlsx:
-        write_xlsx(table, out_dir / "decisions.xlsx", sheet="decisions")
-        names.append("decisions.xlsx")
-    return {name: sha256_of(out_dir / name) for name in names}
+        run.add("decisions.xlsx", lambda handle: write_workbook(
+            decisions.rulebook, decisions.decided, table, decisions.rejected, handle,
+            language=lang))
+
+
+def _write_report(decisions: Decisions, run: RunWriter, manifest: dict[str, Any], *,
+                  lang: str) -> None:
+    """Add report.html, built from the files this run has just written (read back from the
+    run's staging folder, checked against the draft manifest)."""
+    from eligibility.output.report import REPORT_FILE, build_report, facts_from_decisions
+    from eligibility.output.report.run import read_run
+
+    staged = run.staged("decisions.csv").parent
+    record = read_run(staged, decisions.rulebook, manifest=manifest, language=lang)
+    facts = facts_from_decisions(decisions.decided, decisions.rejected)
+    html = build_report(record, facts, decisions.rulebook, language=lang)
+    run.add_bytes(REPORT_FILE, html.encode("utf-8"))

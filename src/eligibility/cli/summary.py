@@ -1,6 +1,6 @@
 """What ``eligibility rank`` prints when it is done: per quota (by its title) the seats,
-nominations, eligible, selected and cut-off score, then the counts and the warnings, in the
-run's language."""
+nominations, eligible, selected and cut-off score, how each cut-off was decided, then the
+counts and the warnings, in the run's language."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from rich.table import Table
 from eligibility.api import Decisions
 from eligibility.cli.common import cell, message, out, say, warn
 from eligibility.i18n.formats import number
+from eligibility.output.cutoff_text import describe_cutoff
 from eligibility.selection import STATUSES
+from eligibility.selection.cutoff import analyse_cutoffs
 
 NUMBER_WIDTH = 7  # on a narrow terminal, headers wrap at this width, leaving room to titles
 NUMBER_COLUMNS = {"seats": "column_seats", "nominated": "column_nominated",
@@ -48,6 +50,12 @@ def print_summary(decisions: Decisions, summary: pl.DataFrame, counts: dict[str,
         table.add_row(quota, *(cell(number(row[name], lang)) for name in NUMBER_COLUMNS),
                       cell("—" if cutoff is None else number(cutoff, lang)))
     out.print(table)
+    # How each line fell: the same sentences as the report and explain ("seats filled" is
+    # in the table already).
+    cutoffs = analyse_cutoffs(decisions.rulebook, decisions.decided)
+    for quota_id, cutoff in cutoffs.items():
+        say((titles.get(quota_id, quota_id), "bold"),
+            ": " + " ".join(describe_cutoff(cutoff, decisions.rulebook, lang)[1:]))
     say(message("cli.counts", lang, rows=number(counts["rows_in"], lang),
           people=number(counts["people_decided"], lang),
           nominations=number(counts["nominations"], lang),

@@ -15,7 +15,6 @@ distinct value, not once per row.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -23,14 +22,16 @@ from typing import Final, NamedTuple
 
 import polars as pl
 
+from eligibility.errors import suggest
 from eligibility.i18n import DEFAULT_LANGUAGE
 from eligibility.intake.limits import LIMITS
 from eligibility.intake.wording import or_list, say, say_expr
+from eligibility.language.domain import DATA_DATE_MAX, DATA_DATE_MIN, EXCEL_EPOCH
 from eligibility.text import match_key, match_key_series, strip_expr
 
 __all__ = [
     "ParsedColumn",
-    "Vocabulary",
+    "WordMatcher",
     "parse_booleans",
     "parse_codes",
     "parse_dates",
@@ -245,11 +246,11 @@ def parse_numbers(s: pl.Series, *, language: str = DEFAULT_LANGUAGE) -> ParsedCo
 
 # --------------------------------------------------------------------------- dates
 
-_MIN_DATE: Final = dt.date(1900, 1, 1)
-_MAX_DATE: Final = dt.date(2200, 12, 31)
+_MIN_DATE: Final = DATA_DATE_MIN
+_MAX_DATE: Final = DATA_DATE_MAX
 # Excel's 1900 date system counts days from 1899-12-30 (it believes 1900 was a leap year, so
 # serials from 61 on are right from this epoch; below 10000 we read a number as a year).
-_EXCEL_EPOCH_TO_UNIX: Final = (dt.date(1970, 1, 1) - dt.date(1899, 12, 30)).days
+_EXCEL_EPOCH_TO_UNIX: Final = (dt.date(1970, 1, 1) - EXCEL_EPOCH).days
 _MIN_SERIAL: Final = 10_000
 _MAX_SERIAL: Final = 2_958_465  # 9999-12-31, the largest date Excel shows
 _MONTHS: Final = (
@@ -785,8 +786,7 @@ class _CodeList:
     def suggest(self, text: str) -> str | None:
         if self.by_lowercase is None:
             return None
-        close = difflib.get_close_matches(text.lower(), list(self.by_lowercase), n=1)
-        return self.by_lowercase[close[0]] if close else None
+        return suggest(text, sorted(set(self.by_lowercase.values())), key=str.lower)
 
 
 def _unknown_codes(
@@ -810,13 +810,13 @@ def _unknown_codes(
 # --------------------------------------------------------------------------- vocabulary
 
 
-class Vocabulary:
+class WordMatcher:
     """Canonical codes and the spellings that stand for them, compared by match key.
 
     A cell stands for a code when its :func:`~eligibility.text.match_key` equals the key of
     the code itself or of one of its synonyms. Build it once with :meth:`from_mapping`.
 
-    >>> gender = Vocabulary.from_mapping({"female": ["Nữ", "F"], "male": ["Nam", "M"]})
+    >>> gender = WordMatcher.from_mapping({"female": ["Nữ", "F"], "male": ["Nam", "M"]})
     >>> gender.lookup("  NỮ "), gender.lookup("nu"), gender.lookup("x")
     ('female', 'female', None)
     >>> gender.suggest("Nuu")
@@ -838,7 +838,7 @@ class Vocabulary:
         self._spelling_by_key = dict(spelling_by_key or code_by_key)
 
     @classmethod
-    def from_mapping(cls, mapping: Mapping[str, Sequence[str]]) -> Vocabulary:
+    def from_mapping(cls, mapping: Mapping[str, Sequence[str]]) -> WordMatcher:
         """Build from ``{code: [synonym, ...]}``.
 
         Raises ``ValueError`` when two codes would share a key (a cell could not tell them
@@ -885,19 +885,19 @@ class Vocabulary:
 
     def suggest(self, text: str) -> str | None:
         """The code whose spelling is closest to ``text`` (difflib on keys), or ``None``."""
-        close = difflib.get_close_matches(match_key(text), list(self._code_by_key), n=1)
-        return self._code_by_key[close[0]] if close else None
+        close = suggest(text, list(self._spelling_by_key.values()), key=match_key)
+        return None if close is None else self._code_by_key[match_key(close)]
 
     def suggest_spelling(self, text: str) -> str | None:
         """Like :meth:`suggest`, but showing the spelling that is closest and its code.
 
-        >>> Vocabulary.from_mapping({"female": ["Nữ"], "male": ["Nam"]}).suggest_spelling("Nux")
+        >>> WordMatcher.from_mapping({"female": ["Nữ"], "male": ["Nam"]}).suggest_spelling("Nux")
         'Nữ (female)'
         """
-        close = difflib.get_close_matches(match_key(text), list(self._code_by_key), n=1)
-        if not close:
+        spelling = suggest(text, list(self._spelling_by_key.values()), key=match_key)
+        if spelling is None:
             return None
-        code, spelling = self._code_by_key[close[0]], self._spelling_by_key[close[0]]
+        code = self._code_by_key[match_key(spelling)]
         return code if match_key(spelling) == match_key(code) else f"{spelling} ({code})"
 
     def describe(self, language: str = DEFAULT_LANGUAGE) -> str:
@@ -920,12 +920,12 @@ class Vocabulary:
         return [words[i] for i in range(longest) for words in spellings if i < len(words)]
 
     def __repr__(self) -> str:
-        return f"Vocabulary({dict(self._synonyms)!r})"
+        return f"WordMatcher({dict(self._synonyms)!r})"
 
 
 def parse_vocabulary(
     s: pl.Series,
-    vocabulary: Vocabulary | Mapping[str, Sequence[str]],
+    vocabulary: WordMatcher | Mapping[str, Sequence[str]],
     *,
     what: str,
     language: str = DEFAULT_LANGUAGE,
@@ -949,7 +949,7 @@ def parse_vocabulary(
 — có phải là 'Nữ (female)'?"
     """
     vocab = (
-        vocabulary if isinstance(vocabulary, Vocabulary) else Vocabulary.from_mapping(vocabulary)
+        vocabulary if isinstance(vocabulary, WordMatcher) else WordMatcher.from_mapping(vocabulary)
     )
     expected = say("intake.one_of", language, codes=vocab.describe(language))
     is_not = say("intake.known_thing", language, what=what)
@@ -957,7 +957,7 @@ def parse_vocabulary(
 
 
 def _parse_words(
-    cells: pl.Series, vocabulary: Vocabulary, *, is_not: str, expected: str, language: str
+    cells: pl.Series, vocabulary: WordMatcher, *, is_not: str, expected: str, language: str
 ) -> ParsedColumn:
     return _per_distinct(
         cells,
@@ -968,7 +968,7 @@ def _parse_words(
 
 
 def _look_up_words(
-    cells: pl.Series, vocabulary: Vocabulary, *, is_not: str, expected: str, language: str
+    cells: pl.Series, vocabulary: WordMatcher, *, is_not: str, expected: str, language: str
 ) -> ParsedColumn:
     text = _text_frame(cells).collect().to_series()
     codes = match_key_series(text).replace_strict(
@@ -983,9 +983,11 @@ def _look_up_words(
 
 # --------------------------------------------------------------------------- booleans
 
-_YES_NO: Final = Vocabulary.from_mapping(
-    {"yes": ["true", "1", "có", "y"], "no": ["false", "0", "không", "n"]}
-)
+YES_WORDS: Final = ("true", "yes", "1", "có", "y")  # every spelling of yes, simplest first
+NO_WORDS: Final = ("false", "no", "0", "không", "n")
+_YES_NO: Final = WordMatcher.from_mapping(
+    {"yes": [word for word in YES_WORDS if word != "yes"],
+     "no": [word for word in NO_WORDS if word != "no"]})
 
 
 def parse_booleans(

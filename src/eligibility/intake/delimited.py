@@ -52,6 +52,8 @@ def read_delimited(path: Path, *, language: str, limits: IntakeLimits,
         raise InputError(say("intake.too_many_columns", language, count=f"{len(header):,}",
                              limit=f"{limits.max_columns:,}"), file=source)
     frame, row_errors = _read_rows(data, separator, len(header), path, language)
+    if frame.width != len(header):  # a bare carriage return splits the header differently
+        raise InputError(say("intake.header_line_break", language), file=source)
     frame = frame.rename(dict(zip(frame.columns, _placeholders(len(header)), strict=True)))
     return CellTable(frame, header, source, separator=separator, row_errors=row_errors)
 

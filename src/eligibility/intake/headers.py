@@ -19,7 +19,7 @@ from typing import Final
 
 from eligibility.errors import InputError
 from eligibility.intake.identity import strip_invisible, visible
-from eligibility.intake.needs import ANY_YEAR, Rule, field_needs
+from eligibility.intake.needs import ANY_YEAR, FieldNeeds, Rule, field_needs
 from eligibility.intake.table import column_label
 from eligibility.intake.wording import say
 from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec
@@ -210,10 +210,14 @@ class HeaderIndex:
                                  columns="; ".join(read)), file=source)
 
     def _missing_read(self, matches: _Matches, left: list[str], language: str) -> list[str]:
+        """The absent columns a criterion reads. A column only priorities read may be absent
+        (every row then takes the field's default, with a warning): it changes points, never
+        who is eligible."""
         missing: list[str] = []
-        for name, needs in self._needs.items():
+        for name, every_need in self._needs.items():
+            needs = _criteria_only(every_need)
             target = self._by_name.get(name)
-            if target is None or target.may_be_absent:
+            if target is None or target.may_be_absent or not needs.by_year:
                 continue
             if not target.yearly:
                 if name not in matches.single:
@@ -256,6 +260,15 @@ def _shown_headers(headers: list[str], language: str) -> str:
 
 
 _SHOWN_HEADERS: Final = 60
+
+
+def _criteria_only(needs: FieldNeeds) -> FieldNeeds:
+    kept = FieldNeeds()
+    for year, rules in needs.by_year.items():
+        for rule in rules:
+            if rule.kind == "criterion":
+                kept.add(year, rule)
+    return kept
 
 
 def _read_by(column: str, rules: list[Rule], language: str) -> str:

@@ -1,10 +1,11 @@
 """Which candidate fields, and which years of a yearly field, the rules of a rulebook read.
 
-A column that a criterion or priority reads must be in a nominee file: if it were missing,
-every row would silently take the field's default and a disqualifying criterion would pass
-for everyone. This module walks each quota's bound rules (constants already in place) and
-collects, per field, the years read — ``rating[2022]``, or ``rating[y]`` for ``y`` in a range
-fixed per quota — and the rules that read them.
+A column that a criterion reads must be in a nominee file: if it were missing, every row
+would silently take the field's default and a disqualifying criterion would pass for everyone
+(a column only priorities read may be absent, with a warning). This module walks each
+quota's bound rules (constants already in place) and collects, per field, the years read —
+``rating[2022]``, or ``rating[y]`` for ``y`` in a range fixed per quota — and the rules that
+read them.
 """
 
 from __future__ import annotations

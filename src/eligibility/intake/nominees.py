@@ -61,10 +61,12 @@ NOMINATIONS = "nominated_for"
 QUOTA = "quota_id"
 PREFERENCE = "preference"
 NAME_FIELD = "full_name"
+AGENCY_FIELD = "agency"  # kept with a rejected row (not in rejected.csv) for the report
 #: The columns of rejected.csv: the first four are read by programs and never move.
 REJECTED_COLUMNS = (ROW, "column", "value", "error", LINE, "id", NAME_FIELD)
 REJECTED_SCHEMA = {ROW: pl.Int64, "column": pl.String, "value": pl.String, "error": pl.String,
-                   LINE: pl.Int64, "id": pl.String, NAME_FIELD: pl.String, CANDIDATE: pl.String}
+                   LINE: pl.Int64, "id": pl.String, NAME_FIELD: pl.String, CANDIDATE: pl.String,
+                   AGENCY_FIELD: pl.String}
 MissingColumns = Literal["refuse", "default"]
 
 
@@ -74,7 +76,7 @@ class Intake:
 
     candidates: pl.DataFrame  # one row per accepted person, with ``row`` (1-based data row)
     nominations: pl.DataFrame  # one row per (person, quota named), ``preference`` 1 = first
-    rejected: pl.DataFrame  # REJECTED_COLUMNS and candidate_id (the id, where readable)
+    rejected: pl.DataFrame  # REJECTED_COLUMNS, candidate_id (where readable) and agency
     rows_in: int
     columns: ColumnMap
     warnings: list[str] = field(default_factory=list)
@@ -272,10 +274,10 @@ def _nfc(values: pl.Series) -> pl.Series:
                                         nulls_equal=True)["nfc"].alias(values.name)
 
 
-_VOCABULARIES: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], cells.Vocabulary] = {}
+_VOCABULARIES: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], cells.WordMatcher] = {}
 
 
-def _vocabulary(rulebook: CompiledRulebook, name: str) -> cells.Vocabulary:
+def _vocabulary(rulebook: CompiledRulebook, name: str) -> cells.WordMatcher:
     """The vocabulary's codes with their synonyms, and their labels in both languages.
 
     A label is an accepted spelling too (``Tài chính công`` is how the tool itself shows
@@ -294,7 +296,7 @@ def _vocabulary(rulebook: CompiledRulebook, name: str) -> cells.Vocabulary:
                 mapping[code].append(label)
     cache_key = (name, tuple((code, tuple(words)) for code, words in mapping.items()))
     if cache_key not in _VOCABULARIES:
-        _VOCABULARIES[cache_key] = cells.Vocabulary.from_mapping(mapping)
+        _VOCABULARIES[cache_key] = cells.WordMatcher.from_mapping(mapping)
     return _VOCABULARIES[cache_key]
 
 
@@ -361,6 +363,7 @@ def rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFra
         return pl.DataFrame(schema=REJECTED_SCHEMA), pl.Series(ROW, [], dtype=pl.Int64)
     headers = [header for header, _ in errors]
     name_header = columns.fields.get(NAME_FIELD)
+    agency_header = columns.fields.get(AGENCY_FIELD)
     position = {row: index for index, row in enumerate(numbers.to_list())}
     rows = []
     for record in bad.iter_rows(named=True):
@@ -391,7 +394,9 @@ def rejections(frame: pl.DataFrame, errors: list[ErrorColumn], typed: pl.DataFra
                      "id": _readable(frame[columns.id][at], is_id=True),
                      NAME_FIELD: None if name_header is None
                      else _readable(frame[name_header][at], is_id=False),
-                     CANDIDATE: typed[CANDIDATE][at]})
+                     CANDIDATE: typed[CANDIDATE][at],
+                     AGENCY_FIELD: None if agency_header is None
+                     else _readable(frame[agency_header][at], is_id=False)})
     rejected = pl.DataFrame(rows, schema=REJECTED_SCHEMA).sort(ROW)
     return rejected, rejected[ROW]
 

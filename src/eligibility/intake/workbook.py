@@ -9,7 +9,6 @@ read, every cell as text.
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
 import zipfile
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from eligibility.errors import InputError
+from eligibility.errors import InputError, suggest
 from eligibility.intake.identity import visible
 from eligibility.intake.limits import IntakeLimits
 from eligibility.intake.table import CellTable
@@ -100,9 +99,9 @@ def _sheet_name(names: list[str], sheet: str | int, source: str, language: str) 
         keys = [match_key(name) for name in names]
         if keys.count(match_key(sheet)) == 1:  # only case, spaces or diacritics differ
             return names[keys.index(match_key(sheet))]
-        close = difflib.get_close_matches(match_key(sheet), keys, n=1)
+        close = suggest(sheet, names, key=match_key)
         if close:
-            hint = say("intake.did_you_mean", language, suggestion=names[keys.index(close[0])])
+            hint = say("intake.did_you_mean", language, suggestion=close)
     listed = ", ".join(f"'{visible(name)}'" for name in names) or say("intake.header_empty",
                                                                        language)
     raise InputError(say("intake.sheet_not_found", language, sheet=visible(wanted), sheets=listed,

@@ -1,8 +1,12 @@
-"""The decisions table and the files it is written to (CSV for Excel, .xlsx, rejected rows)."""
+"""The decisions table and the CSV files it is written to (for Excel; rejected rows too).
+
+The workbook an officer works in is :mod:`eligibility.output.workbook`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
@@ -34,8 +38,7 @@ def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,
     """
     quota_order = {quota_id: index for index, quota_id in enumerate(rulebook.quotas)}
     points = [points_column(rule) for rule in rulebook.priority_ids]
-    optional = [pl.col(name) if name in decided.columns else pl.lit(None, pl.String).alias(name)
-                for name in ("full_name", "agency")]
+    optional = [_shown_as_text(decided, name) for name in ("full_name", "agency")]
     columns = [pl.col(CANDIDATE), *optional, pl.col(QUOTA), pl.col(PREFERENCE),
                pl.col(STATUS), pl.col(ELIGIBLE), pl.col(SCORE), pl.col(RANK),
                _empty_as_null(FAILED), _empty_as_null(f"reasons.{language}").alias("reasons"),
@@ -44,6 +47,15 @@ def decisions_table(rulebook: CompiledRulebook, decided: pl.DataFrame, *,
     return (decided.lazy().select(*columns, order.alias("__quota_order"))
             .sort(["__quota_order", RANK, CANDIDATE], nulls_last=True)
             .drop("__quota_order").collect())
+
+
+def _shown_as_text(decided: pl.DataFrame, name: str) -> pl.Expr:
+    """A person's name or agency as text, whatever type the rulebook gave the field (a
+    list has no single text form in a CSV cell: it is left empty)."""
+    dtype = decided.schema.get(name)
+    if dtype is None or dtype.is_nested():
+        return pl.lit(None, pl.String).alias(name)
+    return pl.col(name).cast(pl.String)
 
 
 def _empty_as_null(name: str) -> pl.Expr:
@@ -62,12 +74,6 @@ def neutralize_formulas(frame: pl.DataFrame) -> pl.DataFrame:
         if dtype == pl.String and name not in IDENTIFIER_COLUMNS)
 
 
-def write_csv(frame: pl.DataFrame, path: Path) -> None:
+def write_csv(frame: pl.DataFrame, target: Path | BinaryIO) -> None:
     """CSV for Excel: UTF-8 with a BOM (so Vietnamese shows), formulas neutralized."""
-    neutralize_formulas(frame).write_csv(path, include_bom=True, line_terminator="\r\n")
-
-
-def write_xlsx(frame: pl.DataFrame, path: Path, *, sheet: str) -> None:
-    """An Excel workbook; every text cell is written as text, never as a formula."""
-    neutralize_formulas(frame).write_excel(path, worksheet=sheet, autofit=True,
-                                           table_style="Table Style Light 9")
+    neutralize_formulas(frame).write_csv(target, include_bom=True, line_terminator="\r\n")

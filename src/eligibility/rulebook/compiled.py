@@ -71,14 +71,18 @@ class QuotaRules:
     quota: Quota
     criteria: tuple[BoundCriterion, ...]
     priorities: tuple[BoundPriority, ...]
+    earlier_seats: int = 0  # seats of this quota filled in earlier rounds of the plan
+    earlier_budget: int = 0  # budget (VND) those seats used
 
     @property
     def capacity(self) -> int:
-        """Seats that can be filled within both the seats and the budget."""
+        """Seats that can be filled within both the seats and the budget (what earlier
+        rounds of the plan left)."""
         quota = self.quota
-        if quota.cost_per_seat is None:
-            return quota.seats
-        return min(quota.seats, quota.budget // quota.cost_per_seat)
+        seats = max(quota.seats - self.earlier_seats, 0)
+        if quota.cost_per_seat is None:  # each seat costs budget / seats: seats are the limit
+            return seats
+        return max(min(seats, (quota.budget - self.earlier_budget) // quota.cost_per_seat), 0)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,9 @@ class CompiledRulebook:
     """Criterion id → the type of each of its message's placeholder slots."""
     engine_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Per-engine compiled forms of this rulebook (each engine keys its own entry)."""
+    as_of: dt.date | None = None  # the date whose rules apply; None: each course start
+    changes: tuple[str, ...] = ()  # overrides made to the files, as written (path=value)
+    lineage: tuple[str, ...] = ()  # ids of the rulebooks whose sections this one takes
 
     @property
     def id(self) -> str:

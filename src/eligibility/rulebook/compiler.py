@@ -79,23 +79,33 @@ class _Problems:
         self.items.append(Problem(message, location, rule_id, expected, suggestion, kind))
 
 
-def compile_rulebook(loaded: LoadedRulebook) -> CompiledRulebook:
-    """Check and compile ``loaded``; raise :class:`RulebookError` listing every problem."""
-    return _Compiler(loaded).run()
+def compile_rulebook(loaded: LoadedRulebook, *, as_of: dt.date | None = None,
+                     changes: tuple[str, ...] = ()) -> CompiledRulebook:
+    """Check and compile ``loaded``; raise :class:`RulebookError` listing every problem.
+
+    The criteria, priorities and parameters in force on each quota's course start apply, or,
+    with ``as_of``, those in force on that date for every quota. ``changes`` describe the
+    overrides made to ``loaded`` (kept for the run's records).
+    """
+    return _Compiler(loaded, as_of, changes).run()
 
 
 class _Compiler:
-    def __init__(self, loaded: LoadedRulebook) -> None:
+    def __init__(self, loaded: LoadedRulebook, as_of: dt.date | None = None,
+                 changes: tuple[str, ...] = ()) -> None:
         self.loaded = loaded
         self.model = loaded.model
         self.problems = _Problems()
         self.legal = {text.id: text for text in self.model.basis}
+        self.as_of = as_of
+        self.changes = changes
 
     def run(self) -> CompiledRulebook:
         enums = self._enum_types()
         fields = self._fields(enums)
         parameters = self._parameters(enums)
         quota_types = self._quota_types(enums)
+        values_typed = not self.problems.items  # else binding would fold ill-typed values
         self._check_quotas()
         scope = Scope(
             fields={name: YearlyType("yearly", spec.type) if spec.yearly else spec.type
@@ -107,8 +117,9 @@ class _Compiler:
         priorities = [self._priority(item, scope) for item in self.model.priorities]
         shown_types = {item.id: self._assign_slots(wordings) for item, wordings in criteria}
         quotas = {quota.id: self._bind_quota(quota, criteria, priorities, parameters)
-                  for quota in self.model.quotas}
+                  for quota in self.model.quotas} if values_typed else {}
         self._check_ranking(fields)
+        self._check_as_of()
         if self.problems.items:
             raise rulebook_error(self.problems.items)
         candidate = self.model.candidate
@@ -121,7 +132,18 @@ class _Compiler:
             id_columns=(candidate.id.column, *candidate.id.aliases),
             nominations_columns=(candidate.nominations.column, *candidate.nominations.aliases),
             nominations_separator=candidate.nominations.separator,
-            legal_texts=self.legal, shown_types=shown_types)
+            legal_texts=self.legal, shown_types=shown_types, as_of=self.as_of,
+            changes=self.changes, lineage=self.loaded.lineage)
+
+    def _check_as_of(self) -> None:
+        effective = self.model.effective
+        if self.as_of is None or effective.covers(self.as_of):
+            return
+        until = f" until {effective.until}" if effective.until else ""
+        self.problems.add(f"the rulebook is in force from {effective.from_}{until}; it "
+                          f"cannot be applied as of {self.as_of}",
+                          self.loaded.source.location(("effective",)),
+                          expected="an --as-of date within the rulebook's effective period")
 
     # vocabularies and fields ---------------------------------------------------------------
     def _enum_types(self) -> dict[str, EnumType]:
@@ -504,18 +526,20 @@ class _Compiler:
 
     def _in_force(self, item: Criterion | Priority, wordings: list[_Wording],
                   quota: Quota) -> _Wording | None:
-        """The wording in force on the quota's course start, if the rule applies to it."""
+        """The wording in force on the quota's course start (or the as-of date), if the rule
+        applies to the quota."""
         if not _applies(item.applies_to, quota):
             return None
+        day = self.as_of or quota.start
         return next((wording for wording in wordings if wording.version is None
-                     or wording.version.effective.covers(quota.start)), None)
+                     or wording.version.effective.covers(day)), None)
 
     def _legal(self, basis: list[str]) -> tuple[LegalText, ...]:
         return tuple(self.legal[legal_id] for legal_id in basis if legal_id in self.legal)
 
     def _bind(self, node: n.Node, quota: Quota, parameters: dict[str, tuple[Type, Any]],
               rule_id: str, *, language: str | None = None) -> n.Node:
-        binder = _Binder(quota, parameters, language)
+        binder = _Binder(quota, parameters, language, self.as_of)
         location = self.loaded.source.location(
             ("quotas", [item.id for item in self.model.quotas].index(quota.id)))
         try:
@@ -553,10 +577,11 @@ class _Binder:
     """Replace quota attributes and parameters by their values, then fold constants."""
 
     def __init__(self, quota: Quota, parameters: dict[str, tuple[Type, Any]],
-                 language: str | None) -> None:
+                 language: str | None, as_of: dt.date | None = None) -> None:
         self.quota = quota
         self.parameters = parameters
         self.language = language  # a message's language (quota.title is in it)
+        self.as_of = as_of
         self.missing: list[str] = []
 
     def bind(self, node: n.Node) -> n.Node:
@@ -586,13 +611,15 @@ class _Binder:
 
     def _parameter_value(self, name: str) -> Any:
         _, versions = self.parameters[name]
+        day = self.as_of or self.quota.start
         chosen = None
         for start, value in versions:
-            if start is None or start <= self.quota.start:
+            if start is None or start <= day:
                 chosen = (start, value)
         if chosen is None:
-            self.missing.append(f"parameter '{name}' has no version in force on "
-                                f"{self.quota.start} (course start of '{self.quota.id}')")
+            when = "the as-of date" if self.as_of else f"course start of '{self.quota.id}'"
+            self.missing.append(f"parameter '{name}' has no version in force on {day} "
+                                f"({when})")
             return None
         return chosen[1]
 

@@ -1,19 +1,30 @@
-"""Read a rulebook file and its includes into validated models, with positions kept."""
+"""Read a rulebook file and its includes into validated models, with positions kept.
+
+Included files are looked for in the including file's folder, then in the folders of the
+include path, and are confined to the rulebook's folder and those folders
+(:func:`~eligibility.rulebook.source_files.find_source`); every file is read within the
+:class:`~eligibility.rulebook.limits.RulebookLimits`.
+"""
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from eligibility.errors import Problem, rulebook_error
-from eligibility.rulebook.models import Rulebook, SharedFile
+from eligibility.errors import Problem, RulebookError, SourceLocation, rulebook_error
+from eligibility.rulebook.limits import DEFAULT_LIMITS, RulebookLimits
+from eligibility.rulebook.models import Include, LegalText, Rulebook, SharedFile
+from eligibility.rulebook.overrides import Change, apply_changes, changes_from_mapping
+from eligibility.rulebook.source_files import SourceFileError, find_source
+from eligibility.rulebook.source_layers import LayeredSource
 from eligibility.rulebook.yaml_source import SourceMap, YamlPath, read_yaml
 
 MERGED_SECTIONS = ("vocabularies", "parameters")
+LIST_SECTIONS = ("quotas", "criteria", "priorities")  # taken items first, then this file's
 # Sections only a rulebook has: a file with none of them is a shared file (to include).
 RULEBOOK_ONLY_SECTIONS = ("effective", "include", "candidate", "quotas", "criteria",
                           "priorities", "ranking")
@@ -37,6 +48,7 @@ class LoadedRulebook:
     source: SourceMap
     files: dict[str, str] = field(default_factory=dict)  # path -> sha256 of its bytes
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    lineage: tuple[str, ...] = ()  # ids of the rulebooks whose sections it takes
 
     def origin(self, section: str, name: str) -> Origin:
         return self.origins.get((section, name), Origin(self.source, (section, name)))
@@ -46,25 +58,74 @@ class LoadedRulebook:
         return origin.source.location((*origin.path, *rest))
 
 
-def load_document(path: Path) -> LoadedRulebook:
-    """Read ``path`` and its includes; raise :class:`RulebookError` listing every problem."""
-    document, source = read_yaml(path)
+@dataclass
+class _Merged:
+    """A rulebook document with its includes merged, not yet validated."""
+
+    document: dict[str, Any]
+    source: LayeredSource
+    files: dict[str, str]
+    origins: dict[tuple[str, str], Origin]
+    lineage: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """Where includes are looked for and confined, and the limits files are read within."""
+
+    folder: Path  # the rulebook's own folder: includes at any depth may lie below it
+    include_path: tuple[Path, ...]
+    limits: RulebookLimits
+
+
+def load_document(path: Path, changes: Sequence[Change] = (), *,
+                  include_path: Sequence[Path] = (),
+                  limits: RulebookLimits = DEFAULT_LIMITS) -> LoadedRulebook:
+    """Read ``path`` and its includes, make ``changes``; raise :class:`RulebookError`
+    listing every problem.
+
+    Includes are looked for in the including file's folder, then in each folder of
+    ``include_path``, and must lie inside the rulebook's folder or one of those.
+    """
+    _check_include_path(include_path)
+    reading = _Reading(path.parent, tuple(include_path), limits)
+    merged = _read_merged(path, (), reading)
+    if changes:
+        apply_changes(merged.document, merged.source, merged.origins, changes)
+    model = _validate(Rulebook, merged.document, merged.source, merged.origins)
+    return LoadedRulebook(model, path, merged.source, merged.files, merged.origins,
+                          merged.lineage)
+
+
+def _read_merged(path: Path, including: tuple[Path, ...], reading: _Reading) -> _Merged:
+    document, raw_source = read_yaml(path, reading.limits)
     if not isinstance(document, dict):
         raise rulebook_error([Problem("a rulebook is a mapping of sections (id, title, ...)",
-                                      source.location(()), kind="schema")])
-    files = {str(path): _sha256(path)}
-    origins: dict[tuple[str, str], Origin] = {}
-    problems: list[Problem] = []
+                                      raw_source.location(()), kind="schema")])
+    merged = _Merged(document, LayeredSource.over(raw_source), {str(path): raw_source.sha256},
+                     {})
     for section in MERGED_SECTIONS:
         for name in (document.get(section) or {}) if isinstance(document.get(section), dict) \
                 else {}:
-            origins[(section, name)] = Origin(source, (section, name))
-    for index, include in enumerate(document.get("include") or []):
-        _merge_include(path, include, index, document, source, files, origins, problems)
+            merged.origins[(section, name)] = Origin(raw_source, (section, name))
+    own_items = {section: len(document[section]) for section in LIST_SECTIONS
+                 if isinstance(document.get(section), list)}
+    problems: list[Problem] = []
+    includes = document.get("include") or []
+    if isinstance(includes, list) and len(includes) > reading.limits.max_includes:
+        raise rulebook_error([Problem(
+            f"{len(includes)} files are included, more than {reading.limits.max_includes}, "
+            f"the limit for a rulebook (max_includes)", raw_source.location(("include", "<key>")),
+            kind="yaml", expected="fewer, larger shared files")])
+    for index, include in enumerate(includes if isinstance(includes, list) else []):
+        try:
+            _merge_include(path, include, index, merged, raw_source, including, own_items,
+                           problems, reading)
+        except RulebookError as error:
+            problems.extend(error.problems)
     if problems:
         raise rulebook_error(problems)
-    model = _validate(Rulebook, document, source, origins)
-    return LoadedRulebook(model, path, source, files, origins)
+    return merged
 
 
 def is_shared_document(document: Any) -> bool:
@@ -73,45 +134,151 @@ def is_shared_document(document: Any) -> bool:
         section in document for section in RULEBOOK_ONLY_SECTIONS)
 
 
-def load_shared(path: Path) -> tuple[SharedFile, SourceMap]:
+def load_shared(path: Path, limits: RulebookLimits = DEFAULT_LIMITS) -> tuple[SharedFile,
+                                                                              SourceMap]:
     """Read and validate a shared file on its own, as an include would read it."""
-    document, source = read_yaml(path)
+    document, source = read_yaml(path, limits)
     return _validate(SharedFile, document, source, {}), source
 
 
-def _merge_include(path: Path, include: Any, index: int, document: dict[str, Any],
-                   source: SourceMap, files: dict[str, str],
-                   origins: dict[tuple[str, str], Origin], problems: list[Problem]) -> None:
+def _check_include_path(include_path: Sequence[Path]) -> None:
+    wrong = [Problem(f"include path '{folder}' is not a folder", SourceLocation(str(folder), 1, 1),
+                     kind="yaml", expected="a folder holding files that rulebooks include")
+             for folder in include_path if not Path(folder).is_dir()]
+    if wrong:
+        raise rulebook_error(wrong)
+
+
+def _merge_include(path: Path, include: Any, index: int, merged: _Merged, source: SourceMap,
+                   including: tuple[Path, ...], own_items: dict[str, int],
+                   problems: list[Problem], reading: _Reading) -> None:
     location = source.location(("include", index))
-    if not isinstance(include, str):
-        problems.append(Problem("an include is a relative file path", location, kind="schema"))
-        return
-    target = (path.parent / include).resolve()
-    if not target.is_file():
-        problems.append(Problem(f"included file '{include}' does not exist (looked for {target})",
+    entry = _include_entry(include, index, source)
+    try:
+        # Looked for beside the including file, then in the include path; the rulebook's
+        # own folder stays allowed for the includes of a file in a folder below it.
+        target = find_source(entry.file, path.parent, (*reading.include_path, reading.folder))
+    except SourceFileError as error:
+        problems.append(Problem(f"included file '{entry.file}' cannot be used: {error}",
                                 location, kind="yaml"))
         return
-    shared, shared_source = read_yaml(target)
-    model = _validate(SharedFile, shared, shared_source, {})
-    files[str(target)] = _sha256(target)
+    if target in including or target == path.resolve():
+        problems.append(Problem(f"'{entry.file}' includes this file in turn (an include "
+                                f"cycle)", location, kind="yaml",
+                                expected="each file included by the files below it only"))
+        return
+    changes = changes_from_mapping(entry.set_ or {}, source, ("include", index, "set"))
+    if entry.take is None:
+        shared, shared_source = read_yaml(target, reading.limits)
+        if not isinstance(shared, dict):
+            problems.append(Problem("an included file is a mapping of sections (id, title, ...)",
+                                    shared_source.location(()), kind="schema"))
+            return
+        layered = LayeredSource.over(shared_source)
+        origins = {(section, name): Origin(shared_source, (section, name))
+                   for section in MERGED_SECTIONS
+                   for name in (shared.get(section) or {} if isinstance(shared, dict) else {})}
+        if changes and isinstance(shared, dict):
+            apply_changes(shared, layered, origins, changes)
+        model = _validate(SharedFile, shared, layered, origins)
+        merged.files[str(target)] = shared_source.sha256
+        _merge_definitions(merged, shared, origins, model.basis, entry.file, problems)
+        return
+    other = _read_merged(target, (*including, path.resolve()), reading)
+    if changes:
+        apply_changes(other.document, other.source, other.origins, changes)
+    taken = _validate(Rulebook, other.document, other.source, other.origins)
+    merged.files.update(other.files)
+    merged.lineage = (*merged.lineage, taken.id, *other.lineage)
+    _merge_definitions(merged, other.document, other.origins, taken.basis, entry.file,
+                       problems)
+    for section in entry.take:
+        _take_section(merged, other, section, entry.file, own_items, source, problems)
+
+
+def _include_entry(include: Any, index: int, source: SourceMap) -> Include:
+    if isinstance(include, str):
+        return Include(file=include)
+    if not isinstance(include, dict):
+        raise rulebook_error([Problem(
+            "an include is a relative file path, or {file: ..., take: [...], set: {...}}",
+            source.location(("include", index)), kind="schema")])
+    try:
+        return Include.model_validate(include)
+    except ValidationError as error:
+        raise rulebook_error([_problem_from({**item, "loc": ("include", index, *item["loc"])},
+                                            {}, source, {})
+                              for item in error.errors()]) from None
+
+
+def _merge_definitions(merged: _Merged, shared: Any, origins: dict[tuple[str, str], Origin],
+                       basis: list[LegalText], name: str, problems: list[Problem]) -> None:
+    """Add an included file's vocabularies, parameters, legal texts and conventions."""
+    document = merged.document
+    shared = shared if isinstance(shared, dict) else {}
     for section in MERGED_SECTIONS:
-        merged = dict(document.get(section) or {})
-        for name, value in (shared.get(section) or {}).items():
-            if name in merged:
-                other = origins[(section, name)].source.location((section, name, "<key>"))
+        own = document.get(section)
+        if own is not None and not isinstance(own, dict):
+            continue  # the rulebook's own section is malformed; validation reports it
+        combined = dict(own or {})
+        for key, value in (shared.get(section) or {}).items():
+            origin = origins.get((section, key))
+            if key in combined:
+                first = merged.origins.get((section, key))
+                if first is not None and origin is not None \
+                        and first.source.file == origin.source.file:
+                    continue  # the same file reached twice: one definition
+                where = (first.source.location((*first.path, "<key>")) if first is not None
+                         else merged.source.location((section, key, "<key>")))
                 problems.append(Problem(
-                    f"{_SINGULAR[section]} '{name}' is defined both here and in '{include}'",
-                    other, kind="schema", expected="each name defined in one file"))
+                    f"{_SINGULAR[section]} '{key}' is defined both here and in '{name}'",
+                    where, kind="schema", expected="each name defined in one file"))
                 continue
-            merged[name] = value
-            origins[(section, name)] = Origin(shared_source, (section, name))
-        document[section] = merged
-    known = {item.get("id") for item in document.get("basis") or [] if isinstance(item, dict)}
-    extra = [text.model_dump(by_alias=True, exclude_none=True, mode="json")
-             for text in model.basis if text.id not in known]
-    document["basis"] = [*(document.get("basis") or []), *extra]
-    document["conventions"] = [*(document.get("conventions") or []),
-                               *(shared.get("conventions") or [])]
+            combined[key] = value
+            if origin is not None:
+                merged.origins[(section, key)] = origin
+        document[section] = combined
+    if isinstance(document.get("basis") or [], list):
+        known = {item.get("id") for item in document.get("basis") or []
+                 if isinstance(item, dict)}
+        extra = [text.model_dump(by_alias=True, exclude_none=True, mode="json")
+                 for text in basis if text.id not in known]
+        document["basis"] = [*(document.get("basis") or []), *extra]
+    if isinstance(document.get("conventions") or [], list):
+        conventions = list(document.get("conventions") or [])
+        for convention in shared.get("conventions") or []:
+            if convention not in conventions:
+                conventions.append(convention)
+        document["conventions"] = conventions
+
+
+def _take_section(merged: _Merged, other: _Merged, section: str, name: str,
+                  own_items: dict[str, int], source: SourceMap,
+                  problems: list[Problem]) -> None:
+    """Take ``section`` of an included rulebook: whole, or its items before this file's."""
+    document = merged.document
+    theirs = other.document.get(section)
+    if section not in LIST_SECTIONS:
+        if section in document:
+            problems.append(Problem(
+                f"'{section}' is taken from '{name}' and also written here",
+                source.location((section, "<key>")), kind="schema",
+                expected=f"'{section}' in one file: remove it here or from 'take'"))
+            return
+        document[section] = theirs
+        merged.source.redirect((section,), other.source, (section,))
+        return
+    mine = document.get(section) if isinstance(document.get(section), list) else []
+    taken_before = len(mine) - own_items.get(section, 0)  # items taken from earlier includes
+    items = list(theirs or [])
+    combined = [*mine[:taken_before], *items, *mine[taken_before:]]
+    for offset in range(own_items.get(section, 0)):
+        merged.source.redirect((section, taken_before + len(items) + offset), source,
+                               (section, offset))
+    for offset in range(len(items)):
+        merged.source.redirect((section, taken_before + offset), other.source,
+                               (section, offset))
+    document[section] = combined
 
 
 def _validate(model: type[Any], document: Any, source: SourceMap,
@@ -173,8 +340,10 @@ def _expected(item: Any) -> str | None:
         return "a whole number, for instance 60"
     if kind == "bool_type":
         return "true or false"
+    bounds = {"less_than_equal": "at most", "less_than": "below",
+              "greater_than_equal": "at least", "greater_than": "above"}
+    if kind in bounds:
+        limit = next(iter(item.get("ctx", {}).values()), None)
+        if isinstance(limit, int):
+            return f"a whole number {bounds[kind]} {limit:,}"
     return None
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

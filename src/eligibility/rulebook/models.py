@@ -27,6 +27,12 @@ FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
 _AGE = re.compile(r"^(?:(\d+)y)?(?:(\d+)m)?$")
 
+#: More seats than a whole country's civil service could fill: a larger number is a typo.
+MAX_SEATS = 10_000_000
+#: A budget or cost in VND (a thousand trillion, several times a national budget). Below
+#: 2**53, so budget shares computed as decimals stay exact and no sum overflows 64 bits.
+MAX_VND = 10**15
+
 
 class Document(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -199,10 +205,10 @@ class Quota(Document):
     title: Text
     lead: str = Field(description="Department that leads the quota.")
     kind: Identifier = Field(description="e.g. fostering, postgraduate.")
-    seats: int = Field(gt=0)
-    budget: int = Field(ge=0, description="Budget in VND.")
+    seats: int = Field(gt=0, le=MAX_SEATS)
+    budget: int = Field(ge=0, le=MAX_VND, description="Budget in VND.")
     cost_per_seat: int | None = Field(
-        default=None, gt=0,
+        default=None, gt=0, le=MAX_VND,
         description="Cost of one seat in VND; defaults to budget / seats.")
     start: dt.date = Field(description="First day of the course (inclusive).")
     end: dt.date = Field(description="Last day of the course (inclusive).")
@@ -299,6 +305,33 @@ class TieBreak(Document):
     order: Literal["ascending", "descending"]
 
 
+TakenSection = Literal["candidate", "quotas", "criteria", "priorities", "ranking"]
+
+
+class Include(Document):
+    """An included file with options: a rulebook some of whose sections are taken, changes."""
+
+    file: str = Field(description="The file, relative to this rulebook.")
+    take: list[TakenSection] | None = Field(
+        default=None,
+        description="For an included rulebook: the sections taken from it. Its quotas, "
+                    "criteria and priorities come first; this rulebook may add its own (with "
+                    "other ids). Its vocabularies, parameters and legal texts always join.")
+    set_: dict[str, Any] | None = Field(
+        default=None, alias="set",
+        description="Changes made to the included file before it is used: dotted paths and "
+                    "new values, as with --set (e.g. quota.tt-tt.start: 2025-09-08).")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("take")
+    @classmethod
+    def _each_section_once(cls, take: list[str] | None) -> list[str] | None:
+        if take is not None and len(set(take)) != len(take):
+            raise ValueError("each section is taken once")
+        return take
+
+
 class Rulebook(Document):
     """A rulebook: metadata, candidate fields, parameters, quotas, criteria, priorities."""
 
@@ -307,9 +340,11 @@ class Rulebook(Document):
     version: str
     effective: Effective
     basis: list[LegalText] = Field(default_factory=list)
-    include: list[str] = Field(
-        default_factory=list, description="Shared files (relative paths) whose vocabularies, "
-                                          "parameters and legal texts this rulebook uses.")
+    include: list[str | Include] = Field(
+        default_factory=list,
+        description="Shared files (relative paths) whose vocabularies, parameters and legal "
+                    "texts this rulebook uses; or {file, take, set}: another rulebook whose "
+                    "sections listed in 'take' this rulebook takes, with changes.")
     conventions: list[Text] = Field(
         default_factory=list, description="Conventions the rulebook follows (e.g. 29 February).")
     vocabularies: dict[Identifier, Vocabulary] = Field(default_factory=dict)
@@ -319,6 +354,11 @@ class Rulebook(Document):
     criteria: list[Criterion]
     priorities: list[Priority] = Field(default_factory=list)
     ranking: list[TieBreak]
+
+    @property
+    def included_files(self) -> list[str]:
+        """The files named under ``include:``, as written."""
+        return [item if isinstance(item, str) else item.file for item in self.include]
 
     @field_validator("quotas")
     @classmethod

@@ -7,6 +7,7 @@ compiled too, and every problem located in the shared file is reported as its ow
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,9 +41,10 @@ def is_shared_file(path: Path) -> bool:
     return is_shared_document(document)
 
 
-def check_shared(path: Path) -> SharedCheck:
+def check_shared(path: Path, *, include_path: Sequence[Path] = ()) -> SharedCheck:
     """Check the shared file at ``path`` alone and within the rulebooks beside it that
-    include it; raise :class:`RulebookError` with every problem located in it."""
+    include it (their includes looked for in ``include_path`` too); raise
+    :class:`RulebookError` with every problem located in it."""
     from eligibility.rulebook import load_rulebook
 
     model, _ = load_shared(path)
@@ -51,7 +53,7 @@ def check_shared(path: Path) -> SharedCheck:
     for rulebook in _rulebooks_including(path):
         result.included_by.append(rulebook)
         try:
-            load_rulebook(rulebook)
+            load_rulebook(rulebook, include_path=include_path)
         except RulebookError as error:
             own = [problem for problem in error.problems
                    if problem.location is not None and _same_file(problem.location.file, path)]
@@ -74,9 +76,10 @@ def _rulebooks_including(path: Path) -> list[Path]:
         except (RulebookError, OSError):
             continue
         includes = document.get("include") if isinstance(document, dict) else None
-        if isinstance(includes, list) and any(
-                isinstance(item, str) and _same_file(str(candidate.parent / item), path)
-                for item in includes):
+        named = [item.get("file") if isinstance(item, dict) else item
+                 for item in includes] if isinstance(includes, list) else []
+        if any(isinstance(name, str) and _same_file(str(candidate.parent / name), path)
+               for name in named):
             found.append(candidate)
     return found
 

@@ -35,7 +35,7 @@ Run them with ``eligibility test rules/`` or with pytest, which collects every
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -50,6 +50,7 @@ from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from eligibility.records import read_nominee
 from eligibility.rulebook import CompiledRulebook, load_rulebook
 from eligibility.rulebook.models import Document
+from eligibility.rulebook.source_files import SourceFileError, find_source
 from eligibility.rulebook.yaml_source import SourceMap, read_yaml
 
 CASES_SUFFIX = ".cases.yaml"
@@ -217,13 +218,14 @@ def discover(target: str | Path) -> list[Path]:
     return [sibling]
 
 
-def load_all(paths: Iterable[Path]) -> list[CaseFile]:
+def load_all(paths: Iterable[Path], *,
+             include_path: Sequence[str | Path] = ()) -> list[CaseFile]:
     """Load every file; raise one :class:`CaseFileError` with the problems of all of them."""
     loaded: list[CaseFile] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            loaded.append(load_cases(path))
+            loaded.append(load_cases(path, include_path=include_path))
         except RulebookError as error:
             problems.extend(error.problems)
     if problems:
@@ -231,9 +233,11 @@ def load_all(paths: Iterable[Path]) -> list[CaseFile]:
     return loaded
 
 
-def load_cases(path: str | Path) -> CaseFile:
+def load_cases(path: str | Path, *, include_path: Sequence[str | Path] = ()) -> CaseFile:
     """Read a case file strictly and load its rulebook.
 
+    The rulebook is looked for, and confined, as an include is: in the case file's folder,
+    then in the folders of ``include_path``, which also serve the rulebook's own includes.
     Raises :class:`CaseFileError` (or the rulebook's own :class:`RulebookError`) listing
     every problem with its ``file:line:column``.
     """
@@ -246,11 +250,13 @@ def load_cases(path: str | Path) -> CaseFile:
         model = CaseFileModel.model_validate(document)
     except ValidationError as error:
         raise CaseFileError([_problem(item, source) for item in error.errors()]) from None
-    rulebook_path = path.parent / model.rulebook
-    if not rulebook_path.exists():
-        raise CaseFileError([Problem(f"rulebook '{model.rulebook}' not found (looked for "
-                                     f"{rulebook_path})", source.location(("rulebook",)))])
-    rulebook = load_rulebook(rulebook_path)
+    folders = [Path(folder) for folder in include_path]
+    try:
+        rulebook_path = find_source(model.rulebook, path.parent, folders)
+    except SourceFileError as error:
+        raise CaseFileError([Problem(f"rulebook '{model.rulebook}' cannot be used: {error}",
+                                     source.location(("rulebook",)))]) from None
+    rulebook = load_rulebook(rulebook_path, include_path=folders)
     problems = list(_check(model, rulebook, source))
     if problems:
         raise CaseFileError(problems)

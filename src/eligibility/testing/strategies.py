@@ -52,6 +52,7 @@ import polars as pl
 from hypothesis import strategies as st
 
 from eligibility.errors import EligibilityError, suggest
+from eligibility.intake.cells import NO_WORDS, YES_WORDS
 from eligibility.language.domain import EXCEL_EPOCH
 from eligibility.language.types import BOOL, DATE, INT, INTERVAL, NUMBER, EnumType, ListType
 from eligibility.language.values import Interval
@@ -76,8 +77,6 @@ __all__ = [
 
 MAX_FRAME_SIZE = 1_000
 _MIN_EXCEL_SERIAL = 10_000
-_YES = ("true", "yes", "1", "có", "y")
-_NO = ("false", "no", "0", "không", "n")
 _RANDOM_DAYS = 3 * 366
 Form = Literal["NFC", "NFD"]
 
@@ -403,7 +402,7 @@ def _cell(rulebook: CompiledRulebook, spec: FieldSpec, value: Any) -> st.SearchS
         vocabulary = rulebook.vocabularies[kind.name]
         return _word(st.sampled_from([value, *vocabulary.synonyms_of(value)]))
     if kind == BOOL:
-        words: tuple[str, ...] = _YES if value else _NO
+        words: tuple[str, ...] = YES_WORDS if value else NO_WORDS
         if not value and spec.default is False:
             words = (*words, "")
         return _word(st.sampled_from(words))

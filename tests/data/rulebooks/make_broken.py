@@ -1,7 +1,8 @@
 """Regenerate ``broken/``: each file is minimal.yaml with one deliberate mistake.
 
 Run ``python tests/data/rulebooks/make_broken.py`` after changing minimal.yaml; the output
-files and their ``.expect.yaml`` (error class, line, phrases) are committed.
+files and their ``.expect.yaml`` (error class, line, phrases) are committed. They include
+``vn-regulations.yaml``, found through the include path (the project's ``rules/`` folder).
 """
 
 from pathlib import Path
@@ -197,8 +198,8 @@ def main() -> None:
     )
     case(
         "missing_include",
-        "include: [../../../rules/vn-regulations.yaml]",
-        "include: [../../../rules/vn-regulation.yaml]",
+        "include: [vn-regulations.yaml]",
+        "include: [vn-regulation.yaml]",
         "RulebookSyntaxError",
         ["vn-regulation.yaml", "does not exist"],
         "include:",
@@ -286,6 +287,113 @@ def main() -> None:
         "  - id: age-limit",
         "two criteria with one id",
         occurrence=2,
+    )
+    hostile()
+
+
+def hostile() -> None:
+    """Small files that once exhausted the machine or crashed the loader."""
+    bomb = "".join(f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]\n"
+                   for i in range(1, 9))
+    case(
+        "alias_bomb",
+        "candidate:\n",
+        "x-bomb:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + bomb
+        + "candidate:\n",
+        "RulebookSyntaxError",
+        ["more than 200,000 values once its aliases are written out", "max_values"],
+        "l5: &l5",
+        "a 600-byte alias bomb that stands for 387 million values",
+    )
+    case(
+        "recursive_alias",
+        "candidate:\n",
+        "x-loop: &loop [*loop]\ncandidate:\n",
+        "RulebookSyntaxError",
+        ["alias '*loop' is inside the value it names"],
+        "x-loop:",
+        "an alias inside the value it names",
+    )
+    case(
+        "deep_nesting",
+        "candidate:\n",
+        "x-deep: " + "[" * 1000 + "]" * 1000 + "\ncandidate:\n",
+        "RulebookSyntaxError",
+        ["nested more than 40 deep", "max_depth"],
+        "x-deep:",
+        "lists nested 1,000 deep",
+    )
+    case(
+        "nul_byte",
+        'version: "1"',
+        'version: "1\0"',
+        "RulebookSyntaxError",
+        ["a NUL byte (U+0000)"],
+        "version:",
+        "a NUL byte inside a value",
+    )
+    case(
+        "huge_integer",
+        "    values: {max_age: 35}",
+        "    values: {max_age: " + "9" * 5000 + "}",
+        "RulebookSyntaxError",
+        ["too large for a rulebook", "9,223,372,036,854,775,807"],
+        "    values: {max_age: 999",
+        "a whole number of 5,000 digits",
+    )
+    case(
+        "seats_overflow",
+        "    seats: 2\n",
+        "    seats: 9223372036854775808\n",
+        "RulebookSyntaxError",
+        ["too large for a rulebook"],
+        None,
+        "seats beyond 64 bits",
+    )
+    case(
+        "seats_too_many",
+        "    seats: 2\n",
+        "    seats: 9223372036854775807\n",
+        "RulebookSchemaError",
+        ["quotas.0.seats", "at most 10,000,000"],
+        None,
+        "more seats than any civil service has people",
+    )
+    case(
+        "budget_too_large",
+        "    budget: 200\n",
+        "    budget: 9000000000000000000\n",
+        "RulebookSchemaError",
+        ["quotas.0.budget", "at most 1,000,000,000,000,000"],
+        None,
+        "a budget whose share per seat would overflow",
+    )
+    case(
+        "include_outside",
+        "include: [vn-regulations.yaml]",
+        "include: [../../../README.md]",  # the project's README, once moved into broken/
+        "RulebookSyntaxError",
+        ["'../../../../README.md' cannot be used", "outside the rulebook's folder"],
+        "README.md",
+        "an include that leaves the rulebook's folder and the include path",
+    )
+    case(
+        "include_absolute",
+        "include: [vn-regulations.yaml]",
+        "include: [/etc/passwd]",
+        "RulebookSyntaxError",
+        ["'/etc/passwd' cannot be used", "absolute path"],
+        None,
+        "an include by absolute path",
+    )
+    case(
+        "include_folder",
+        "include: [vn-regulations.yaml]",
+        "include: [../broken]",
+        "RulebookSyntaxError",
+        ["'../broken' cannot be used: it is a folder, not a file"],
+        None,
+        "a folder named as an include",
     )
 
 

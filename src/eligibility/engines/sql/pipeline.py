@@ -103,11 +103,15 @@ def kept_columns(rulebook: CompiledRulebook, columns: Sequence[str]) -> list[str
 
 
 def rank_in_database(database: Database, rulebook: CompiledRulebook,
-                     nominations: DatabaseNominations) -> Ranked:
+                     nominations: DatabaseNominations, *, keep_all: bool = False) -> Ranked:
     """Evaluate and rank in ``database``; allocate the seats on the candidates; put the
-    seats back (statuses are then read with :func:`status_query`)."""
+    seats back (statuses are then read with :func:`status_query`).
+
+    The decided nominations keep the keys, the fields decisions.csv shows and the ranking
+    keys, or with ``keep_all`` every field (for the workbook and the report)."""
     build = database.builder()
-    kept = kept_columns(rulebook, nominations.columns)
+    kept = list(nominations.columns) if keep_all else \
+        kept_columns(rulebook, nominations.columns)
     outcomes = outcome_query(rulebook, build, table(nominations.relation),
                              nominations.columns, kept)
     ranked = ranked_query(rulebook, build, exp.Subquery(
@@ -138,7 +142,7 @@ def decide_in_database(database: Database, rulebook: CompiledRulebook,
                        ) -> tuple[pl.DataFrame, Ranked]:
     """Every nomination decided in ``database`` and read back, with the failure messages
     rendered in ``languages``: the ``decided`` frame of :class:`eligibility.api.Decisions`."""
-    ranked = rank_in_database(database, rulebook, nominations)
+    ranked = rank_in_database(database, rulebook, nominations, keep_all=True)
     schema = decided_schema(rulebook, ranked)
     columns = [name for name in schema if name != STATUS]
     decided = database.fetch(status_query(database.builder(), RANKED, SEATS, columns), schema)
@@ -158,13 +162,14 @@ def decisions_in_database(database: Database, rulebook: CompiledRulebook,
 
 def summary_in_database(database: Database, rulebook: CompiledRulebook, ranked: Ranked,
                         nominations: DatabaseNominations) -> Decisions:
-    """The statuses only (for the counts and the per-quota summary), as
-    :class:`~eligibility.api.Decisions`: for runs whose decisions stay in the database."""
+    """The statuses and ranks only (for the counts, the per-quota summary and how each
+    cut-off fell), as :class:`~eligibility.api.Decisions`: for runs whose decisions stay in
+    the database."""
     from eligibility.api import Decisions
     from eligibility.frames import ELIGIBLE, SCORE
 
-    schema = {CANDIDATE: pl.String(), QUOTA: pl.String(), ELIGIBLE: pl.Boolean(),
-              SCORE: outcome_schema(rulebook)[SCORE], STATUS: pl.String()}
+    full = decided_schema(rulebook, ranked)
+    schema = {name: full[name] for name in (*ranked.kept, ELIGIBLE, SCORE, RANK, STATUS)}
     columns = [name for name in schema if name != STATUS]
     decided = database.fetch(status_query(database.builder(), RANKED, SEATS, columns), schema)
     return Decisions(rulebook, decided, nominations.rejected, nominations.rows_in, "sql",
