@@ -1,4 +1,4 @@
-"""Shared test configuration: Hypothesis settings profiles.
+"""Shared test configuration: Hypothesis settings profiles, and a PostgreSQL server.
 
 ``ci`` (the default) keeps the suite quick and reproducible: few examples, derandomized
 (the same examples every run, no example database). ``thorough`` explores: many examples,
@@ -9,7 +9,9 @@ set ``max_examples`` themselves keep it under either profile.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -18,3 +20,24 @@ settings.register_profile(
     "thorough", max_examples=500, deadline=None,
     suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A scratch PostgreSQL server for the whole test session (Debian's ``postgresql``).
+
+    Skipped where PostgreSQL is not installed; in CI (``CI`` set) its absence is a failure,
+    since ``.ci/run`` installs it.
+    """
+    from eligibility.testing.postgres import PostgresUnavailable, ScratchPostgres
+
+    try:
+        server = ScratchPostgres.find().start()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no PostgreSQL server here: {error}")
+    try:
+        yield server.url
+    finally:
+        server.stop()

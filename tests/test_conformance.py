@@ -18,7 +18,9 @@ import yaml
 
 import eligibility
 from eligibility.engines import frame_engine
+from eligibility.engines import sql as sql_engine
 from eligibility.engines.durable import durable_available
+from eligibility.engines.sql.database import PostgresDatabase
 from eligibility.frames import (
     CANDIDATE,
     PREFERENCE,
@@ -41,7 +43,7 @@ from eligibility.rulebook.yaml_source import read_yaml
 
 HERE = Path(__file__).parent / "conformance"
 FILES = sorted(HERE.glob("*.yaml"))
-ENGINES = ["reference", "scalar", "vectorized",
+ENGINES = ["reference", "scalar", "vectorized", "sql", "sql-postgres",
            pytest.param("durable", marks=pytest.mark.skipif(
                not durable_available(), reason="durable-rules is not installed"))]
 LANGUAGES = ("vi", "en")
@@ -232,7 +234,7 @@ def _frame(rulebook: CompiledRulebook, cases: list[Case]) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def decided(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def decided(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Any:
     tmp = tmp_path_factory.mktemp("conformance")
     cache: dict[tuple[str, str], Decided] = {}
 
@@ -240,7 +242,13 @@ def decided(tmp_path_factory: pytest.TempPathFactory) -> Any:
         if (stem, engine) not in cache:
             rulebook = _rulebook(stem, tmp)
             frame = _frame(rulebook, _read(HERE / f"{stem}.yaml")[1])
-            result = frame if engine == "reference" else frame_engine(engine)(rulebook, frame)
+            if engine == "reference":
+                result = frame
+            elif engine == "sql-postgres":  # the SQL engine in a real PostgreSQL server
+                with PostgresDatabase(request.getfixturevalue("postgres_url")) as database:
+                    result = sql_engine.evaluate_frame(rulebook, frame, database=database)
+            else:
+                result = frame_engine(engine)(rulebook, frame)
             cache[(stem, engine)] = Decided(rulebook, result)
         return cache[(stem, engine)]
 

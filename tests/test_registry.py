@@ -14,10 +14,11 @@ from eligibility.language.registry import ENGINES, FUNCTIONS, REGISTRY, Entry
 def test_every_entry_has_a_lowering_for_every_engine(entry: Entry) -> None:
     """GIVEN a registry entry WHEN its engines' columns are read THEN the scalar meaning and
     the polars lowering are functions, and durable_rules either decides it (with a handler
-    in the planner) or receives it computed (a leaf)."""
-    assert ENGINES == ("scalar", "polars", "durable")
+    in the planner) or receives it computed (a leaf), and the SQL lowering is a function."""
+    assert ENGINES == ("scalar", "polars", "durable", "sql")
     assert callable(entry.scalar), entry.name
     assert callable(entry.polars) and len(inspect.signature(entry.polars).parameters) == 2
+    assert callable(entry.sql) and len(inspect.signature(entry.sql).parameters) == 2
     assert entry.durable in ("condition", "leaf")
     if entry.durable == "condition":
         assert hasattr(Planner, Planner.HANDLERS[entry.name]), entry.name

@@ -11,6 +11,7 @@ from contenders.base import Contender, Mismatch, Unavailable, compare
 from contenders.duckdb_sql import DuckDBSql
 from contenders.library_durable import LibraryDurable
 from contenders.library_scalar import LibraryScalar
+from contenders.library_sql import LibrarySql, LibrarySqlPostgres, LibrarySqlSpark
 from contenders.library_vectorized import LibraryVectorized, LibraryVectorizedBare
 from contenders.peer_rule_engine import RuleEngine
 from contenders.polars_query import PolarsQuery
@@ -20,7 +21,8 @@ from contenders.zen_graph import ZenGraph
 
 CONTENDERS: dict[str, type[Contender]] = {cls.name: cls for cls in (
     LibraryVectorized, PolarsQuery, LibraryVectorizedBare, LibraryScalar, LibraryDurable,
-    PurePython, DuckDBSql, ZenGraph, ZenExpression, RuleEngine)}
+    LibrarySql, LibrarySqlPostgres, LibrarySqlSpark, PurePython, DuckDBSql, ZenGraph,
+    ZenExpression, RuleEngine)}
 REFERENCE = LibraryVectorized.name
 FLOOR = PolarsQuery.name
 

@@ -42,11 +42,12 @@ def _console(*, stderr: bool) -> Console:
 out = _console(stderr=False)
 err = _console(stderr=True)
 
-Engine = Literal["vectorized", "scalar", "durable"]
+Engine = Literal["vectorized", "scalar", "durable", "sql"]
 RulesOption = Annotated[Path, typer.Option("--rules", "-r", help="The rulebook (YAML).")]
 LangOption = Annotated[Language, typer.Option(
     "--lang", help="Language of everything printed: vi (default) or en.")]
-EngineOption = Annotated[Engine, typer.Option("--engine", help="vectorized, scalar or durable.")]
+EngineOption = Annotated[Engine, typer.Option(
+    "--engine", help="vectorized, scalar, durable or sql (the rules run as SQL in a database).")]
 IncludePathOption = Annotated[list[Path] | None, typer.Option(
     "--include-path", "-I", help="A folder where files named under include: are also looked "
                                  "for (repeatable); includes never leave the rulebook's folder "

@@ -23,10 +23,11 @@ NUMBER_COLUMNS = {"seats": "column_seats", "nominated": "column_nominated",
 
 
 def print_summary(rulebook: CompiledRulebook, summary: pl.DataFrame, counts: dict[str, int],
-                  cutoffs: Mapping[str, QuotaCutoff], warnings: Sequence[str], out_dir: Path,
-                  lang: str) -> None:
+                  cutoffs: Mapping[str, QuotaCutoff], warnings: Sequence[str],
+                  out_dir: Path | None, lang: str) -> None:
     """The quota table, how each cut-off fell (:func:`eligibility.selection.cutoff`), the
-    counts and the warnings, in ``lang``; quotas by their titles."""
+    counts and the warnings, in ``lang``; quotas by their titles (``out_dir`` None: the
+    results went to database tables only)."""
     table = Table(title=message("cli.summary_title", lang), title_justify="left")
     rows = list(summary.iter_rows(named=True))
     titles = {row["quota_id"]: rulebook.quota(row["quota_id"]).quota.title.get(lang)
@@ -63,9 +64,10 @@ def print_summary(rulebook: CompiledRulebook, summary: pl.DataFrame, counts: dic
           rejected=number(counts["rows_rejected"], lang)))
     say(" · ".join(message("cli.status_count", lang, status=message(f"status.{status}", lang),
                      count=number(counts[status], lang)) for status in STATUSES))
-    say(message("cli.results_in", lang, folder=f"{out_dir}/"))
+    if out_dir is not None:
+        say(message("cli.results_in", lang, folder=f"{out_dir}/"))
     for warning in warnings:
         warn(message("cli.warning", lang, message=warning))
-    if counts["rows_rejected"]:
+    if counts["rows_rejected"] and out_dir is not None:
         warn(message("cli.rejected_hint", lang, rejected=number(counts["rows_rejected"], lang),
                file=out_dir / "rejected.csv"))

@@ -3,7 +3,9 @@
 * ``vectorized`` (:mod:`.vectorized`): polars, every row at once — the default for batches;
 * ``scalar`` (:mod:`.scalar`): one nomination at a time in Python — the library's
   ``evaluate`` and the reference for the others;
-* ``durable`` (:mod:`.durable`): durable_rules' RETE network — also the live sessions.
+* ``durable`` (:mod:`.durable`): durable_rules' RETE network — also the live sessions;
+* ``sql`` (:mod:`.sql`): the rulebook compiled to SQL, run in DuckDB (embedded), PostgreSQL
+  or Spark SQL.
 
 All are lowerings of the one registry (:mod:`eligibility.language.registry`), held to the
 conformance suite in ``tests/conformance/``.
@@ -19,7 +21,7 @@ import polars as pl
 from eligibility.errors import EngineUnavailableError
 from eligibility.rulebook.compiled import CompiledRulebook
 
-EngineName = Literal["vectorized", "scalar", "durable"]
+EngineName = Literal["vectorized", "scalar", "durable", "sql"]
 ENGINES: tuple[EngineName, ...] = get_args(EngineName)
 FrameEngine = Callable[[CompiledRulebook, pl.DataFrame], pl.DataFrame]
 
@@ -46,4 +48,10 @@ def frame_engine(name: str) -> FrameEngine:
         except ImportError as error:  # pragma: no cover - depends on the machine
             raise EngineUnavailableError(str(error)) from error
         return durable_frame
+    if name == "sql":
+        try:
+            from eligibility.engines.sql import evaluate_frame as sql_frame
+        except ImportError as error:  # pragma: no cover - depends on the machine
+            raise EngineUnavailableError(str(error)) from error
+        return sql_frame
     raise ValueError(f"unknown engine '{name}'; expected one of {', '.join(ENGINES)}")

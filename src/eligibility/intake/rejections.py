@@ -58,6 +58,7 @@ class Problems:
     language: str
     _parts: list[pl.DataFrame] = field(default_factory=list)
     _ids: list[pl.Series] = field(default_factory=list)
+    _numbers: list[pl.Series] = field(default_factory=list)  # the row number of each id
     _written_ids: list[pl.DataFrame] = field(default_factory=list)  # row, id as written
     _suspect: set[str] = field(default_factory=set)  # headers with a cell no field can hold
     _shape_broken: bool = False  # some row has more fields than the header
@@ -65,36 +66,39 @@ class Problems:
 
     def add(self, frame: pl.DataFrame, *, first_row: int, structure: Sequence[ErrorColumn],
             cells: Sequence[ErrorColumn], parsed: Sequence[ErrorColumn],
-            ids: pl.Series) -> pl.Series:
-        """Record the problems of one part (rows ``first_row + 1``...); return the rows of
-        the part that cannot be read.
+            ids: pl.Series, rows: pl.Series | None = None) -> pl.Series:
+        """Record the problems of one part (rows ``first_row + 1``..., or the row numbers
+        ``rows`` when the part holds chosen rows of the table); return the rows of the part
+        that cannot be read.
 
         ``structure``: the rows' shape (a header of None for more fields than the header;
         the id's header for an empty row); ``cells``: cells no field can hold; ``parsed``:
         each parsed column's messages, in the order of ``parse_headers``.
         """
+        numbers = rows.cast(pl.Int64).alias(ROW) if rows is not None else pl.int_range(
+            first_row + 1, first_row + frame.height + 1, dtype=pl.Int64, eager=True).alias(ROW)
         errors = [(header, messages) for header, messages in (*structure, *cells, *parsed)
                   if messages.null_count() < len(messages)]
         for header, messages in structure:
             if header is None and messages.null_count() < len(messages):
                 self._shape_broken = True
             elif header is not None and messages.null_count() < len(messages):
-                blank = int(messages.is_not_null().arg_true()[0]) + first_row + 1
+                blank = int(numbers[int(messages.is_not_null().arg_true()[0])])
                 if self._first_blank_row is None:
                     self._first_blank_row = blank
         self._suspect.update(header for header, messages in cells if header is not None
                              and messages.null_count() < len(messages))
-        self._keep_ids(frame, ids, first_row)
+        self._keep_ids(frame, ids, numbers)
         if not errors:
             return pl.Series(ROW, [], dtype=pl.Int64)
         flags = pl.DataFrame({f"e{index}": messages.is_not_null()
                               for index, (_, messages) in enumerate(errors)})
         bad = flags.select(pl.any_horizontal(pl.all())).to_series().arg_true()
-        self._parts.append(self._describe_part(frame, errors, bad, ids, first_row))
-        return (bad.cast(pl.Int64) + first_row + 1).alias(ROW)
+        self._parts.append(self._describe_part(frame, errors, bad, ids, numbers))
+        return numbers.gather(bad)
 
     def _describe_part(self, frame: pl.DataFrame, errors: list[ErrorColumn],
-                       bad: pl.Series, ids: pl.Series, first_row: int) -> pl.DataFrame:
+                       bad: pl.Series, ids: pl.Series, numbers: pl.Series) -> pl.DataFrame:
         messages = pl.DataFrame({f"e{index}": errors[index][1].gather(bad)
                                  for index in range(len(errors))})
         values = {f"v{index}": frame[header].gather(bad) if header is not None
@@ -108,10 +112,11 @@ class Problems:
             for header in (self.columns.fields.get(NAME_FIELD),
                            self.columns.fields.get(AGENCY_FIELD)))
         typed_ids = ids.gather(bad)
+        bad_rows = numbers.gather(bad)
         for position, record in enumerate(messages.iter_rows()):
             present = [index for index, message in enumerate(record) if message is not None]
             first = present[0]
-            rows.append({ROW: int(bad[position]) + first_row + 1, "header": headers[first],
+            rows.append({ROW: int(bad_rows[position]), "header": headers[first],
                          "message": record[first], "value": values[f"v{first}"][position],
                          "count": len(present),
                          "headers": list(dict.fromkeys(headers[index] for index in present
@@ -123,22 +128,27 @@ class Problems:
                          CANDIDATE: typed_ids[position]})
         return pl.DataFrame(rows, schema=_PROBLEM_SCHEMA)
 
-    def _keep_ids(self, frame: pl.DataFrame, ids: pl.Series, first_row: int) -> None:
+    def _keep_ids(self, frame: pl.DataFrame, ids: pl.Series, numbers: pl.Series) -> None:
         """The id of every row (shared ids are found over the whole table), and the id as
         written where it differs (a rejected row quotes it)."""
         self._ids.append(ids)
+        self._numbers.append(numbers)
         raw = frame[self.columns.id]
         differs = (raw != ids).fill_null(False)
         if differs.any():
             rows = differs.arg_true()
             self._written_ids.append(pl.DataFrame({
-                ROW: rows.cast(pl.Int64) + first_row + 1, "raw_id": raw.gather(rows)}))
+                ROW: numbers.gather(rows), "raw_id": raw.gather(rows)}))
 
     def settle(self, rows_in: int) -> SettledProblems:
         """The table's problems once every part is read; ``rows_in`` rows are rows (blank
         lines after the last row of a file are not)."""
         ids = pl.concat(self._ids) if self._ids else pl.Series(CANDIDATE, [], dtype=pl.String)
-        shared = duplicate_ids(ids.head(rows_in), self.header_line, self.language)
+        numbers = pl.concat(self._numbers) if self._numbers else pl.Series(ROW, [],
+                                                                           dtype=pl.Int64)
+        within = numbers <= rows_in
+        shared = duplicate_ids(ids.filter(within), self.header_line, self.language,
+                               numbers.filter(within))
         problems = pl.concat(self._parts) if self._parts else pl.DataFrame(
             schema=_PROBLEM_SCHEMA)
         problems = problems.filter(pl.col(ROW) <= rows_in)
@@ -242,16 +252,19 @@ def _shortened(value: str, language: str) -> str:
     return say("intake.value_cut", language, start=value[:_QUOTED_CHARS], count=f"{len(value):,}")
 
 
-def duplicate_ids(ids: pl.Series, header_line: int, language: str) -> pl.DataFrame:
+def duplicate_ids(ids: pl.Series, header_line: int, language: str,
+                  rows: pl.Series | None = None) -> pl.DataFrame:
     """``row``, ``id`` and ``message`` (why it is rejected) of every row whose id another
-    row has too; ``ids`` holds the id of rows 1, 2, 3..."""
+    row has too; ``ids`` holds the id of rows 1, 2, 3... (or of the rows numbered
+    ``rows``)."""
     schema = {ROW: pl.Int64, "id": pl.String, "message": pl.String}
     nulls = ids.null_count()
     if ids.n_unique() - (1 if nulls else 0) == len(ids) - nulls:  # the usual case, quickly
         return pl.DataFrame(schema=schema)
     duplicated = ids.is_duplicated() & ids.is_not_null()
-    frame = pl.DataFrame({"id": ids}).with_columns(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW)).filter(duplicated)
+    numbers = rows if rows is not None else pl.int_range(1, len(ids) + 1, dtype=pl.Int64,
+                                                         eager=True)
+    frame = pl.DataFrame({"id": ids, ROW: numbers.cast(pl.Int64)}).filter(duplicated)
     rows = frame.group_by("id").agg(pl.col(ROW).sort().alias("rows"))
     return frame.join(rows, on="id", maintain_order="left").select(
         ROW, "id", say_expr("intake.duplicate_id", language, id=pl.col("id"),

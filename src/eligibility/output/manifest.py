@@ -20,22 +20,24 @@ def sha256_of(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def build_manifest(*, rulebook: CompiledRulebook, input_path: Path, input_sha256: str,
+def build_manifest(*, rulebook: CompiledRulebook, source: Mapping[str, str],
                    engine: str, language: str, counts: Mapping[str, int],
                    summary: pl.DataFrame, outputs: Mapping[str, str],
                    warnings: list[str],
                    earlier_rounds: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """The manifest of a run; holds no time stamp, so a re-run gives the same bytes.
 
-    ``outputs`` maps each file written to its SHA-256; ``earlier_rounds`` describes the
-    runs of earlier rounds whose seats and courses this run took into account.
+    ``source`` says what was read: a file's name and SHA-256, or a database (its URL without
+    a password) and the table or query. ``outputs`` maps each file written to its SHA-256;
+    ``earlier_rounds`` describes the runs of earlier rounds whose seats and courses this run
+    took into account.
     """
     return {
         **environment(engine, language),
         "rulebook": rulebook_record(rulebook),
         "courses": course_dates(rulebook),
         "earlier_rounds": [dict(item) for item in earlier_rounds],
-        "input": {"file": input_path.name, "sha256": input_sha256},
+        "input": dict(source),
         "counts": dict(counts),
         "quotas": summary.to_dicts(),
         "outputs": dict(sorted(outputs.items())),

@@ -28,6 +28,7 @@ from eligibility.language.registry.core import (
     Entry,
     Lowered,
     PolarsContext,
+    SqlContext,
 )
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "Entry",
     "Lowered",
     "PolarsContext",
+    "SqlContext",
     "entry_of",
 ]
 

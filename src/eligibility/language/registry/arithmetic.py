@@ -17,7 +17,7 @@ import polars as pl
 
 from eligibility.language import nodes as n
 from eligibility.language.domain import finite, numeric, whole
-from eligibility.language.registry.core import Entry, Lowered, PolarsContext
+from eligibility.language.registry.core import Entry, Lowered, PolarsContext, SqlContext
 from eligibility.language.registry.lowering import (
     checked_number,
     checked_whole,
@@ -122,6 +122,47 @@ def _extreme(combine: Callable[..., pl.Expr]) -> Callable[[PolarsContext, n.Call
     return lower
 
 
+# --- SQL --------------------------------------------------------------------------------
+
+
+def _sql_binary(op: str) -> Callable[[SqlContext, n.Arith], Any]:
+    def lower(ctx: SqlContext, node: n.Arith) -> Any:
+        build = ctx.build
+        left, right = ctx.expr(node.left), ctx.expr(node.right)
+        if node.type == TEXT:
+            return build.concat([left, right])
+        if node.type == INT:
+            return build.whole_op(op, left, right)
+        return build.number_op(op, left, right)
+    return lower
+
+
+def _sql_negate(ctx: SqlContext, node: n.Negate) -> Any:
+    build = ctx.build
+    value = ctx.expr(node.operand)
+    if node.type == INT:
+        return build.whole_op("-", build.literal(0, INT), value)
+    return build.negate(build.cast(value, NUMBER))
+
+
+def _sql_abs(ctx: SqlContext, node: n.Call) -> Any:
+    build = ctx.build
+    value = ctx.expr(node.args[0])
+    if node.type == INT:
+        return build.checked_whole(build.absolute(build.wide(value)))
+    return build.absolute(build.cast(value, NUMBER))
+
+
+def _sql_extreme(largest: bool) -> Callable[[SqlContext, n.Call], Any]:
+    def lower(ctx: SqlContext, node: n.Call) -> Any:
+        build = ctx.build
+        values = [ctx.expr(arg) for arg in node.args]
+        if node.type == NUMBER:
+            values = [build.cast(value, NUMBER) for value in values]
+        return build.null_if_any_null(build.extreme(values, largest=largest), values)
+    return lower
+
+
 def same_numeric(kinds: list[Type]) -> Type:
     """The result type of a numeric function: whole when every argument is whole."""
     return INT if all(kind == INT for kind in kinds) else NUMBER
@@ -130,37 +171,39 @@ def same_numeric(kinds: list[Type]) -> Type:
 ENTRIES = (
     Entry("+", GROUP, "a + b", "Sum of two numbers, or two texts joined.",
           "null when either side is null, or outside the range", "points + 5",
-          add, _binary(lambda a, b: a + b), "leaf"),
+          add, _binary(lambda a, b: a + b), "leaf", _sql_binary("+")),
     Entry("-", GROUP, "a - b", "Difference of two numbers.",
           "null when either side is null, or outside the range", "quota.start.year - 1",
-          subtract, _binary(lambda a, b: a - b), "leaf"),
+          subtract, _binary(lambda a, b: a - b), "leaf", _sql_binary("-")),
     Entry("*", GROUP, "a * b", "Product of two numbers.",
           "null when either side is null, or outside the range",
           "5 * count(rating[y] == 'excellent' for y in range(2020, 2023))",
-          multiply, _binary(lambda a, b: a * b), "leaf"),
+          multiply, _binary(lambda a, b: a * b), "leaf", _sql_binary("*")),
     Entry("/", GROUP, "a / b", "Quotient, always a number (not whole).",
           "null when either side is null or b is 0", "quota.budget / quota.seats",
-          divide, _binary(lambda a, b: a / b, divides=True), "leaf"),
+          divide, _binary(lambda a, b: a / b, divides=True), "leaf", _sql_binary("/")),
     Entry("//", GROUP, "a // b", "Quotient rounded down (floor).",
           "null when either side is null or b is 0", "days_between(quota.start, quota.end) // 7",
-          floor_divide, _lower_floor_divide, "leaf"),
+          floor_divide, _lower_floor_divide, "leaf", _sql_binary("//")),
     Entry("%", GROUP, "a % b", "Remainder of the floor division, with the sign of b.",
           "null when either side is null or b is 0", "quota.start.year % 4",
-          remainder, _lower_remainder, "leaf"),
+          remainder, _lower_remainder, "leaf", _sql_binary("%")),
     Entry("-x", GROUP, "-a", "The number with its sign changed.",
           "null when a is null, or outside the range",
           "-completed_years(service_start, quota.start)",
-          negate, _lower_negate, "leaf"),
+          negate, _lower_negate, "leaf", _sql_negate),
     Entry("abs", GROUP, "abs(number) → number", "Absolute value (whole for a whole number).",
           "null when the argument is null",
           "abs(completed_years(service_start, quota.start) - 5) <= 1",
-          absolute, _lower_abs, "leaf", params=(NUMBER,), result=NUMBER),
+          absolute, _lower_abs, "leaf", _sql_abs, params=(NUMBER,), result=NUMBER),
     Entry("least", GROUP, "least(a, b, …) → number or date",
           "The smallest of two or more numbers, or of two or more dates.",
           "null when any argument is null", "least(age_on(birth_date, quota.start), 40)",
-          lambda *values: min(values), _extreme(pl.min_horizontal), "leaf"),
+          lambda *values: min(values), _extreme(pl.min_horizontal), "leaf",
+          _sql_extreme(largest=False)),
     Entry("greatest", GROUP, "greatest(a, b, …) → number or date",
           "The largest of two or more numbers, or of two or more dates.",
           "null when any argument is null", "greatest(service_start, date('2015-01-01'))",
-          lambda *values: max(values), _extreme(pl.max_horizontal), "leaf"),
+          lambda *values: max(values), _extreme(pl.max_horizontal), "leaf",
+          _sql_extreme(largest=True)),
 )

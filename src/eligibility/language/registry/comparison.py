@@ -15,9 +15,9 @@ import polars as pl
 
 from eligibility.frames import polars_type
 from eligibility.language import nodes as n
-from eligibility.language.registry.core import Entry, Lowered, PolarsContext
+from eligibility.language.registry.core import Entry, Lowered, PolarsContext, SqlContext
 from eligibility.language.registry.lowering import as_expr, pair
-from eligibility.language.types import INTERVAL, EnumType, ListType, Type
+from eligibility.language.types import BOOL, INTERVAL, TEXT, EnumType, ListType, Type
 
 GROUP = "Comparison"
 
@@ -113,6 +113,58 @@ def _lower_not_member(ctx: PolarsContext, node: n.Member) -> pl.Expr:
     return ~_lower_member(ctx, node)
 
 
+# --- SQL ----------------------------------------------------------------------------------
+
+
+def _sql_comparison(op: str) -> Callable[[SqlContext, n.Compare], Any]:
+    def lower(ctx: SqlContext, node: n.Compare) -> Any:
+        build = ctx.build
+        if node.left.type == INTERVAL:
+            a_start, a_end = build.pair(ctx.value(node.left))
+            b_start, b_end = build.pair(ctx.value(node.right))
+            same = build.all_of([build.compare("==", a_start, b_start),
+                                 build.compare("==", a_end, b_end)])
+            return same if op == "==" else build.not_(same)
+        left, right = ctx.expr(node.left), ctx.expr(node.right)
+        kind = node.left.type
+        if isinstance(kind, EnumType) and kind.ordered and op not in ("==", "!="):
+            left, right = build.rank_of(left, kind), build.rank_of(right, kind)
+        return build.compare(op, left, right, text=kind == TEXT)
+
+    return lower
+
+
+def _sql_member(ctx: SqlContext, node: n.Member) -> Any:
+    build = ctx.build
+    element_type = node.element.type
+    element = ctx.value(node.element)
+    container = node.container
+
+    def equal(item: Any) -> Any:
+        if element_type == INTERVAL:
+            (a_start, a_end), (b_start, b_end) = build.pair(element), build.pair(item)
+            same = build.all_of([build.compare("==", a_start, b_start),
+                                 build.compare("==", a_end, b_end)])
+        else:
+            same = build.compare("==", element, item)
+        return build.coalesce(same, build.literal(False, BOOL))
+
+    if isinstance(container, n.Const):
+        present = [value for value in container.value if value is not None]
+        found = build.any_of([equal(build.literal(value, element_type)) for value in present])
+    elif isinstance(container, n.ListOf):
+        found = build.any_of([equal(ctx.value(item)) for item in container.items])
+    else:
+        item_type = container.type.item  # type: ignore[attr-defined]
+        found = build.over_items(ctx.expr(container), item_type, equal).reduce(
+            "any", BOOL)
+    return build.when(build.is_null(element), build.null(BOOL), found)
+
+
+def _sql_not_member(ctx: SqlContext, node: n.Member) -> Any:
+    return ctx.build.not_(_sql_member(ctx, node))
+
+
 _COMPARE_DOC = {
     "==": "equal", "!=": "not equal", "<": "less than", "<=": "less than or equal to",
     ">": "greater than", ">=": "greater than or equal to"}
@@ -132,13 +184,13 @@ ENTRIES = (
             + ("." if op in ("==", "!=") else
                " (numbers, dates, text by code point, ordered vocabularies by rank)."),
             "null when either side is null", _COMPARE_EXAMPLE[op], _OPERATORS[op],
-            _comparison(op), "condition")
+            _comparison(op), "condition", _sql_comparison(op))
       for op in _OPERATORS),
     Entry("in", GROUP, "x in list", "Whether x equals an item of the list.",
           "null when x or the list is null; null items never match",
-          "position in quota.positions", member, _lower_member, "condition"),
+          "position in quota.positions", member, _lower_member, "condition", _sql_member),
     Entry("not in", GROUP, "x not in list", "Whether x equals no item of the list.",
           "null when x or the list is null; null items never match",
           "category not in ['vien_chuc']", lambda element, items: not member(element, items),
-          _lower_not_member, "condition"),
+          _lower_not_member, "condition", _sql_not_member),
 )

@@ -9,7 +9,10 @@ An :class:`Entry` states everything the language means by one name, once:
   that lowers the node's children;
 * how **durable_rules** receives it: decided by the RETE network as a ``condition``
   (comparisons, and/or/not, membership, ``is None``, ``x if c else y``), or computed by the
-  scalar implementation and posted as a fact property (a ``leaf``).
+  scalar implementation and posted as a fact property (a ``leaf``);
+* its **sql** lowering, used by the SQL engine, given a :class:`SqlContext` whose builder
+  (:class:`eligibility.engines.sql.builder.SqlBuilder`) writes SQLGlot expressions for the
+  dialect at hand (DuckDB, PostgreSQL, Spark SQL).
 
 Engines dispatch through the registry and nothing else; a test fails when an entry lacks a
 lowering for an engine, and the conformance suite (``tests/conformance/``) runs every entry on
@@ -32,18 +35,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import polars as pl
 
 from eligibility.language import nodes as n
 from eligibility.language.types import Type
 
+if TYPE_CHECKING:  # SQLGlot is imported only when the SQL engine runs
+    from eligibility.engines.sql.builder import SqlBuilder
+
 Lowered = pl.Expr | tuple[pl.Expr, pl.Expr]
 """A lowered value: a polars expression, or an interval as a (start, end) pair."""
 
 Durable = Literal["condition", "leaf"]
-ENGINES = ("scalar", "polars", "durable")
+ENGINES = ("scalar", "polars", "durable", "sql")
 
 
 class PolarsContext(Protocol):
@@ -70,6 +76,39 @@ class PolarsContext(Protocol):
 PolarsLowering = Callable[[PolarsContext, Any], Lowered]
 
 
+class SqlContext(Protocol):
+    """What an SQL lowering may ask of the SQL engine.
+
+    Values are SQLGlot expressions; an interval is a ``(start, end)`` pair of them
+    (:data:`eligibility.engines.sql.builder.SqlLowered`).
+    """
+
+    @property
+    def build(self) -> SqlBuilder:
+        """The dialect's expression builder."""
+        ...
+
+    @property
+    def columns(self) -> frozenset[str]:
+        """The columns of the relation being evaluated."""
+        ...
+
+    def value(self, node: n.Node) -> Any:
+        """``node`` lowered (an interval as a pair)."""
+        ...
+
+    def expr(self, node: n.Node) -> Any:
+        """``node`` lowered to one expression (an interval as a struct)."""
+        ...
+
+    def inner(self, var: str, item: Any) -> SqlContext:
+        """A context for the body of a loop over a list's items, ``var`` bound to ``item``."""
+        ...
+
+
+SqlLowering = Callable[[SqlContext, Any], Any]
+
+
 @dataclass(frozen=True)
 class Entry:
     """One name of the rule language and its meaning on every engine."""
@@ -83,6 +122,7 @@ class Entry:
     scalar: Callable[..., Any]
     polars: PolarsLowering
     durable: Durable
+    sql: SqlLowering
     strict: bool = True
     params: tuple[Type, ...] | None = None  # for functions called by name: argument types
     result: Type | None = None  # for functions called by name: result type

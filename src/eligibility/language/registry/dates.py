@@ -16,7 +16,7 @@ import polars as pl
 from eligibility import calendar
 from eligibility.language import nodes as n
 from eligibility.language.domain import DATE_MAX, DATE_MIN, date_from_ordinal
-from eligibility.language.registry.core import Entry, Lowered, PolarsContext
+from eligibility.language.registry.core import Entry, Lowered, PolarsContext, SqlContext
 from eligibility.language.registry.lowering import checked_whole, pair, typed_null
 from eligibility.language.types import (
     AGE_SCHEDULE,
@@ -24,6 +24,7 @@ from eligibility.language.types import (
     DATE,
     INT,
     INTERVAL,
+    TEXT,
     ByCodeType,
     EnumType,
     Type,
@@ -211,6 +212,151 @@ def _lower_lasts(ctx: PolarsContext, node: n.Call) -> Lowered:
     return result if isinstance(months, int) else pl.when(months.is_not_null()).then(result)
 
 
+# --- SQL ------------------------------------------------------------------------------------
+
+
+def _sql_completed_months(ctx: SqlContext, start: Any, on: Any) -> Any:
+    """Completed months from ``start`` to ``on``, as :func:`calendar.completed_months`."""
+    build = ctx.build
+    months = build.minus(build.month_index(on), build.month_index(start))
+    on_day = build.part("day", on)
+    not_reached = build.all_of([
+        build.compare(">", build.part("day", start), on_day),
+        build.compare("<", on_day, build.days_in_month(build.part("year", on),
+                                                       build.part("month", on)))])
+    return build.minus(months, build.when(not_reached, build.literal(1, INT),
+                                          build.literal(0, INT)))
+
+
+def _sql_completed(unit: str) -> Callable[[SqlContext, n.Call], Any]:
+    def lower(ctx: SqlContext, node: n.Call) -> Any:
+        start, on = (ctx.expr(arg) for arg in node.args)
+        months = _sql_completed_months(ctx, start, on)
+        if unit == "months":
+            return months
+        return ctx.build.whole_op("//", months, ctx.build.literal(12, INT))
+    return lower
+
+
+def _sql_months(ctx: SqlContext, node: n.Node, factor: int) -> Any:
+    """The months argument (a whole number or an expression) times ``factor``, checked."""
+    build = ctx.build
+    if isinstance(node, n.Const) and node.value is not None:
+        months = node.value * factor
+        beyond = _LAST_MONTH - _FIRST_MONTH + 1  # any shift this long leaves the range
+        return build.literal(max(-beyond, min(beyond, months)), INT)
+    return build.whole_op("*", ctx.expr(node), build.literal(factor, INT))
+
+
+def _sql_add_months(factor: int) -> Callable[[SqlContext, n.Call], Any]:
+    def lower(ctx: SqlContext, node: n.Call) -> Any:
+        day, amount = node.args
+        if isinstance(amount, n.Const) and amount.value is None:
+            return ctx.build.null(DATE)
+        return ctx.build.add_months(ctx.expr(day), _sql_months(ctx, amount, factor))
+    return lower
+
+
+def _sql_add_days(ctx: SqlContext, node: n.Call) -> Any:
+    build = ctx.build
+    day, days = (ctx.expr(arg) for arg in node.args)
+    total = build.plus(build.wide(build.days(day)), build.wide(days))
+    return build.date_of_days(total)
+
+
+def _sql_days_between(ctx: SqlContext, node: n.Call) -> Any:
+    build = ctx.build
+    start, end = (ctx.expr(arg) for arg in node.args)
+    return build.minus(build.days(end), build.days(start))
+
+
+def _sql_last_day(ctx: SqlContext, node: n.Call) -> Any:
+    build = ctx.build
+    return build.month_end(build.month_index(ctx.expr(node.args[0])))
+
+
+def sql_schedule_choices(ctx: SqlContext, node: n.Node
+                         ) -> list[tuple[Any, calendar.AgeSchedule | None]]:
+    """:func:`schedule_choices` in SQL: each age schedule with the condition choosing it."""
+    build = ctx.build
+    if isinstance(node, n.Const):
+        return [(build.literal(True, BOOL), node.value)]
+    if isinstance(node, n.Index) and isinstance(node.operand, n.Const) \
+            and isinstance(node.operand.type, ByCodeType):
+        key = build.text_of(ctx.expr(node.key))
+        return [(build.coalesce(build.compare("==", key, build.literal(code, TEXT)),
+                                build.literal(False, BOOL)), schedule)
+                for code, schedule in node.operand.value.items()]
+    if isinstance(node, n.Conditional):
+        chosen = build.coalesce(ctx.expr(node.test), build.literal(False, BOOL))
+        return ([(build.all_of([chosen, condition]), schedule)
+                 for condition, schedule in sql_schedule_choices(ctx, node.then)]
+                + [(build.all_of([build.not_(chosen), condition]), schedule)
+                   for condition, schedule in sql_schedule_choices(ctx, node.otherwise)])
+    raise TypeError(f"an age schedule cannot come from {type(node).__name__}")
+
+
+def _sql_retirement_month(ctx: SqlContext, birth: Any, schedule: calendar.AgeSchedule) -> Any:
+    """The month (index) a person born on ``birth`` retires in: the closed form of
+    :func:`calendar.retirement_date_expr`, the first step whose age is reached in time."""
+    build = ctx.build
+    birth_month = build.bind(build.month_index(birth))
+    steps = schedule.steps
+    scan_start = build.bind(build.plus(build.part("year", birth),
+                                       build.literal(steps[0][1] // 12, INT)))
+    branches = []
+    for index, (year, age) in enumerate(steps):
+        month = build.bind(build.plus(birth_month, build.literal(age, INT)))
+        candidates = [scan_start, build.whole_op("//", month, build.literal(12, INT))]
+        if index > 0:
+            candidates.append(build.literal(year, INT))
+        earliest = build.extreme(candidates, largest=True)
+        stop = steps[index + 1][0] if index + 1 < len(steps) else None
+        found = build.literal(True, BOOL) if stop is None else \
+            build.compare("<", earliest, build.literal(stop, INT))
+        branches.append((found, month))
+    return build.case(branches)
+
+
+def _sql_retirement(ctx: SqlContext, node: n.Call) -> Any:
+    build = ctx.build
+    birth = ctx.expr(node.args[0])
+    branches = []
+    for condition, schedule in sql_schedule_choices(ctx, node.args[1]):
+        value = build.null(DATE) if schedule is None else \
+            build.month_end(_sql_retirement_month(ctx, birth, schedule))
+        branches.append((condition, value))
+    return build.case(branches, build.null(DATE))
+
+
+def _sql_interval(ctx: SqlContext, node: n.Call) -> Any:
+    build = ctx.build
+    start, end = (ctx.expr(arg) for arg in node.args)
+    well_formed = build.compare(">=", end, start)
+    return (build.when(well_formed, start), build.when(well_formed, end))
+
+
+def _sql_overlaps(ctx: SqlContext, node: n.Call) -> Any:
+    build = ctx.build
+    a_start, a_end = build.pair(ctx.value(node.args[0]))
+    b_start, b_end = build.pair(ctx.value(node.args[1]))
+    well_formed = build.all_of([build.compare("<=", a_start, a_end),
+                                build.compare("<=", b_start, b_end)])
+    return build.when(well_formed, build.all_of([build.compare("<=", a_start, b_end),
+                                                 build.compare("<=", b_start, a_end)]))
+
+
+def _sql_lasts(ctx: SqlContext, node: n.Call) -> Any:
+    build = ctx.build
+    start, end = build.pair(ctx.value(node.args[0]))
+    amount = node.args[1]
+    if isinstance(amount, n.Const) and amount.value is None:
+        return build.null(BOOL)
+    target = build.add_months(start, _sql_months(ctx, amount, 1))
+    return build.compare(">=", build.days(end),
+                         build.minus(build.days(target), build.literal(1, INT)))
+
+
 _NOTES = {
     "age_on": "Born 2000-02-29: on 2001-02-27 → 0, on 2001-02-28 → 1, on 2004-02-28 → 3, "
               "on 2004-02-29 → 4.",
@@ -232,12 +378,13 @@ _NOTES = {
 
 def _function(name: str, params: tuple[Type, ...], result: Type, signature: str, summary: str,
               example: str, scalar: Callable[..., Any],
-              lower: Callable[[PolarsContext, Any], Lowered]) -> Entry:
+              lower: Callable[[PolarsContext, Any], Lowered],
+              lower_sql: Callable[[SqlContext, Any], Any]) -> Entry:
     return Entry(name, GROUP, signature, summary,
                  "null when an argument is null, or when the date falls outside "
                  "0001-01-01 .. 9999-12-31" if result == DATE else
                  "null when an argument is null",
-                 example, scalar, lower, "leaf", params=params, result=result,
+                 example, scalar, lower, "leaf", lower_sql, params=params, result=result,
                  notes=_NOTES.get(name, ""))
 
 
@@ -246,53 +393,56 @@ ENTRIES = (
               "Age in completed years on a date; someone born 29 February completes a year "
               "on 28 February in common years (Civil Code art. 148 month rule).",
               "age_on(birth_date, quota.start) <= 35", calendar.completed_years,
-              _lower_completed_years),
+              _lower_completed_years, _sql_completed("years")),
     _function("completed_years", (DATE, DATE), INT,
               "completed_years(start: date, on: date) → int",
               "Whole years from the first date to the second (same rule as age_on; "
               "negative when the second is earlier).",
               "completed_years(service_start, quota.start) >= 3", calendar.completed_years,
-              _lower_completed_years),
+              _lower_completed_years, _sql_completed("years")),
     _function("completed_months", (DATE, DATE), INT,
               "completed_months(start: date, on: date) → int",
               "Whole months from the first date to the second, by the month-end rule.",
               "completed_months(service_start, quota.start) >= 36", calendar.completed_months,
-              _lower_completed_months),
+              _lower_completed_months, _sql_completed("months")),
     _function("add_months", (DATE, INT), DATE, "add_months(day: date, months: int) → date",
               "The date n months later (earlier if negative); the last day of the month "
               "when that month has no such day (31 Jan + 1 month = 28/29 Feb).",
-              "add_months(quota.start, 24)", add_months, _lower_add_months(1)),
+              "add_months(quota.start, 24)", add_months, _lower_add_months(1),
+              _sql_add_months(1)),
     _function("add_years", (DATE, INT), DATE, "add_years(day: date, years: int) → date",
               "The date n years (12·n months) later; 29 February becomes 28 February in a "
-              "common year.", "add_years(birth_date, 60)", add_years, _lower_add_months(12)),
+              "common year.", "add_years(birth_date, 60)", add_years, _lower_add_months(12),
+              _sql_add_months(12)),
     _function("add_days", (DATE, INT), DATE, "add_days(day: date, days: int) → date",
               "The date n days later (earlier if negative).", "add_days(quota.end, 1)",
-              add_days, _lower_add_days),
+              add_days, _lower_add_days, _sql_add_days),
     _function("days_between", (DATE, DATE), INT,
               "days_between(start: date, end: date) → int",
               "Days from the first date to the second (negative if the second is earlier).",
-              "days_between(quota.start, quota.end) + 1", days_between, _lower_days_between),
+              "days_between(quota.start, quota.end) + 1", days_between, _lower_days_between,
+              _sql_days_between),
     _function("last_day_of_month", (DATE,), DATE, "last_day_of_month(day: date) → date",
               "The last day of the date's month.", "last_day_of_month(quota.start)",
-              calendar.last_day_of_month, _lower_last_day),
+              calendar.last_day_of_month, _lower_last_day, _sql_last_day),
     _function("retirement_date", (DATE, AGE_SCHEDULE), DATE,
               "retirement_date(birth: date, ages: age_schedule) → date",
               "Statutory retirement date: the last day of the month in which the person "
               "reaches the age the schedule sets for the first year they reach it.",
               "retirement_date(birth_date, retirement_age[gender])", retirement_date,
-              _lower_retirement),
+              _lower_retirement, _sql_retirement),
     _function("interval", (DATE, DATE), INTERVAL, "interval(start: date, end: date) → interval",
               "The inclusive interval between two dates (null if the end is before the start).",
               "interval(quota.start, add_months(quota.start, 6))", make_interval,
-              _lower_interval),
+              _lower_interval, _sql_interval),
     _function("overlaps", (INTERVAL, INTERVAL), BOOL,
               "overlaps(a: interval, b: interval) → bool",
               "Whether two inclusive intervals share at least one day (touching edges do).",
               "any(overlaps(e, quota.course) for e in enrollments)", overlaps,
-              _lower_overlaps),
+              _lower_overlaps, _sql_overlaps),
     _function("lasts_at_least_months", (INTERVAL, INT), BOOL,
               "lasts_at_least_months(course: interval, months: int) → bool",
               "Whether an inclusive interval lasts n months or more: its end is on or after "
               "start + n months - 1 day.", "lasts_at_least_months(quota.course, 1)",
-              lasts_at_least_months, _lower_lasts),
+              lasts_at_least_months, _lower_lasts, _sql_lasts),
 )

@@ -14,9 +14,9 @@ import polars as pl
 
 from eligibility.language import nodes as n
 from eligibility.language.domain import numeric
-from eligibility.language.registry.core import Entry, Lowered, PolarsContext
+from eligibility.language.registry.core import Entry, Lowered, PolarsContext, SqlContext
 from eligibility.language.registry.lowering import checked_whole, pair
-from eligibility.language.types import BOOL, INT, INTERVAL, ListType, Type
+from eligibility.language.types import BOOL, INT, INTERVAL, NUMBER, ListType, Type
 
 GROUP = "Lists and reducers"
 
@@ -148,6 +148,78 @@ def _lower_len(ctx: PolarsContext, node: n.Call) -> Lowered:
     return ctx.expr(node.args[0]).list.len().cast(pl.Int64)
 
 
+# --- SQL ------------------------------------------------------------------------------------
+
+
+def _sql_reduce(ctx: SqlContext, node: n.Reduce) -> Any:
+    if isinstance(node.iterable, n.Range):
+        return _sql_reduce_range(ctx, node)
+    build = ctx.build
+    item_type = node.iterable.type.item  # type: ignore[attr-defined]
+
+    def body(item: Any) -> Any:
+        inner = ctx.inner(node.var, item)
+        return _sql_kept(ctx, node, inner.expr(node.element),
+                         [inner.expr(test) for test in node.conditions])
+
+    values = build.over_items(ctx.expr(node.iterable), item_type, body)
+    return values.reduce(node.reducer, node.element.type)
+
+
+def _sql_kept(ctx: SqlContext, node: n.Reduce, element: Any, tests: list[Any]) -> Any:
+    """The element, or what an item filtered out by ``if`` counts as."""
+    if not tests:
+        return element
+    build = ctx.build
+    keep = build.coalesce(build.all_of(tests), build.literal(False, BOOL))
+    skipped = _skipped(node.reducer)
+    return build.when(keep, element, None if skipped is None
+                      else build.literal(skipped, BOOL))
+
+
+def _sql_reduce_range(ctx: SqlContext, node: n.Reduce) -> Any:
+    from eligibility.language.fold import substitute
+
+    assert isinstance(node.iterable, n.Range)
+    build = ctx.build
+    start, stop = node.iterable.start, node.iterable.stop
+    if not (isinstance(start, n.Const) and isinstance(stop, n.Const)):
+        raise TypeError("range() bounds are fixed for a quota and folded before lowering")
+    element_type = node.element.type
+    if start.value is None or stop.value is None:
+        return build.null(BOOL if node.reducer in ("any", "all") else
+                          INT if node.reducer == "count" else element_type)
+    values = []
+    for year in range(start.value, stop.value):
+        bound = n.Const(INT, year)
+        element = ctx.expr(substitute(node.element, node.var, bound))
+        tests = [ctx.expr(substitute(test, node.var, bound)) for test in node.conditions]
+        values.append(_sql_kept(ctx, node, element, tests))
+    reducer = node.reducer
+    if reducer == "any":
+        return build.any_of(values)
+    if reducer == "all":
+        return build.all_of(values)
+    if reducer == "count":
+        return build.plus_all([build.when(value, build.literal(1, INT),
+                                          build.literal(0, INT)) for value in values], INT)
+    if reducer == "sum":
+        if element_type == INT:
+            return build.checked_whole(build.plus_all(
+                [build.coalesce(build.wide(value), build.wide(build.literal(0, INT)))
+                 for value in values], None))
+        return build.number_sum([build.coalesce(build.cast(value, NUMBER),
+                                                build.literal(0.0, NUMBER))
+                                 for value in values])
+    if not values:
+        return build.null(element_type)
+    return build.extreme(values, largest=reducer == "max")
+
+
+def _sql_len(ctx: SqlContext, node: n.Call) -> Any:
+    return ctx.build.length(ctx.expr(node.args[0]))
+
+
 _REDUCERS = {
     "any": ("any(condition for x in items)",
             "True if the condition holds for at least one item.",
@@ -179,9 +251,10 @@ _REDUCERS = {
 ENTRIES = (
     Entry("len", GROUP, "len(list) → int", "Number of items in a list.",
           "null when the list is null", "len(enrollments) <= 2",
-          len, _lower_len, "leaf", params=(ListType("list", Type("any")),), result=INT),
+          len, _lower_len, "leaf", _sql_len, params=(ListType("list", Type("any")),),
+          result=INT),
     *(Entry(name, GROUP, signature, summary, nulls, example, _reducer(name), _lower_reduce,
-            "leaf", strict=False)
+            "leaf", _sql_reduce, strict=False)
       for name, (signature, summary, nulls, example, _) in _REDUCERS.items()),
 )
 
