@@ -59,7 +59,7 @@ def test_a_schema_error_in_a_shared_file_is_reported_alone(tmp_path: Path) -> No
     shared = tmp_path / "vn-regulations.yaml"
     shared.write_text((RULES / "vn-regulations.yaml").read_text(encoding="utf-8").replace(
         "\nparameters:", "\nparametres:"), encoding="utf-8")
-    result = _check(shared)
+    result = _check(shared, "--lang", "en")
     assert result.returncode == 2
     assert "unknown key 'parametres'" in result.stderr
 

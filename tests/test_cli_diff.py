@@ -132,7 +132,7 @@ def test_a_wrong_set_exits_2_with_the_option_and_a_caret(tmp_path: Path) -> None
     the quota id and a suggestion; nothing is written."""
     result = subprocess.run(
         [sys.executable, "-m", "eligibility", "diff", str(NOMINEES), "--rules", str(HANOI),
-         "--set", "quota.tt_tt.seats=30", "--out", str(tmp_path / "out")],
+         "--set", "quota.tt_tt.seats=30", "--out", str(tmp_path / "out"), "--lang", "en"],
         capture_output=True, text=True, check=False)
     assert result.returncode == 2
     lines = result.stderr.splitlines()
@@ -146,7 +146,7 @@ def test_rank_refuses_an_as_of_date_outside_the_rulebook(tmp_path: Path) -> None
     """GIVEN --as-of 2026-01-01 for the first round (in force until 2025-12-31)
     WHEN ranked THEN exit 2 naming the period."""
     code, output = _invoke("rank", NOMINEES, "--rules", HANOI, "--as-of", "2026-01-01",
-                           "--out", tmp_path)
+                           "--out", tmp_path, "--lang", "en")
     assert code == 2
     assert "cannot be applied as of 2026-01-01" in output
 

@@ -16,6 +16,7 @@ SRC = Path(__file__).parent.parent / "src" / "eligibility"
 # key; dynamic keys are checked where they are built.
 _LITERAL_KEY = re.compile(r"""\b(?:t|message|Phrase)\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
 _KEY_TEXT = re.compile(r"([a-z_]+)\.([a-z0-9_]+)")
+_FILE_SUFFIXES = {"csv", "html", "json", "xlsx", "yaml", "parquet"}  # file names, not keys
 # The messages of rulebook, include, override and test-case problems: each one is used.
 PROBLEM_DOMAINS = ("problem", "yaml", "source", "schema", "rulebook", "language", "overrides",
                    "case_file")
@@ -53,7 +54,8 @@ def _key_texts() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 match = _KEY_TEXT.fullmatch(node.value)
-                if match and match.group(1) in domains and not node.value.endswith("_"):
+                if match and match.group(1) in domains and not node.value.endswith("_") \
+                        and match.group(2) not in _FILE_SUFFIXES:
                     found.add(node.value)
     return found
 

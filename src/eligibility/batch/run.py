@@ -39,7 +39,7 @@ from eligibility.frames import (
     points_dtype,
 )
 from eligibility.intake.chunks import ChunkedIntake
-from eligibility.intake.fields import NAME_FIELD
+from eligibility.intake.fields import NAME_FIELD, NOMINATIONS
 from eligibility.intake.headers import HeaderIndex
 from eligibility.intake.limits import LIMITS, IntakeLimits
 from eligibility.intake.nominees import column_map, removed_names
@@ -113,27 +113,39 @@ class BatchRanking:
                                                language=self.language,
                                                extras=list(self._extras))
         accepted = 0
+        typed: pl.DataFrame | None = None
         for candidates in _read_ahead(parts, lambda raw, row_errors: add_earlier_courses(
                 intake.read(layout.apply(raw), row_errors), self.rulebook, self.earlier)):
             accepted += candidates.height
+            typed = candidates
             for part in decider.decide(candidates):
                 self._store.add(part.quota_id, "eligible", part.eligible)
                 self._store.add(part.quota_id, "ineligible", part.ineligible)
-        self._schema = self._part_schema(decider)
+        if typed is None:  # no row at all: the typed columns of an empty part
+            typed = add_earlier_courses(intake.read(pl.DataFrame(
+                schema=dict.fromkeys(layout.names, pl.String))), self.rulebook, self.earlier)
+        self._schema = self._part_schema(decider, typed)
         self.warnings = intake.warnings()
         settled = self._settled = intake.settle()
         self._names = self._removed_names()
         self._rank_and_allocate()
         self._count(settled, accepted - len(settled.removed))
 
-    def _part_schema(self, decider: QuotaDecider) -> dict[str, pl.DataType]:
-        """The columns the stored frames hold (all text when no row was decided)."""
+    def _part_schema(self, decider: QuotaDecider,
+                     typed: pl.DataFrame) -> dict[str, pl.DataType]:
+        """The columns the stored frames hold. When no row was decided (none read, or all
+        rejected), they are learnt by deciding one row of nulls shaped as the rows read."""
         for quota_id in self.rulebook.quotas:
             for kind in ("eligible", "ineligible"):
                 found = self._store.schema_of(quota_id, kind)
                 if found is not None:
                     return found
-        return {name: pl.String() for name in decider.columns}
+        probe = typed.clear(1).with_columns(
+            pl.lit([next(iter(self.rulebook.quotas))], pl.List(pl.String)).alias(NOMINATIONS),
+            pl.lit(0, pl.Int64).alias(ROW))
+        for part in decider.decide(probe):
+            return dict(part.eligible.schema)
+        raise AssertionError("a nomination of the first quota decides that quota")
 
     def _kept(self, quota_id: str, kind: str, columns: list[str] | None = None
               ) -> pl.DataFrame:

@@ -47,11 +47,14 @@ def placements(applications: pl.DataFrame, capacity: Mapping[str, int]) -> pl.Da
 def statuses_expr(placed: pl.DataFrame, *, on: str) -> pl.Expr:
     """Each nomination's status, given the people placed (:func:`placements`) by ``on``
     (the candidate id, or any other column naming the person)."""
-    people = placed[on]
-    where = pl.col(on).replace_strict(people, placed[_PLACED_QUOTA], default=None,
-                                      return_dtype=pl.String)
-    preference = pl.col(on).replace_strict(people, placed[_PLACED_PREFERENCE], default=None,
-                                           return_dtype=pl.Int64)
+    if placed.is_empty():  # nobody placed (the columns may not even be typed)
+        where, preference = pl.lit(None, pl.String), pl.lit(None, pl.Int64)
+    else:
+        people = placed[on]
+        where = pl.col(on).replace_strict(people, placed[_PLACED_QUOTA], default=None,
+                                          return_dtype=pl.String)
+        preference = pl.col(on).replace_strict(people, placed[_PLACED_PREFERENCE],
+                                               default=None, return_dtype=pl.Int64)
     return (pl.when(~pl.col(ELIGIBLE)).then(pl.lit("ineligible"))
             .when(where == pl.col(QUOTA)).then(pl.lit("selected"))
             .when(preference < pl.col(PREFERENCE)).then(pl.lit("placed_elsewhere"))

@@ -1,0 +1,66 @@
+"""The streaming batch path of `eligibility rank` (read, decide and write part by part) gives
+the same files as the run kept whole (taken when a workbook is asked for)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules" / "hanoi-2022-2025.yaml"
+EXAMPLE = ROOT / "examples" / "hanoi" / "nominees.csv"
+
+
+def _rank(nominees: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "eligibility", "rank", str(nominees),
+                           "--rules", str(RULES), "--out", str(out), *extra],
+                          capture_output=True, text=True, check=False)
+
+
+def _header_only(path: Path) -> Path:
+    path.write_text(EXAMPLE.read_text(encoding="utf-8").splitlines()[0] + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def _all_rejected(path: Path) -> Path:
+    """Three rows of the example, each with a birth date no calendar has."""
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    rows = [line.split(",") for line in lines[1:4]]
+    for row in rows:
+        row[2] = "1990-02-30"
+    path.write_text("\n".join([lines[0], *(",".join(row) for row in rows)]) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def _generated(path: Path) -> Path:
+    subprocess.run([sys.executable, str(ROOT / "examples" / "hanoi" / "generate.py"),
+                    "--count", "4000", "--bad-rows", "60", "--seed", "31", "--out", str(path)],
+                   check=True, capture_output=True)
+    return path
+
+
+@pytest.mark.parametrize("make", [lambda tmp: EXAMPLE, _header_only, _all_rejected, _generated],
+                         ids=["example", "header_only", "all_rejected", "generated_with_bad_rows"])
+@pytest.mark.parametrize("engine", ["vectorized", "scalar"])
+def test_the_streamed_run_writes_what_the_whole_run_writes(make: object, engine: str,
+                                                          tmp_path: Path) -> None:
+    """GIVEN the bundled example, a file with a header only, a file whose every row is
+    rejected, and a generated file with bad rows and shared ids
+    WHEN `rank` runs streamed (no --xlsx) and whole (--xlsx)
+    THEN both exit 0 and decisions.csv, rejected.csv and manifest.json's counts are the same
+    bytes and values."""
+    nominees = make(tmp_path / "nominees.csv")  # type: ignore[operator]
+    streamed = _rank(nominees, tmp_path / "streamed", "--engine", engine, "--lang", "en")
+    whole = _rank(nominees, tmp_path / "whole", "--engine", engine, "--lang", "en", "--xlsx")
+    assert streamed.returncode == 0, streamed.stderr
+    assert whole.returncode == 0, whole.stderr
+    for name in ("decisions.csv", "rejected.csv"):
+        assert (tmp_path / "streamed" / name).read_bytes() == \
+            (tmp_path / "whole" / name).read_bytes(), name
+    assert streamed.stdout.replace(str(tmp_path / "streamed"), "") == \
+        whole.stdout.replace(str(tmp_path / "whole"), "")
