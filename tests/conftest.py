@@ -41,3 +41,16 @@ def postgres_url() -> Iterator[str]:
         yield server.url
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def sql_database(request: pytest.FixtureRequest) -> Iterator[object]:
+    """A database the SQL engine runs in: DuckDB in memory, then the session's PostgreSQL."""
+    from eligibility.engines.sql.database import DuckDatabase, PostgresDatabase
+
+    if request.param == "postgres":
+        connection = PostgresDatabase(request.getfixturevalue("postgres_url"))
+    else:
+        connection = DuckDatabase()
+    with connection:
+        yield connection

@@ -36,14 +36,16 @@ class PostgresUnavailable(RuntimeError):
     """PostgreSQL's server programs are not installed here (or cannot be run)."""
 
 
-def postgres_binaries() -> Path:
+def postgres_binaries(root: Path = Path("/usr/lib/postgresql"),
+                      search_path: str | None = None) -> Path:
     """The folder holding ``initdb``, ``pg_ctl`` and ``postgres``, newest version first.
 
-    Debian installs them under ``/usr/lib/postgresql/<version>/bin``, off the PATH.
+    Debian installs them under ``/usr/lib/postgresql/<version>/bin`` (``root``), off the
+    PATH; ``search_path`` (the PATH by default) is looked at too.
     """
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
+    candidates = sorted(root.glob("*/bin/pg_ctl"),
                         key=lambda path: _version(path.parent.parent.name), reverse=True)
-    on_path = shutil.which("pg_ctl")
+    on_path = shutil.which("pg_ctl", path=search_path)
     if on_path is not None:
         candidates.append(Path(on_path).resolve())
     for pg_ctl in candidates:

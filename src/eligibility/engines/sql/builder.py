@@ -718,8 +718,35 @@ class SqlBuilder:
         """A finite DOUBLE in plain decimal notation, as ``number_text`` writes it in Python:
         the shortest digits that read back as the same number (each database writes them),
         moved around the decimal point; beyond 1e38, Python's ``repr``."""
+        if self.dialect == "postgres" and (self.lets is None or self._in_loop):
+            return self._bound_locally(lambda: self._number_text(value))
+        return self._number_text(value)
+
+    def _bound_locally(self, make: Callable[[], exp.Expression]) -> exp.Expression:
+        """``make()`` where no query stage can hold its intermediate values (inside a loop
+        over a list's items, or outside a query): a scalar subquery whose nested selects
+        compute each value once (PostgreSQL reads the outer row's columns in them), so the
+        formula does not grow exponentially with its nesting."""
+        saved = self.lets, self._in_loop
+        sink = LetSink(self.fresh("v"))
+        self.lets, self._in_loop = sink, 0
+        try:
+            result = make()
+        finally:
+            self.lets, self._in_loop = saved
+        source: exp.Expression | None = None
+        for level in sink.levels:
+            stage = select(*([exp.Star()] if source is not None else []), *level, source=source)
+            # OFFSET 0 keeps the planner from pulling the stage up into the next one, which
+            # would write each value back into every place that reads it.
+            stage.set("offset", exp.Offset(expression=number(0)))
+            source = exp.Subquery(this=stage, alias=exp.TableAlias(
+                this=identifier(self.fresh("stage"))))
+        return exp.Subquery(this=select(result, source=source))
+
+    def _number_text(self, value: exp.Expression) -> exp.Expression:
         value = self.bind(value)
-        written = self.bind(function("LOWER", self.text_of(value)))
+        written = self.bind(function("LOWER", self._shortest_text(value)))
         negative = self.bind(exp.EQ(this=function("SUBSTR", written, number(1), number(1)),
                                     expression=string("-")))
         body = self.bind(self.when(negative, function("SUBSTR", written, number(2)), written))
@@ -766,6 +793,31 @@ class SqlBuilder:
         huge = exp.GTE(this=exp.Abs(this=value), expression=number(1e38))
         return self.when(huge, self._scientific(value, negative, digits, point), signed)
 
+    def _shortest_text(self, value: exp.Expression) -> exp.Expression:
+        """The database's text of a DOUBLE, made the shortest that reads back as it.
+
+        PostgreSQL writes a whole number lying exactly halfway between two doubles (only
+        beyond 2**53) with 17 digits, although a shorter decimal — the halfway one — reads
+        back as the same double under round-half-to-even, and Python's ``repr`` takes that
+        one. There, each length from 1 digit up is tried: the number rounded to that many
+        significant digits, kept if it reads back as the value.
+        """
+        text = self.text_of(value)
+        if self.dialect != "postgres":
+            return text
+        exact = self.cast(text, "NUMERIC")
+        magnitude = function("FLOOR", function("LOG", exp.Abs(this=exact)))
+        branches = []
+        for digits in range(1, 17):
+            rounded = function("ROUND", exact, self.cast(
+                exp.Sub(this=number(digits - 1), expression=magnitude), "INT"))
+            branches.append((exp.EQ(this=self.cast(rounded, "DOUBLE"), expression=value),
+                             self.text_of(rounded)))
+        beyond_exact_integers = conjunction(
+            exp.GTE(this=exp.Abs(this=value), expression=number(2.0 ** 53)),
+            exp.LT(this=exp.Abs(this=value), expression=number(1e38)))
+        return self.when(beyond_exact_integers, self.case(branches, text), text)
+
     def _scientific(self, value: exp.Expression, negative: exp.Expression,
                     digits: exp.Expression, point: exp.Expression) -> exp.Expression:
         """Python's repr of a number of 1e38 or more: ``d.ddde+XX``."""
@@ -777,8 +829,12 @@ class SqlBuilder:
         tail = function("SUBSTR", significant, number(2))
         mantissa = self.when(exp.GT(this=function("LENGTH", significant), expression=number(1)),
                              self.concat([head, string("."), tail]), head)
-        text = self.concat([mantissa, string("e+"), function(
-            "LPAD", self.text_of(exponent), number(2), string("0"))])
+        digits_of_exponent = self.bind(self.text_of(exponent))
+        # LPAD cuts what is longer than the width: pad only a one-digit exponent.
+        written = self.when(exp.LT(this=function("LENGTH", digits_of_exponent),
+                                   expression=number(2)),
+                            self.concat([string("0"), digits_of_exponent]), digits_of_exponent)
+        text = self.concat([mantissa, string("e+"), written])
         return self.when(negative, self.concat([string("-"), text]), text)
 
 
