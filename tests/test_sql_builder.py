@@ -10,7 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlglot import exp
 
-from eligibility.engines.sql.builder import (
+from eligibility.engines.sql.database import Database, DuckDatabase
+from eligibility.language.domain import INT_MAX, INT_MIN
+from eligibility.language.rendering import number_text
+from eligibility.language.sql_builder import (
     LetSink,
     SqlBuilder,
     alias,
@@ -19,9 +22,6 @@ from eligibility.engines.sql.builder import (
     select,
     table,
 )
-from eligibility.engines.sql.database import Database, DuckDatabase
-from eligibility.language.domain import INT_MAX, INT_MIN
-from eligibility.language.rendering import number_text
 from eligibility.language.types import INT, NUMBER
 
 

@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 import eligibility
-from eligibility.engines.sql.builder import column, select, table
 from eligibility.engines.sql.database import Database, DuckDatabase, PostgresDatabase
 from eligibility.engines.sql.intake import (
     _COMPOSED_LATIN,
@@ -23,6 +22,7 @@ from eligibility.frames import PREFERENCE, ROW
 from eligibility.intake.nominees import REJECTED_COLUMNS
 from eligibility.intake.readers import read_table
 from eligibility.intake.table import normalized_cells
+from eligibility.language.sql_builder import column, select, table
 from eligibility.text import WHITESPACE
 
 CORPUS = Path(__file__).parent / "data" / "intake"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import eligibility
-from eligibility.engines.sql.builder import SqlBuilder, table
 from eligibility.engines.sql.lowering import _levels, computed_subtrees, outcome_query
 from eligibility.language import nodes as n
+from eligibility.language.sql_builder import SqlBuilder, table
 from eligibility.rulebook.compiled import CompiledRulebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,7 +16,7 @@ HANOI = ROOT / "rules" / "hanoi-2022-2025.yaml"
 
 
 def _query_text(rulebook: CompiledRulebook, dialect: str) -> str:
-    from eligibility.engines.sql.builder import parenthesized
+    from eligibility.language.sql_builder import parenthesized
 
     columns = ["candidate_id", "row", "quota_id", "preference", *rulebook.fields]
     query = outcome_query(rulebook, SqlBuilder(dialect), table("nominations"), columns, ["row"])

@@ -16,11 +16,11 @@ from sqlglot import exp
 import eligibility
 from eligibility.engines import frame_engine
 from eligibility.engines.sql import evaluate_frame
-from eligibility.engines.sql.builder import SqlBuilder
 from eligibility.engines.sql.database import SparkDatabase
 from eligibility.engines.sql.lowering import outcome_query
 from eligibility.frames import outcome_schema
 from eligibility.intake.nominees import read_nominees
+from eligibility.language.sql_builder import SqlBuilder
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_engines import RULEBOOK, _nominees

@@ -17,7 +17,6 @@ import polars as pl
 from sqlglot import exp
 
 from contenders.base import DECISION_SCHEMA, Contender, Unavailable, as_decisions
-from eligibility.engines.sql.builder import alias, column, select, string, table
 from eligibility.engines.sql.database import (
     Database,
     DuckDatabase,
@@ -26,6 +25,7 @@ from eligibility.engines.sql.database import (
 )
 from eligibility.engines.sql.lowering import outcome_query
 from eligibility.engines.sql.selection import rank_keys, ranked_query
+from eligibility.language.sql_builder import alias, column, select, string, table
 from eligibility.rulebook.compiled import CompiledRulebook
 
 _TABLE = "nominations"

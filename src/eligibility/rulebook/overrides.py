@@ -316,7 +316,8 @@ def _quota_key(quota: dict[str, Any], key: str, number: int) -> str | tuple[str,
     if key in values:
         return ("values", key)
     raise _PathProblem(Phrase("overrides.quota_has_no", quota=str(quota.get("id")), key=key),
-                       number, expected=Phrase("overrides.quota_key_expected", key=key),
+                       number, expected=Phrase("overrides.quota_key_expected", key=key,
+                                       attributes=", ".join(["seats", "budget", "start"])),
                        suggestion=suggest(key, [*_QUOTA_FIELDS, *values]))
 
 

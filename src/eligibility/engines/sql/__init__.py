@@ -1,7 +1,7 @@
 """The SQL engine: a rulebook compiled to SQL and run inside a database.
 
 Each registry entry's SQL lowering (``Entry.sql``) writes SQLGlot expressions through a
-dialect's :class:`~eligibility.engines.sql.builder.SqlBuilder`; one query computes every
+dialect's :class:`~eligibility.language.sql_builder.SqlBuilder`; one query computes every
 nomination's outcome record (:mod:`eligibility.engines.sql.lowering`). It runs in DuckDB
 (embedded, the default), PostgreSQL or Spark SQL (:mod:`eligibility.engines.sql.database`).
 

@@ -10,7 +10,7 @@ polars frames of a given schema (:meth:`Database.fetch`). What crosses the bound
 * Spark receives a Parquet file and returns Arrow data.
 
 Every session is set up first: PostgreSQL gets the engine's temporary type and functions
-(:data:`eligibility.engines.sql.builder.PG_SESSION_SETUP`), ISO dates and exact float output.
+(:data:`eligibility.language.sql_builder.PG_SESSION_SETUP`), ISO dates and exact float output.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ from typing import Any
 import polars as pl
 from sqlglot import exp
 
-from eligibility.engines.sql.builder import (
+from eligibility.errors import EngineUnavailableError
+from eligibility.language.sql_builder import (
     PG_INTERVAL,
     PG_SESSION_SETUP,
     Dialect,
     SqlBuilder,
     parenthesized,
 )
-from eligibility.errors import EngineUnavailableError
 
 __all__ = ["Database", "DuckDatabase", "PostgresDatabase", "SparkDatabase", "connect", "quote",
            "sql_literal"]

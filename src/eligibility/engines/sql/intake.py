@@ -31,18 +31,6 @@ from typing import Any
 import polars as pl
 from sqlglot import exp
 
-from eligibility.engines.sql.builder import (
-    SqlBuilder,
-    alias,
-    column,
-    disjunction,
-    function,
-    identifier,
-    number,
-    select,
-    string,
-    table,
-)
 from eligibility.engines.sql.database import Database, DuckDatabase, PostgresDatabase
 from eligibility.engines.sql.pipeline import DatabaseNominations
 from eligibility.errors import InputError
@@ -71,6 +59,18 @@ from eligibility.intake.limits import LIMITS, IntakeLimits
 from eligibility.intake.rejections import AGENCY_FIELD, Problems
 from eligibility.intake.table import CellTable, normalized_cells
 from eligibility.intake.wording import say
+from eligibility.language.sql_builder import (
+    SqlBuilder,
+    alias,
+    column,
+    disjunction,
+    function,
+    identifier,
+    number,
+    select,
+    string,
+    table,
+)
 from eligibility.language.types import TEXT, ListType
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.text import nfc_expr

@@ -16,16 +16,6 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from eligibility.engines.sql.builder import (
-    LetSink,
-    SqlBuilder,
-    SqlLowered,
-    alias,
-    column,
-    select,
-    string,
-    table,
-)
 from eligibility.engines.vectorized import _outside_loops, _trees
 from eligibility.frames import (
     ELIGIBLE,
@@ -40,6 +30,16 @@ from eligibility.frames import (
 from eligibility.language import nodes as n
 from eligibility.language.reference import UnboundError
 from eligibility.language.registry import entry_of
+from eligibility.language.sql_builder import (
+    LetSink,
+    SqlBuilder,
+    SqlLowered,
+    alias,
+    column,
+    select,
+    string,
+    table,
+)
 from eligibility.language.types import (
     AGE_SCHEDULE,
     BOOL,

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 import polars as pl
 from sqlglot import exp
 
-from eligibility.engines.sql.builder import table
 from eligibility.engines.sql.database import Database
 from eligibility.engines.sql.lowering import outcome_query
 from eligibility.engines.sql.selection import (
@@ -46,6 +45,7 @@ from eligibility.frames import (
     parse_yearly_column,
 )
 from eligibility.intake.nominees import Intake
+from eligibility.language.sql_builder import table
 from eligibility.messages import render_reasons
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection.allocation import allocate

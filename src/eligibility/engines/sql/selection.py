@@ -23,7 +23,8 @@ from collections.abc import Mapping, Sequence
 
 from sqlglot import exp
 
-from eligibility.engines.sql.builder import (
+from eligibility.frames import CANDIDATE, ELIGIBLE, PREFERENCE, QUOTA, RANK, STATUS
+from eligibility.language.sql_builder import (
     SqlBuilder,
     alias,
     column,
@@ -35,7 +36,6 @@ from eligibility.engines.sql.builder import (
     string,
     table,
 )
-from eligibility.frames import CANDIDATE, ELIGIBLE, PREFERENCE, QUOTA, RANK, STATUS
 from eligibility.language.types import INT, TEXT, EnumType, Type
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection.ranking import rank_key_column, total_order

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 import polars as pl
 from sqlglot import exp
 
-from eligibility.engines.sql.builder import alias, column, function, identifier, select, string
 from eligibility.engines.sql.database import Database, PostgresDatabase, quote, sql_literal
 from eligibility.engines.sql.pipeline import RANKED, SEATS, Ranked
 from eligibility.engines.sql.selection import status_query
@@ -37,6 +36,7 @@ from eligibility.frames import (
 from eligibility.i18n import t
 from eligibility.intake.nominees import REJECTED_COLUMNS
 from eligibility.intake.wording import say
+from eligibility.language.sql_builder import alias, column, function, identifier, select, string
 from eligibility.messages import render_reasons
 from eligibility.rulebook.compiled import CompiledRulebook
 

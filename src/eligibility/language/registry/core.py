@@ -11,7 +11,7 @@ An :class:`Entry` states everything the language means by one name, once:
   (comparisons, and/or/not, membership, ``is None``, ``x if c else y``), or computed by the
   scalar implementation and posted as a fact property (a ``leaf``);
 * its **sql** lowering, used by the SQL engine, given a :class:`SqlContext` whose builder
-  (:class:`eligibility.engines.sql.builder.SqlBuilder`) writes SQLGlot expressions for the
+  (:class:`eligibility.language.sql_builder.SqlBuilder`) writes SQLGlot expressions for the
   dialect at hand (DuckDB, PostgreSQL, Spark SQL).
 
 Engines dispatch through the registry and nothing else; a test fails when an entry lacks a
@@ -43,7 +43,7 @@ from eligibility.language import nodes as n
 from eligibility.language.types import Type
 
 if TYPE_CHECKING:  # SQLGlot is imported only when the SQL engine runs
-    from eligibility.engines.sql.builder import SqlBuilder
+    from eligibility.language.sql_builder import SqlBuilder
 
 Lowered = pl.Expr | tuple[pl.Expr, pl.Expr]
 """A lowered value: a polars expression, or an interval as a (start, end) pair."""
@@ -80,7 +80,7 @@ class SqlContext(Protocol):
     """What an SQL lowering may ask of the SQL engine.
 
     Values are SQLGlot expressions; an interval is a ``(start, end)`` pair of them
-    (:data:`eligibility.engines.sql.builder.SqlLowered`).
+    (:data:`eligibility.language.sql_builder.SqlLowered`).
     """
 
     @property
