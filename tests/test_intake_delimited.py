@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eligibility.errors import InputError
-from eligibility.intake.delimited import read_delimited
+from eligibility.intake.delimited import read_delimited, read_delimited_parts
 from eligibility.intake.limits import LIMITS, IntakeLimits
 
 
@@ -99,3 +99,5 @@ def test_a_carriage_return_inside_a_header_name_is_refused(tmp_path: Path,
                     encoding="utf-8", newline="")
     with pytest.raises(InputError, match="line-break character"):
         read(path)
+    with pytest.raises(InputError, match="line-break character"):  # read part by part
+        list(read_delimited_parts(path, language="en", limits=LIMITS, rows_per_part=10))

@@ -43,14 +43,8 @@ HeaderScore = Callable[[list[str]], int]
 def read_delimited(path: Path, *, language: str, limits: IntakeLimits,
                    tab_only: bool = False, header_score: HeaderScore | None = None) -> CellTable:
     """Read ``path`` as delimited text; ``tab_only`` for a ``.tsv`` file."""
-    source = str(path)
-    data = _utf8_source(path, language)
-    sample = _sample_text(data, path, language, limits)
-    separator = "\t" if tab_only else _detect_separator(sample, header_score, source, language)
-    header = _header(sample, separator)
-    if len(header) > limits.max_columns:
-        raise InputError(say("intake.too_many_columns", language, count=f"{len(header):,}",
-                             limit=f"{limits.max_columns:,}"), file=source)
+    source, data, separator, header = _opened(path, language=language, limits=limits,
+                                              tab_only=tab_only, header_score=header_score)
     frame, row_errors = _read_rows(data, separator, len(header), path, language)
     if frame.width != len(header):  # a bare carriage return splits the header differently
         raise InputError(say("intake.header_line_break", language), file=source)
@@ -63,6 +57,14 @@ def read_delimited_parts(path: Path, *, language: str, limits: IntakeLimits,
                          header_score: HeaderScore | None = None) -> DelimitedParts:
     """Open ``path`` as delimited text to read its rows part by part (:class:`DelimitedParts`):
     the header and the separator are read now, the rows as the parts are asked for."""
+    _, data, separator, header = _opened(path, language=language, limits=limits,
+                                         tab_only=tab_only, header_score=header_score)
+    return DelimitedParts(path, data, separator, list(header), language, rows_per_part)
+
+
+def _opened(path: Path, *, language: str, limits: IntakeLimits, tab_only: bool,
+            header_score: HeaderScore | None) -> tuple[str, Path | bytes, str, list[str]]:
+    """The file's name, its UTF-8 data, its separator and its header."""
     source = str(path)
     data = _utf8_source(path, language)
     sample = _sample_text(data, path, language, limits)
@@ -71,7 +73,7 @@ def read_delimited_parts(path: Path, *, language: str, limits: IntakeLimits,
     if len(header) > limits.max_columns:
         raise InputError(say("intake.too_many_columns", language, count=f"{len(header):,}",
                              limit=f"{limits.max_columns:,}"), file=source)
-    return DelimitedParts(path, data, separator, list(header), language, rows_per_part)
+    return source, data, separator, list(header)
 
 
 class DelimitedParts:
@@ -130,6 +132,9 @@ class DelimitedParts:
                            raise_if_empty=True)
 
     def _named(self, part: pl.DataFrame) -> pl.DataFrame:
+        if part.width != len(self.header):  # a bare carriage return splits the header
+            raise InputError(say("intake.header_line_break", self._language),
+                             file=str(self.path))
         return part.rename(dict(zip(part.columns, _placeholders(len(self.header)), strict=True)))
 
     def _read_whole(self, error: pl.exceptions.PolarsError
