@@ -25,6 +25,7 @@ import string
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -290,27 +291,32 @@ def problems_printed(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
     language = request.param
     out = tmp_path_factory.mktemp(f"problems-{language}")
     lang = ("--lang", language)
-    runs: dict[str, tuple[subprocess.CompletedProcess[str], list[str]]] = {}
+    commands: dict[str, tuple[tuple[str, ...], list[str]]] = {}
     for name in BROKEN_RULEBOOKS:
         path = BROKEN / f"{name}.yaml"
-        runs[f"check {name}"] = (_run("check", str(path), "-I", "rules", *lang),
-                                 [path.read_text(encoding="utf-8")])
+        commands[f"check {name}"] = (("check", str(path), "-I", "rules", *lang),
+                                     [path.read_text(encoding="utf-8")])
     misspelt = BROKEN / "misspelt_field.yaml"
-    runs["rank"] = (_run("rank", str(EXAMPLE), "--rules", str(misspelt), "-I", "rules",
+    commands["rank"] = (("rank", str(EXAMPLE), "--rules", str(misspelt), "-I", "rules",
                          "--out", str(out / "rank"), *lang),
-                    [misspelt.read_text(encoding="utf-8")])
+                        [misspelt.read_text(encoding="utf-8")])
     unknown_key = BROKEN / "unknown_key.yaml"
-    runs["explain"] = (_run("explain", str(EXAMPLE), "--rules", str(unknown_key), "-I",
+    commands["explain"] = (("explain", str(EXAMPLE), "--rules", str(unknown_key), "-I",
                             "rules", "--id", "HN-000001", *lang),
-                       [unknown_key.read_text(encoding="utf-8")])
-    runs["diff"] = (_run("diff", str(EXAMPLE), "--rules", str(RULES), "--set", BAD_SET,
+                           [unknown_key.read_text(encoding="utf-8")])
+    commands["diff"] = (("diff", str(EXAMPLE), "--rules", str(RULES), "--set", BAD_SET,
                          "--out", str(out / "diff"), *lang), [BAD_SET])
     cases = out / "cases"
     cases.mkdir()
     for name, text in BAD_CASE_FILES.items():
         (cases / name).write_text(text, encoding="utf-8")
-    runs["test"] = (_run("test", str(cases), "-I", "rules", *lang),
-                    list(BAD_CASE_FILES.values()))
+    commands["test"] = (("test", str(cases), "-I", "rules", *lang),
+                        list(BAD_CASE_FILES.values()))
+    # Independent processes: run side by side, one per core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = dict(zip(commands, pool.map(lambda command: _run(*command[0]),
+                                               commands.values()), strict=True))
+    runs = {name: (results[name], sources) for name, (_, sources) in commands.items()}
     for name, (result, _) in runs.items():
         assert result.returncode == 2, (name, result.stdout, result.stderr)
     return language, {name: (result.stdout + result.stderr, sources)
