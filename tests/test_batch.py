@@ -64,3 +64,28 @@ def test_the_streamed_run_writes_what_the_whole_run_writes(make: object, engine:
             (tmp_path / "whole" / name).read_bytes(), name
     assert streamed.stdout.replace(str(tmp_path / "streamed"), "") == \
         whole.stdout.replace(str(tmp_path / "whole"), "")
+
+
+def test_parts_set_aside_on_disk_give_the_same_decisions(tmp_path: Path) -> None:
+    """GIVEN a memory budget of nothing (every decided part goes to disk) WHEN a generated
+    file with bad rows is ranked THEN decisions.csv and rejected.csv are the bytes of a run kept in
+    memory, and the parts' files are gone afterwards."""
+    import io
+
+    import eligibility
+    from eligibility.batch import BatchRanking
+
+    rulebook = eligibility.load_rulebook(RULES)
+    written = []
+    for budget in (0, 1 << 30):
+        with BatchRanking(rulebook, language="en", memory_budget=budget) as batch:
+            batch.read(_generated(tmp_path / "nominees.csv"))
+            on_disk = batch._store.on_disk
+            folder = batch._store._folder
+            decisions, rejected = io.BytesIO(), io.BytesIO()
+            batch.write_decisions(decisions)
+            batch.write_rejected(rejected)
+        written.append((decisions.getvalue(), rejected.getvalue()))
+        assert (on_disk > 0) == (budget == 0)
+        assert folder is None or not folder.exists()
+    assert written[0] == written[1]

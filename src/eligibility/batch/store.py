@@ -51,7 +51,7 @@ class PartStore:
         empty frame of ``schema`` when there are none."""
         names = list(schema) if columns is None else list(columns)
         parts = [item.select(names) if isinstance(item, pl.DataFrame)
-                 else pl.read_ipc(item, columns=names, memory_map=False)
+                 else pl.read_ipc(item, columns=names)
                  for item in self._frames.get((quota_id, kind), [])]
         if not parts:
             return pl.DataFrame(schema={name: schema[name] for name in names})
