@@ -718,15 +718,16 @@ class SqlBuilder:
         """A finite DOUBLE in plain decimal notation, as ``number_text`` writes it in Python:
         the shortest digits that read back as the same number (each database writes them),
         moved around the decimal point; beyond 1e38, Python's ``repr``."""
-        if self.dialect == "postgres" and (self.lets is None or self._in_loop):
+        if self.dialect != "spark" and (self.lets is None or self._in_loop):
+            # Spark takes a correlated scalar subquery only around an aggregate.
             return self._bound_locally(lambda: self._number_text(value))
         return self._number_text(value)
 
     def _bound_locally(self, make: Callable[[], exp.Expression]) -> exp.Expression:
         """``make()`` where no query stage can hold its intermediate values (inside a loop
         over a list's items, or outside a query): a scalar subquery whose nested selects
-        compute each value once (PostgreSQL reads the outer row's columns in them), so the
-        formula does not grow exponentially with its nesting."""
+        compute each value once (they read the outer row's columns), so the formula does not
+        grow exponentially with its nesting."""
         saved = self.lets, self._in_loop
         sink = LetSink(self.fresh("v"))
         self.lets, self._in_loop = sink, 0
