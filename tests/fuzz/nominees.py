@@ -82,9 +82,13 @@ def mutated_nominees(rng: random.Random, *, rows: tuple[int, int] = (5, 40),
 
 
 def _cell(rng: random.Random, table: Table) -> str:
-    row, column = rng.randrange(1, len(table)), rng.randrange(len(table[0]))
+    row = rng.randrange(1, len(table))
+    if not table[row]:  # a row an earlier mutation emptied
+        return f"row {row} is empty"
+    column = rng.randrange(len(table[row]))  # an earlier mutation may have reshaped it
     table[row][column] = values.text(rng) if rng.random() < 0.8 else str(values.number(rng))
-    return f"row {row} {table[0][column]} = {table[row][column]!r:.40}"
+    name = table[0][column] if column < len(table[0]) else f"#{column + 1}"
+    return f"row {row} {name} = {table[row][column]!r:.40}"
 
 
 def _id_twin(rng: random.Random, table: Table) -> str:
