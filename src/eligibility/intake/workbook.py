@@ -159,6 +159,8 @@ def sheet_shapes(path: Path, language: str, limits: IntakeLimits) -> dict[str, S
                 if scanner is not None:
                     by_part[info.filename] = scanner.close()
             names = _sheet_parts(archive)
+    # zipfile raises NotImplementedError for a compression method it cannot read, and
+    # RuntimeError for an encrypted member: both are damaged workbooks to the person.
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
             ValueError) as error:
         raise InputError(say("intake.workbook_damaged", language, detail=_first_line(error)),
