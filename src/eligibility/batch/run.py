@@ -17,8 +17,10 @@ file (:meth:`eligibility.Decisions.table`).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from io import BytesIO
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -237,12 +239,23 @@ class BatchRanking:
                 for column, name in self._extras.items()]
 
     def write_decisions(self, handle: BinaryIO) -> None:
-        """Write ``decisions.csv`` (after :meth:`read`)."""
+        """Write ``decisions.csv`` (after :meth:`read`).
+
+        Each block of rows is turned into CSV text on a second thread while the next block
+        is gathered and sorted (polars releases the interpreter's lock); at most two blocks'
+        text wait to be written.
+        """
+        waiting: deque[Future[bytes]] = deque()
         first = True
-        for frame in self.decisions():
-            if frame.height or first:
-                write_csv(frame, handle, header=first)
-                first = False
+        with ThreadPoolExecutor(max_workers=1) as serializer:
+            for frame in self.decisions():
+                if frame.height or first:
+                    waiting.append(serializer.submit(_csv_bytes, frame, header=first))
+                    first = False
+                while len(waiting) > 1:
+                    handle.write(waiting.popleft().result())
+            while waiting:
+                handle.write(waiting.popleft().result())
 
     def write_rejected(self, handle: BinaryIO) -> None:
         """Write ``rejected.csv`` (after :meth:`read`)."""
@@ -298,6 +311,12 @@ def _read_ahead(parts: Iterable[tuple[pl.DataFrame, pl.Series | None]],
         while (part := coming.result()) is not None:
             coming = ahead.submit(next_part)
             yield part
+
+
+def _csv_bytes(frame: pl.DataFrame, *, header: bool) -> bytes:
+    text = BytesIO()
+    write_csv(frame, text, header=header)
+    return text.getvalue()
 
 
 def _sort_keys(rulebook: CompiledRulebook) -> tuple[list[str], list[bool]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -45,7 +45,9 @@ from eligibility.output.run_folder import RunFolder, RunWriter
 from eligibility.rounds import carry_over, read_earlier_rounds, with_earlier_courses
 from eligibility.rulebook.overrides import read_overrides
 from eligibility.whatif import Comparison, compare_decisions
-from eligibility.whatif.page import PageFacts, render_diff_html
+
+if TYPE_CHECKING:
+    from eligibility.whatif.page import PageFacts
 
 RULES_HELP = "The rulebook: once (compared with itself on other dates or with --set) or " \
              "twice (before, after)."
@@ -107,6 +109,8 @@ def diff(
         step = progress.add_task(t("whatif.step_comparing", lang), total=None)
         comparison = compare_decisions(sides[0], sides[1])
         progress.update(step, description=t("whatif.step_writing", lang))
+        from eligibility.whatif.page import PageFacts  # jinja2: loaded for diff only
+
         facts = PageFacts(nominees.name, input_digest.result(), overrides.title,
                           earlier.records())
         with folder.writing(inputs=[*comparison.before.rulebook.files,
@@ -122,6 +126,8 @@ def write_diff(comparison: Comparison, run: RunWriter, language: str,
     """Write diff.csv, diff-quotas.csv and diff.html into the run's folder (complete files
     only, put in place with the manifest; see :mod:`eligibility.output.run_folder`); return
     each file's SHA-256."""
+    from eligibility.whatif.page import render_diff_html
+
     html = render_diff_html(comparison, language, facts).encode("utf-8")
     table = comparison.table(language)
     run.add("diff.csv", lambda handle: write_csv(table, handle))

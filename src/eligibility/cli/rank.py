@@ -40,7 +40,6 @@ from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv
 from eligibility.output.manifest import build_manifest, manifest_bytes, sha256_of
 from eligibility.output.run_folder import RunFolder, RunWriter
-from eligibility.output.workbook import write_workbook
 from eligibility.rounds import with_earlier_courses
 from eligibility.selection.cutoff import QuotaCutoff, analyse_cutoffs
 
@@ -217,6 +216,8 @@ def _write_outputs(decisions: Decisions, run: RunWriter, *, lang: str, xlsx: boo
     rejected = decisions.rejected.select(REJECTED_COLUMNS)
     run.add("rejected.csv", lambda handle: write_csv(rejected, handle))
     if xlsx:
+        from eligibility.output.workbook import write_workbook  # xlsxwriter: only for --xlsx
+
         run.add("decisions.xlsx", lambda handle: write_workbook(
             decisions.rulebook, decisions.decided, table, decisions.rejected, handle,
             language=lang))
