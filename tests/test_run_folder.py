@@ -235,6 +235,19 @@ def test_rank_refuses_to_overwrite_its_own_input(tmp_path: Path) -> None:
     assert sorted(path.name for path in folder.iterdir()) == ["decisions.csv"]
 
 
+def test_rank_refuses_to_write_over_an_earlier_round_it_reads(tmp_path: Path) -> None:
+    """GIVEN a run folder r WHEN `rank --previous r --out r` runs THEN it exits 2 naming
+    r's decisions.csv, and r's files (the earlier round's record) are unchanged."""
+    folder = tmp_path / "r"
+    assert rank(NOMINEES, "--rules", RULES, "--out", folder).returncode == 0
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    result = rank(NOMINEES, "--rules", RULES, "--out", folder, "--previous", folder,
+                  "--lang", "en")
+    assert result.returncode == 2
+    assert "'decisions.csv' in" in result.stderr and "is an input" in result.stderr
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
 def test_rank_into_an_existing_file_is_a_clear_error(tmp_path: Path) -> None:
     """GIVEN --out naming an existing file WHEN rank runs THEN exit 2 with a sentence, not
     an errno."""

@@ -122,6 +122,12 @@ def read_earlier_rounds(folders: Sequence[str | Path]) -> EarlierRounds:
     return EarlierRounds(tuple(rounds))
 
 
+def earlier_round_files(folders: Sequence[str | Path]) -> list[Path]:
+    """The files an earlier round's folder is read from: a run must not write over them
+    (``--out`` naming a folder given to ``--previous``)."""
+    return [Path(folder) / name for folder in folders for name in (MANIFEST, DECISIONS)]
+
+
 def read_earlier_round(folder: Path) -> EarlierRound:
     """One earlier run's folder: its manifest and the selections in its decisions.csv."""
     manifest_path = folder / MANIFEST

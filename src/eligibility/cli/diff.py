@@ -42,7 +42,12 @@ from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv
 from eligibility.output.manifest import environment, manifest_bytes, rulebook_record, sha256_of
 from eligibility.output.run_folder import RunFolder, RunWriter
-from eligibility.rounds import carry_over, read_earlier_rounds, with_earlier_courses
+from eligibility.rounds import (
+    carry_over,
+    earlier_round_files,
+    read_earlier_rounds,
+    with_earlier_courses,
+)
 from eligibility.rulebook.overrides import read_overrides
 from eligibility.whatif import Comparison, compare_decisions
 
@@ -81,7 +86,8 @@ def diff(
         raise typer.BadParameter(t("whatif.too_many_dates", lang, count=len(dates)),
                                  param_hint="--as-of")
     before_date, after_date = (dates[0], dates[-1]) if dates else (None, None)
-    folder = RunFolder(out_dir, inputs=[nominees, *rules, *(override or [])], language=lang)
+    folder = RunFolder(out_dir, inputs=[nominees, *rules, *(override or []),
+                                        *earlier_round_files(previous or ())], language=lang)
     with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
         check_regular_file(nominees, lang)  # before hashing: reading a pipe would never end

@@ -40,7 +40,7 @@ from eligibility.intake.readers import check_regular_file
 from eligibility.output.decisions import write_csv
 from eligibility.output.manifest import build_manifest, manifest_bytes, sha256_of
 from eligibility.output.run_folder import RunFolder, RunWriter
-from eligibility.rounds import with_earlier_courses
+from eligibility.rounds import earlier_round_files, with_earlier_courses
 from eligibility.selection.cutoff import QuotaCutoff, analyse_cutoffs
 
 
@@ -86,7 +86,8 @@ def rank(
     # releases the GIL, so it costs almost no wall time on a second core.
     target = database_target(nominees)
     inputs = [Path(nominees)] if target is None or "://" not in target else []
-    folder = RunFolder(out_dir, inputs=[*inputs, rules], language=lang) \
+    folder = RunFolder(out_dir, inputs=[*inputs, rules, *earlier_round_files(previous or ())],
+                       language=lang) \
         if out_dir is not None else None
     with errors_exit(lang), ThreadPoolExecutor(max_workers=1) as hashing, \
             progress_display() as progress:
