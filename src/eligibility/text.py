@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from array import array
 from typing import Final
 
 import polars as pl
@@ -148,7 +149,8 @@ def _casefold_fixes() -> dict[str, str]:
     """
     fixes: dict[str, str] = {}
     for start in range(0, 0x110000, _BLOCK):
-        block = "".join(map(chr, range(start, start + _BLOCK)))
+        block = array("I", range(start, start + _BLOCK)).tobytes().decode(
+            "utf-32-le", "surrogatepass")  # many times faster than joining chr() of each
         if block.casefold() == block.lower():
             continue  # no character of the block folds otherwise than it lowercases
         for char in block:
