@@ -167,3 +167,20 @@ def test_a_hostile_manifest_is_refused_clearly(tmp_path: Path) -> None:
     (deep / "manifest.json").write_bytes(b"\xff\xfe not json")
     with pytest.raises(InputError, match="cannot be read"):
         read_earlier_round(deep)
+
+
+def test_a_later_round_prints_the_seats_it_can_still_fill(rounds: tuple[Path, Path],
+                                                          tmp_path: Path) -> None:
+    """GIVEN the 2023 round WHEN the 2025 round is ranked THEN its summary shows, beside each
+    quota's plan seats, the seats left to fill; a first round (nothing taken) does not."""
+    first, _ = rounds
+    runner = CliRunner()
+    later = runner.invoke(app, ["rank", str(NOMINEES), "--rules", str(SECOND), "--out",
+                                str(tmp_path / "later"), "--previous", str(first),
+                                "--lang", "en"], env={"COLUMNS": "200"})
+    assert later.exit_code == 0, later.output
+    assert "Seats to fill" in later.output
+    alone = runner.invoke(app, ["rank", str(NOMINEES), "--rules", str(FIRST), "--out",
+                                str(tmp_path / "alone"), "--lang", "en"], env={"COLUMNS": "200"})
+    assert alone.exit_code == 0, alone.output
+    assert "Seats to fill" not in alone.output

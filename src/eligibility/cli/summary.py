@@ -32,9 +32,9 @@ def print_summary(rulebook: CompiledRulebook, summary: pl.DataFrame, counts: dic
     rows = list(summary.iter_rows(named=True))
     titles = {row["quota_id"]: rulebook.quota(row["quota_id"]).quota.title.get(lang)
               for row in rows}
-    headers = [message(f"cli.{key}", lang)
-               for key in (*NUMBER_COLUMNS.values(), "column_cutoff")]
-    widest = max((len(number(row[name], lang)) for row in rows for name in NUMBER_COLUMNS),
+    columns = _number_columns(rows)
+    headers = [message(f"cli.{key}", lang) for key in (*columns.values(), "column_cutoff")]
+    widest = max((len(number(row[name], lang)) for row in rows for name in columns),
                  default=0)
     # Each column takes 3 characters of borders and padding.
     natural = sum(max(len(header), widest) + 3 for header in headers) + \
@@ -50,7 +50,7 @@ def print_summary(rulebook: CompiledRulebook, summary: pl.DataFrame, counts: dic
         quota.append("\n")
         quota.append_text(cell(titles[row["quota_id"]]))
         cutoff = row["cutoff_score"]
-        table.add_row(quota, *(cell(number(row[name], lang)) for name in NUMBER_COLUMNS),
+        table.add_row(quota, *(cell(number(row[name], lang)) for name in columns),
                       cell("—" if cutoff is None else number(cutoff, lang)))
     out.print(table)
     # How each line fell: the same sentences as the report and explain ("seats filled" is
@@ -71,3 +71,13 @@ def print_summary(rulebook: CompiledRulebook, summary: pl.DataFrame, counts: dic
     if counts["rows_rejected"] and out_dir is not None:
         warn(message("cli.rejected_hint", lang, rejected=number(counts["rows_rejected"], lang),
                file=out_dir / "rejected.csv"))
+
+
+def _number_columns(rows: Sequence[Mapping[str, object]]) -> dict[str, str]:
+    """The number columns shown: the seats a quota can still fill beside its seats when
+    they differ anywhere (seats taken by earlier rounds of the plan, or a budget that pays
+    for fewer)."""
+    if all(row["capacity"] == row["seats"] for row in rows):
+        return NUMBER_COLUMNS
+    columns = dict(NUMBER_COLUMNS)
+    return {"seats": columns.pop("seats"), "capacity": "column_capacity", **columns}
