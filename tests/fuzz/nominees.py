@@ -96,6 +96,8 @@ def _id_twin(rng: random.Random, table: Table) -> str:
         return "too few rows"
     column = table[0].index("id") if "id" in table[0] else 0
     source, target = rng.sample(range(1, len(table)), 2)
+    if column >= min(len(table[source]), len(table[target])):  # a row reshaped earlier
+        return f"row {source} or {target} has no id cell"
     twin = table[source][column]
     twin = rng.choice([twin, twin + "\u200b", twin.replace("-", "\u2011"), " " + twin,
                        twin.lower(), twin + "\x00", "\u202e" + twin])
@@ -112,6 +114,8 @@ def _list_cell(rng: random.Random, table: Table) -> str:
     else:
         cell = ";".join("2023-01-01/2023-12-31" for _ in range(count))
     row = rng.randrange(1, len(table))
+    if column >= len(table[row]):  # a row an earlier mutation shortened
+        return f"row {row} has no {name} cell"
     table[row][column] = cell
     return f"row {row} {name}: {count} items"
 
@@ -129,7 +133,8 @@ def _header(rng: random.Random, table: Table) -> str:
         return f"header {before} changed in case and spacing"
     if operation == 2 and len(header) > 1:
         for row in table:
-            del row[column]
+            if column < len(row):  # a row an earlier mutation shortened may lack it
+                del row[column]
         return "column removed"
     if operation == 3:
         for index, row in enumerate(table):
