@@ -113,3 +113,20 @@ def test_every_change_leaves_the_batch_selection(hanoi: eligibility.CompiledRule
         if current:
             assert_frame_equal(session.decisions(), batch(rulebook, list(current.values()),
                                                           engine))
+
+
+def test_a_ranking_by_a_list_is_still_the_batch_selection(
+        hanoi: eligibility.CompiledRulebook) -> None:
+    """GIVEN a ranking by a list of intervals (no live order for it) WHEN nominees are
+    asserted and updated THEN the session still ranks and seats as the batch does."""
+    rulebook = variant(hanoi, (("enrollments", "ascending"), ("score", "descending")),
+                       {"tai-chinh": 1})
+    enrolled = [eligibility.language.values.Interval(dt.date(2023, 1, 1), dt.date(2023, 2, 1))]
+    current = [person("A"), person("B", enrollments=enrolled), person("C")]
+    with open_session(rulebook, engine="scalar") as session:
+        for record in current:
+            session.assert_candidate(record)
+        current[2] = person("C", succession_plan=True)
+        session.update_candidate(current[2])
+        check(session, rulebook, ["A", "B", "C"])
+        assert_frame_equal(session.decisions(), batch(rulebook, current, "scalar"))
