@@ -25,6 +25,7 @@ from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection import select
 from eligibility.selection.keys import UnsupportedKey
 from eligibility.session.layout import ORDER, Layout
+from eligibility.session.reasons import with_reasons
 from eligibility.session.seats import LiveSeats
 
 SESSION_ENGINES = ("durable", "scalar")
@@ -157,7 +158,7 @@ class NominationSession:
             return self.decisions().filter(pl.col(CANDIDATE) == known)
         entry = self._entries[known]
         if entry.rendered is None:
-            entry.rendered = entry.rows.with_columns(self._reasons)
+            entry.rendered = with_reasons(self.rulebook, entry.rows)
         ranks, statuses = self._seats.standing(known)
         row = bisect_left(self._present, entry.order) + 1
         decided = entry.rendered.with_columns(
