@@ -40,8 +40,8 @@ def placements(applications: pl.DataFrame, capacity: Mapping[str, int]) -> pl.Da
     seats = allocate(applications, capacity)
     person = [CANDIDATE, *([ROW] if ROW in applications.columns else [])]
     return (seats.join(applications.select(*person, QUOTA, PREFERENCE), on=[CANDIDATE, QUOTA])
-            .select(*person, pl.col(QUOTA).alias(_PLACED_QUOTA),
-                    pl.col(PREFERENCE).alias(_PLACED_PREFERENCE)))
+            .select(*person, pl.col(QUOTA).alias(PLACED_QUOTA),
+                    pl.col(PREFERENCE).alias(PLACED_PREFERENCE)))
 
 
 def statuses_expr(placed: pl.DataFrame, *, on: str) -> pl.Expr:
@@ -51,9 +51,9 @@ def statuses_expr(placed: pl.DataFrame, *, on: str) -> pl.Expr:
         where, preference = pl.lit(None, pl.String), pl.lit(None, pl.Int64)
     else:
         people = placed[on]
-        where = pl.col(on).replace_strict(people, placed[_PLACED_QUOTA], default=None,
+        where = pl.col(on).replace_strict(people, placed[PLACED_QUOTA], default=None,
                                           return_dtype=pl.String)
-        preference = pl.col(on).replace_strict(people, placed[_PLACED_PREFERENCE],
+        preference = pl.col(on).replace_strict(people, placed[PLACED_PREFERENCE],
                                                default=None, return_dtype=pl.Int64)
     return (pl.when(~pl.col(ELIGIBLE)).then(pl.lit("ineligible"))
             .when(where == pl.col(QUOTA)).then(pl.lit("selected"))
@@ -67,8 +67,9 @@ def quota_codes(rulebook: CompiledRulebook) -> pl.Expr:
     return pl.col(QUOTA).replace_strict(codes, return_dtype=pl.UInt32)
 
 
-_PLACED_QUOTA = "__placed_quota"
-_PLACED_PREFERENCE = "__placed_preference"
+#: The columns of :func:`placements` naming each placed person's quota and its preference.
+PLACED_QUOTA = "__placed_quota"
+PLACED_PREFERENCE = "__placed_preference"
 
 
 def quota_summary(rulebook: CompiledRulebook, decided: pl.DataFrame) -> pl.DataFrame:
@@ -99,6 +100,6 @@ def summary_table(rulebook: CompiledRulebook, counted: pl.DataFrame) -> pl.DataF
                     "cutoff_score", "budget", "budget_used"))
 
 
-__all__ = ["NOMINATION", "STATUSES", "allocate", "decision_order", "placements", "quota_codes",
-           "quota_summary", "rank_nominations", "select", "statuses_expr", "summary_table",
-           "winnable"]
+__all__ = ["NOMINATION", "PLACED_PREFERENCE", "PLACED_QUOTA", "STATUSES", "allocate",
+           "decision_order", "placements", "quota_codes", "quota_summary", "rank_nominations",
+           "select", "statuses_expr", "summary_table", "winnable"]

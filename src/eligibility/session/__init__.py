@@ -16,8 +16,10 @@
 A session keeps one evaluation per nomination. Asserting or updating a nominee decides
 only that nominee's nominations — with the durable engine (the default), by posting their
 facts to the session's own durable_rules rulesets, whose RETE network re-matches only those
-facts — and ranking and seat allocation are then recomputed over all the kept evaluations
-(allocation is global: one person's change can move anyone's seat). ``decisions()`` has the
+facts. Ranks and seats are kept live (:mod:`eligibility.session.seats`): a change moves
+only that nominee's place in each quota's order, and deferred acceptance re-runs only for
+the people whose seats it may move (allocation is global: that can be anyone).
+``decision(id)`` builds only that nominee's rows. ``decisions()`` has the
 columns and values of a batch run (:func:`eligibility.decide`) over the current nominees,
 in the order they were first asserted, as if every rulebook field had a column.
 

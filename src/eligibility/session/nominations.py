@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import threading
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,13 +17,16 @@ import polars as pl
 from eligibility.engines import scalar
 from eligibility.engines.outcome import Outcome
 from eligibility.errors import RecordError, SessionClosedError, UsageError, suggest
-from eligibility.frames import CANDIDATE, PREFERENCE, ROW
+from eligibility.frames import CANDIDATE, PREFERENCE, RANK, ROW, STATUS, reasons_column
 from eligibility.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from eligibility.messages import render_reasons
+from eligibility.messages import reasons_expr
 from eligibility.records import Nominee, read_nominee
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection import select
+from eligibility.selection.keys import UnsupportedKey
 from eligibility.session.layout import ORDER, Layout
+from eligibility.session.reasons import with_reasons
+from eligibility.session.seats import LiveSeats
 
 SESSION_ENGINES = ("durable", "scalar")
 _MAX_CHUNKS = 8
@@ -51,6 +55,7 @@ class _Entry:
     order: int
     keys: list[int]
     rows: pl.DataFrame  # this nominee's evaluated nominations
+    rendered: pl.DataFrame | None = None  # the rows with their reasons, once read
 
 
 class NominationSession:
@@ -90,6 +95,11 @@ class NominationSession:
         self._changed: dict[str, _Entry | None] = {}
         self._decided: pl.DataFrame | None = None
         self._years: Counter[tuple[str, int]] = Counter()  # yearly columns in use
+        self._present: list[int] = []  # the orders of the nominees in the session, sorted
+        self._reasons = [reasons_expr(rulebook, language).alias(reasons_column(language))
+                         for language in LANGUAGES]
+        self._read_columns: dict[frozenset[tuple[str, int]], dict[str, pl.DataType]] = {}
+        self._seats = _live_seats(rulebook, self._layout.schema({}))
 
     # --- changes -------------------------------------------------------------------------------
 
@@ -101,7 +111,9 @@ class NominationSession:
         if nominee.id in self._entries:
             raise RecordError(t("record.already_in_session", self.language, id=nominee.id),
                               field="id", value=nominee.id)
-        self._put(nominee, next(self._orders))
+        order = next(self._orders)
+        self._put(nominee, order)
+        insort(self._present, order)
 
     @_locked
     def update_candidate(self, record: Mapping[str, Any]) -> None:
@@ -119,6 +131,9 @@ class NominationSession:
         entry = self._entries.pop(self._known(candidate_id), None)
         assert entry is not None
         self._withdraw(entry)
+        del self._present[bisect_left(self._present, entry.order)]
+        if self._seats is not None:
+            self._seats.remove(candidate_id)
         self._changed[candidate_id] = None
         self._decided = None
 
@@ -128,15 +143,29 @@ class NominationSession:
     def decisions(self) -> pl.DataFrame:
         """Every nomination decided: the batch columns, with ``rank`` and ``status``."""
         if self._decided is None:
-            evaluated = render_reasons(self.rulebook, self._evaluated(), LANGUAGES)
-            self._decided = select(self.rulebook, evaluated)
+            evaluated = self._evaluated().with_columns(self._reasons)
+            if self._seats is None:
+                self._decided = select(self.rulebook, evaluated)
+            else:
+                self._decided = evaluated.with_columns(self._seats.columns(evaluated))
         return self._decided
 
     @_locked
     def decision(self, candidate_id: str) -> pl.DataFrame:
         """One nominee's nominations, as rows of :meth:`decisions`."""
         known = self._known(candidate_id)
-        return self.decisions().filter(pl.col(CANDIDATE) == known)
+        if self._seats is None:
+            return self.decisions().filter(pl.col(CANDIDATE) == known)
+        entry = self._entries[known]
+        if entry.rendered is None:
+            entry.rendered = with_reasons(self.rulebook, entry.rows)
+        ranks, statuses = self._seats.standing(known)
+        row = bisect_left(self._present, entry.order) + 1
+        decided = entry.rendered.with_columns(
+            pl.lit(row, pl.Int64).alias(ROW), pl.Series(RANK, ranks, dtype=pl.Int64),
+            pl.Series(STATUS, statuses, dtype=pl.String))
+        return decided.select(name if name in decided.columns else pl.lit(None, dtype).alias(name)
+                              for name, dtype in self._columns().items())
 
     @property
     @_locked
@@ -159,6 +188,8 @@ class NominationSession:
                 self._durable.close()
                 self._durable = None
             self._entries.clear()
+            self._present.clear()
+            self._seats = None
             self._kept = self._layout.empty()
             self._decided = None
 
@@ -184,6 +215,8 @@ class NominationSession:
         self._years.update(_years(nominee))
         self._changed[nominee.id] = entry
         self._decided = None
+        if self._seats is not None:
+            self._seats.put(nominee.id, nominee.quotas, rows)
 
     def _decide(self, nominee: Nominee, keys: list[int]) -> list[Outcome]:
         record = nominee.record()
@@ -216,6 +249,21 @@ class NominationSession:
         years = {column for column, count in self._years.items() if count > 0}
         return ordered.select(self._layout.columns(years))
 
+    def _columns(self) -> dict[str, pl.DataType]:
+        """The columns of :meth:`decisions` and their dtypes, given the yearly ones in use."""
+        years = frozenset(column for column, count in self._years.items() if count > 0)
+        columns = self._read_columns.get(years)
+        if columns is None:
+            by_field: dict[str, list[int]] = {}
+            for name, year in years:
+                by_field.setdefault(name, []).append(year)
+            schema = self._layout.schema(by_field)
+            columns = {name: schema[name] for name in self._layout.columns(set(years))}
+            columns.update({reasons_column(language): pl.String() for language in LANGUAGES})
+            columns.update({RANK: pl.Int64(), STATUS: pl.String()})
+            self._read_columns = {years: columns}
+        return columns
+
     def _known(self, candidate_id: object) -> str:
         if not isinstance(candidate_id, str):
             raise UsageError(f"a nominee's id is text, not {type(candidate_id).__name__}")
@@ -228,6 +276,15 @@ class NominationSession:
         hint = t("record.did_you_mean", self.language, close=close) if close else ""
         return RecordError(t("record.not_in_session", self.language, id=candidate_id,
                              hint=hint), field="id", value=candidate_id)
+
+
+def _live_seats(rulebook: CompiledRulebook, schema: dict[str, pl.DataType]) -> LiveSeats | None:
+    """Live ranks and seats, or none when the ranking reads a list or an interval (then
+    :func:`~eligibility.selection.select` ranks and allocates at each read)."""
+    try:
+        return LiveSeats(rulebook, schema)
+    except UnsupportedKey:
+        return None
 
 
 def _years(nominee: Nominee) -> list[tuple[str, int]]:
