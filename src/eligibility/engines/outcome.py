@@ -49,27 +49,35 @@ def outcome_frame(rulebook: CompiledRulebook, quota_ids: Sequence[str],
                   outcomes: Sequence[Outcome]) -> pl.DataFrame:
     """The outcome columns of ``outcomes`` (nomination ``i`` is for ``quota_ids[i]``)."""
     schema = outcome_schema(rulebook)
-    columns: dict[str, list[Any]] = {name: [] for name in schema}
+    records = [outcome_record(rulebook, quota_id, outcome)
+               for quota_id, outcome in zip(quota_ids, outcomes, strict=True)]
+    return pl.DataFrame({name: [record[name] for record in records] for name in schema},
+                        schema=schema)
+
+
+def outcome_record(rulebook: CompiledRulebook, quota_id: str,
+                   outcome: Outcome) -> dict[str, Any]:
+    """One nomination's outcome columns (:func:`outcome_schema`) as Python values."""
+    rules = rulebook.quotas[quota_id]
+    record: dict[str, Any] = {}
+    met = {criterion.id: value for criterion, value in zip(rules.criteria, outcome.met,
+                                                            strict=True)}
+    shown = {criterion.id: values for criterion, values in zip(rules.criteria, outcome.shown,
+                                                               strict=True)}
+    for rule in rulebook.criterion_ids:
+        record[criterion_column(rule)] = met.get(rule)
+    for rule, kinds in rulebook.shown_types.items():
+        values = shown.get(rule)
+        for index in range(len(kinds)):
+            record[shown_column(rule, index)] = polars_cell(
+                None if values is None else values[index])
+    failing = [criterion.id for criterion in rules.criteria if not met[criterion.id]]
+    record[ELIGIBLE] = not failing
+    record[FAILED] = FAILED_SEPARATOR.join(failing)
+    points = {} if outcome.points is None else dict(zip(
+        (priority.id for priority in rules.priorities), outcome.points, strict=True))
+    for rule in rulebook.priority_ids:
+        record[points_column(rule)] = points.get(rule)
     zero = 0 if rulebook.integer_points else 0.0
-    for quota_id, outcome in zip(quota_ids, outcomes, strict=True):
-        rules = rulebook.quotas[quota_id]
-        met = {criterion.id: value for criterion, value in zip(rules.criteria, outcome.met,
-                                                                strict=True)}
-        shown = {criterion.id: values for criterion, values in zip(rules.criteria, outcome.shown,
-                                                                   strict=True)}
-        for rule in rulebook.criterion_ids:
-            columns[criterion_column(rule)].append(met.get(rule))
-        for rule, kinds in rulebook.shown_types.items():
-            values = shown.get(rule)
-            for index in range(len(kinds)):
-                value = None if values is None else values[index]
-                columns[shown_column(rule, index)].append(polars_cell(value))
-        failing = [criterion.id for criterion in rules.criteria if not met[criterion.id]]
-        columns[ELIGIBLE].append(not failing)
-        columns[FAILED].append(FAILED_SEPARATOR.join(failing))
-        points = {} if outcome.points is None else dict(zip(
-            (priority.id for priority in rules.priorities), outcome.points, strict=True))
-        for rule in rulebook.priority_ids:
-            columns[points_column(rule)].append(points.get(rule))
-        columns[SCORE].append(None if outcome.points is None else sum(outcome.points, zero))
-    return pl.DataFrame(columns, schema=schema)
+    record[SCORE] = None if outcome.points is None else sum(outcome.points, zero)
+    return record

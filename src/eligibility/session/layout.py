@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from eligibility.engines.outcome import Outcome, outcome_frame
+from eligibility.engines.outcome import Outcome, outcome_record
 from eligibility.frames import (
     CANDIDATE,
     PREFERENCE,
@@ -43,22 +43,20 @@ class Layout:
 
     def rows(self, nominee: Nominee, order: int, outcomes: Sequence[Outcome]) -> pl.DataFrame:
         """One row per nomination of ``nominee``, with its outcome."""
-        count = len(nominee.quotas)
         years = {name: list(years) for name, years in nominee.yearly.items()}
-        schema = self.schema(years)
-        columns: dict[str, list[Any]] = {
-            CANDIDATE: [nominee.id] * count,
-            **{name: [polars_cell(nominee.values[name])] * count for name in self.fields}}
-        for name, values in nominee.yearly.items():
-            for year, value in values.items():
-                columns[yearly_column(name, year)] = [value] * count
-        columns[QUOTA] = list(nominee.quotas)
-        columns[ROW] = [None] * count
-        columns[PREFERENCE] = list(range(1, count + 1))
-        decided = outcome_frame(self.rulebook, nominee.quotas, outcomes)
-        columns.update(decided.to_dict(as_series=False))
-        columns[ORDER] = [order] * count
-        return pl.DataFrame(columns, schema=schema)
+        person: dict[str, Any] = {
+            CANDIDATE: nominee.id,
+            **{name: polars_cell(nominee.values[name]) for name in self.fields},
+            **{yearly_column(name, year): value for name, values in nominee.yearly.items()
+               for year, value in values.items()}}
+        # Built from one dict per row: polars makes the frame in one call, where a dict of
+        # columns costs a Series per column (~2 ms a nominee).
+        return pl.from_dicts([
+            {**person, QUOTA: quota_id, ROW: None, PREFERENCE: preference,
+             **outcome_record(self.rulebook, quota_id, outcome), ORDER: order}
+            for preference, (quota_id, outcome) in enumerate(
+                zip(nominee.quotas, outcomes, strict=True), start=1)],
+            schema=self.schema(years))
 
     def columns(self, years: set[tuple[str, int]]) -> list[str]:
         """Batch order of the columns, given the yearly columns in use."""
