@@ -41,22 +41,26 @@ class Layout:
     def empty(self) -> pl.DataFrame:
         return pl.DataFrame(schema=self.schema({}))
 
-    def rows(self, nominee: Nominee, order: int, outcomes: Sequence[Outcome]) -> pl.DataFrame:
-        """One row per nomination of ``nominee``, with its outcome."""
-        years = {name: list(years) for name, years in nominee.yearly.items()}
+    def records(self, nominee: Nominee, order: int,
+                outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
+        """One record per nomination of ``nominee``, with its outcome: the values of
+        :meth:`frame`'s columns, as Python values."""
         person: dict[str, Any] = {
             CANDIDATE: nominee.id,
             **{name: polars_cell(nominee.values[name]) for name in self.fields},
             **{yearly_column(name, year): value for name, values in nominee.yearly.items()
                for year, value in values.items()}}
-        # Built from one dict per row: polars makes the frame in one call, where a dict of
+        return [{**person, QUOTA: quota_id, ROW: None, PREFERENCE: preference,
+                 **outcome_record(self.rulebook, quota_id, outcome), ORDER: order}
+                for preference, (quota_id, outcome) in enumerate(
+                    zip(nominee.quotas, outcomes, strict=True), start=1)]
+
+    def frame(self, nominee: Nominee, records: Sequence[dict[str, Any]]) -> pl.DataFrame:
+        """``nominee``'s :meth:`records` as a frame with the batch dtypes."""
+        # Made from one dict per row, polars builds the frame in one call, where a dict of
         # columns costs a Series per column (~2 ms a nominee).
-        return pl.from_dicts([
-            {**person, QUOTA: quota_id, ROW: None, PREFERENCE: preference,
-             **outcome_record(self.rulebook, quota_id, outcome), ORDER: order}
-            for preference, (quota_id, outcome) in enumerate(
-                zip(nominee.quotas, outcomes, strict=True), start=1)],
-            schema=self.schema(years))
+        years = {name: list(years) for name, years in nominee.yearly.items()}
+        return pl.from_dicts(records, schema=self.schema(years))
 
     def columns(self, years: set[tuple[str, int]]) -> list[str]:
         """Batch order of the columns, given the yearly columns in use."""

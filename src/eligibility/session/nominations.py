@@ -25,7 +25,7 @@ from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection import select
 from eligibility.selection.keys import UnsupportedKey
 from eligibility.session.layout import ORDER, Layout
-from eligibility.session.reasons import with_reasons
+from eligibility.session.reasons import reasons_of
 from eligibility.session.seats import LiveSeats
 
 SESSION_ENGINES = ("durable", "scalar")
@@ -54,8 +54,9 @@ class _Entry:
     nominee: Nominee
     order: int
     keys: list[int]
-    rows: pl.DataFrame  # this nominee's evaluated nominations
-    rendered: pl.DataFrame | None = None  # the rows with their reasons, once read
+    records: list[dict[str, Any]]  # this nominee's evaluated nominations, as Python values
+    rows: pl.DataFrame  # the same as a frame
+    reasons: list[dict[str, str]] | None = None  # per nomination, once read
 
 
 class NominationSession:
@@ -157,15 +158,16 @@ class NominationSession:
         if self._seats is None:
             return self.decisions().filter(pl.col(CANDIDATE) == known)
         entry = self._entries[known]
-        if entry.rendered is None:
-            entry.rendered = with_reasons(self.rulebook, entry.rows)
+        if entry.reasons is None:
+            entry.reasons = reasons_of(self.rulebook, entry.records)
         ranks, statuses = self._seats.standing(known)
         row = bisect_left(self._present, entry.order) + 1
-        decided = entry.rendered.with_columns(
-            pl.lit(row, pl.Int64).alias(ROW), pl.Series(RANK, ranks, dtype=pl.Int64),
-            pl.Series(STATUS, statuses, dtype=pl.String))
-        return decided.select(name if name in decided.columns else pl.lit(None, dtype).alias(name)
-                              for name, dtype in self._columns().items())
+        # One call from one dict per row: the yearly columns the nominee lacks are nulls.
+        return pl.from_dicts([
+            {**record, ROW: row, **reasons, RANK: rank, STATUS: status}
+            for record, reasons, rank, status in zip(entry.records, entry.reasons, ranks,
+                                                     statuses, strict=True)],
+            schema=self._columns())
 
     @property
     @_locked
@@ -209,8 +211,9 @@ class NominationSession:
     def _put(self, nominee: Nominee, order: int) -> None:
         keys = [next(self._keys) for _ in nominee.quotas]
         outcomes = self._decide(nominee, keys)
-        rows = self._layout.rows(nominee, order, outcomes)
-        entry = _Entry(nominee, order, keys, rows)
+        records = self._layout.records(nominee, order, outcomes)
+        rows = self._layout.frame(nominee, records)
+        entry = _Entry(nominee, order, keys, records, rows)
         self._entries[nominee.id] = entry
         self._years.update(_years(nominee))
         self._changed[nominee.id] = entry

@@ -4,9 +4,8 @@ whole rulebook's expression to render two rows)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
-
-import polars as pl
 
 from eligibility.frames import QUOTA, criterion_column, language_value, reasons_column, shown_column
 from eligibility.i18n import LANGUAGES
@@ -15,15 +14,15 @@ from eligibility.messages import render_message
 from eligibility.rulebook.compiled import CompiledRulebook
 
 
-def with_reasons(rulebook: CompiledRulebook, rows: pl.DataFrame) -> pl.DataFrame:
-    """``rows`` (evaluated nominations) with ``reasons.<language>`` for every language."""
-    dicts = rows.to_dicts()
-    return rows.with_columns(
-        pl.Series(reasons_column(language), [_reasons(rulebook, row, language) for row in dicts],
-                  dtype=pl.String) for language in LANGUAGES)
+def reasons_of(rulebook: CompiledRulebook,
+               records: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Per evaluated nomination (a record of its outcome columns), ``reasons.<language>``
+    for every language."""
+    return [{reasons_column(language): _reasons(rulebook, record, language)
+             for language in LANGUAGES} for record in records]
 
 
-def _reasons(rulebook: CompiledRulebook, row: dict[str, Any], language: str) -> str:
+def _reasons(rulebook: CompiledRulebook, row: Mapping[str, Any], language: str) -> str:
     criteria = {criterion.id: criterion for criterion in rulebook.quotas[row[QUOTA]].criteria}
     messages = []
     for rule in rulebook.criterion_ids:
