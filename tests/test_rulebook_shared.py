@@ -43,3 +43,23 @@ def test_a_problem_found_twice_is_reported_once(tmp_path: Path) -> None:
     assert len(problems) == 1
     assert problems[0].location is not None
     assert Path(problems[0].location.file).resolve() == shared.resolve()
+
+
+@pytest.mark.parametrize("section", ["parameters", "vocabularies"])
+def test_a_shared_section_given_as_a_list_is_a_located_error(tmp_path: Path,
+                                                             section: str) -> None:
+    """GIVEN an included file whose `parameters` or `vocabularies` is a list (found by the
+    fuzzer: it was an internal error) WHEN the rulebook is loaded THEN a RulebookError
+    locates the section in that file."""
+    from eligibility.rulebook import load_rulebook
+
+    shutil.copy(RULES / "hanoi-2022-2025.yaml", tmp_path / "rules.yaml")
+    text = (RULES / "vn-regulations.yaml").read_text(encoding="utf-8")
+    (tmp_path / "vn-regulations.yaml").write_text(
+        text.replace(f"\n{section}:\n", f"\n{section}:\n  - id: x\n    title: y\nold_{section}:\n",
+                     1), encoding="utf-8")
+    with pytest.raises(RulebookError) as raised:
+        load_rulebook(tmp_path / "rules.yaml")
+    assert any(problem.location is not None
+               and Path(problem.location.file).name == "vn-regulations.yaml"
+               for problem in raised.value.problems)

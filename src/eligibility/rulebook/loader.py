@@ -107,10 +107,7 @@ def _read_merged(path: Path, including: tuple[Path, ...], reading: _Reading) -> 
                                       raw_source.location(()), kind="schema")])
     merged = _Merged(document, LayeredSource.over(raw_source), {str(path): raw_source.sha256},
                      {})
-    for section in MERGED_SECTIONS:
-        for name in (document.get(section) or {}) if isinstance(document.get(section), dict) \
-                else {}:
-            merged.origins[(section, name)] = Origin(raw_source, (section, name))
+    merged.origins.update(_origins(document, raw_source))
     own_items = {section: len(document[section]) for section in LIST_SECTIONS
                  if isinstance(document.get(section), list)}
     problems: list[Problem] = []
@@ -179,10 +176,8 @@ def _merge_include(path: Path, include: Any, index: int, merged: _Merged, source
                                     shared_source.location(()), kind="schema"))
             return
         layered = LayeredSource.over(shared_source)
-        origins = {(section, name): Origin(shared_source, (section, name))
-                   for section in MERGED_SECTIONS
-                   for name in (shared.get(section) or {} if isinstance(shared, dict) else {})}
-        if changes and isinstance(shared, dict):
+        origins = _origins(shared, shared_source)
+        if changes:
             apply_changes(shared, layered, origins, changes)
         model = _validate(SharedFile, shared, layered, origins)
         merged.files[str(target)] = shared_source.sha256
@@ -198,6 +193,14 @@ def _merge_include(path: Path, include: Any, index: int, merged: _Merged, source
                        problems)
     for section in entry.take:
         _take_section(merged, other, section, entry.file, own_items, source, problems)
+
+
+def _origins(document: dict[str, Any], source: SourceMap) -> dict[tuple[str, str], Origin]:
+    """Where each named item of the merged sections comes from: ``document``. A section
+    that is not a mapping names nothing here (the schema check reports it)."""
+    return {(section, name): Origin(source, (section, name))
+            for section in MERGED_SECTIONS if isinstance(document.get(section), dict)
+            for name in document[section]}
 
 
 def _include_entry(include: Any, index: int, source: SourceMap) -> Include:
