@@ -34,20 +34,26 @@ class QuotaProgram:
 
     def decide(self, record: Mapping[str, Any]) -> Outcome:
         loop: dict[str, Any] = {}
-        met = tuple(condition(record, loop) is True for condition in self.criteria)
-        points = None
-        if all(met):
-            values = (priority(record, loop) for priority in self.priorities)
-            points = tuple((0 if value is None else value) if self.integer else
-                           (0.0 if value is None else float(value)) for value in values)
-        return self.outcome(record, met, points)
+        met = tuple([condition(record, loop) is True for condition in self.criteria])
+        if False in met:
+            return self.outcome(record, met, None)
+        values = [priority(record, loop) for priority in self.priorities]
+        if self.integer:
+            points = tuple([0 if value is None else value for value in values])
+        else:
+            points = tuple([0.0 if value is None else float(value) for value in values])
+        return Outcome(met, self.nothing_shown, points)
+
+    @property
+    def nothing_shown(self) -> tuple[None, ...]:
+        return (None,) * len(self.criteria)
 
     def outcome(self, record: Mapping[str, Any], met: tuple[bool, ...],
                 points: tuple[int | float, ...] | None) -> Outcome:
         """The outcome record of decisions already taken (by this program or another
         engine), with the values each unmet criterion's message shows."""
-        shown = tuple(None if ok else self._shown(index, record)
-                      for index, ok in enumerate(met))
+        shown = tuple([None if ok else self._shown(index, record)
+                       for index, ok in enumerate(met)])
         return Outcome(met, shown, points)
 
     def _shown(self, index: int, record: Mapping[str, Any]) -> tuple[Any, ...]:
