@@ -27,8 +27,7 @@ class QuotaProgram:
     """A quota's criteria, message placeholders and priorities as compiled closures."""
 
     criteria: tuple[Scalar, ...]
-    shown: tuple[tuple[tuple[int, Scalar], ...], ...]  # per criterion: (slot, closure)
-    slots: tuple[int, ...]  # per criterion: how many slots its messages have
+    shown: tuple[tuple[Scalar | None, ...], ...]  # per criterion, per slot (None: no value)
     priorities: tuple[Scalar, ...]
     integer: bool
 
@@ -52,20 +51,18 @@ class QuotaProgram:
                 points: tuple[int | float, ...] | None) -> Outcome:
         """The outcome record of decisions already taken (by this program or another
         engine), with the values each unmet criterion's message shows."""
-        shown = tuple([None if ok else self._shown(index, record)
-                       for index, ok in enumerate(met)])
+        loop: dict[str, Any] = {}
+        shown = tuple([None if ok else tuple([None if closure is None else closure(record, loop)
+                                              for closure in closures])
+                       for ok, closures in zip(met, self.shown, strict=True)])
         return Outcome(met, shown, points)
-
-    def _shown(self, index: int, record: Mapping[str, Any]) -> tuple[Any, ...]:
-        values: list[Any] = [None] * self.slots[index]
-        for slot, closure in self.shown[index]:
-            values[slot] = closure(record, {})
-        return tuple(values)
 
 
 def program(rulebook: CompiledRulebook, quota_id: str) -> QuotaProgram:
     """The compiled program of ``quota_id``, built once per rulebook."""
-    programs: dict[str, QuotaProgram] = rulebook.engine_cache.setdefault(_CACHE_KEY, {})
+    programs: dict[str, QuotaProgram] | None = rulebook.engine_cache.get(_CACHE_KEY)
+    if programs is None:
+        programs = rulebook.engine_cache.setdefault(_CACHE_KEY, {})
     found = programs.get(quota_id)
     if found is None:
         found = programs[quota_id] = _compile(rulebook, rulebook.quotas[quota_id])
@@ -77,13 +74,12 @@ def _compile(rulebook: CompiledRulebook, rules: QuotaRules) -> QuotaProgram:
     for criterion in rules.criteria:
         parts = {part.slot: part.expression for language_parts in criterion.message.values()
                  for part in language_parts if part.slot is not None}
-        shown.append(tuple((slot, compile_node(node)) for slot, node in sorted(parts.items())
-                           if node is not None))
+        slots = range(len(rulebook.shown_types.get(criterion.id, ())))
+        shown.append(tuple(None if parts.get(slot) is None else compile_node(parts[slot])
+                           for slot in slots))
     return QuotaProgram(
         criteria=tuple(compile_node(criterion.condition) for criterion in rules.criteria),
         shown=tuple(shown),
-        slots=tuple(len(rulebook.shown_types.get(criterion.id, ()))
-                    for criterion in rules.criteria),
         priorities=tuple(compile_node(priority.points) for priority in rules.priorities),
         integer=rulebook.integer_points)
 
