@@ -61,7 +61,8 @@ class Evaluation:
         # Reached only for an attribute not set: a decided evaluation's outcomes or points.
         outcome = self.__dict__.get("_outcome")
         if outcome is None or name not in ("outcomes", "points"):
-            raise AttributeError(name)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}",
+                                 name=name, obj=self)
         rules = self.__dict__["_rulebook"].quotas[self.quota_id]
         value = _outcomes(self.__dict__["_rulebook"], rules, outcome) if name == "outcomes" \
             else _points(rules, outcome)
