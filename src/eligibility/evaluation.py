@@ -43,9 +43,13 @@ class Evaluation:
     outcomes: tuple[CriterionOutcome, ...]
     points: Mapping[str, int | float] | None  # None when ineligible
 
-    # Set on an evaluation made by decided(): what its outcomes and points are built from.
+    # Set on an evaluation made by decided(): its outcome record, which outcomes and points
+    # are built from. Kept as attributes, not the record itself: one object fewer per
+    # evaluation for the garbage collector to follow while a caller keeps many.
     _rulebook: ClassVar[CompiledRulebook | None] = None
-    _outcome: ClassVar[Outcome | None] = None
+    _met: ClassVar[tuple[bool, ...]] = ()
+    _shown: ClassVar[tuple[tuple[Any, ...] | None, ...]] = ()
+    _points: ClassVar[tuple[int | float, ...] | None] = None
 
     @classmethod
     def decided(cls, rulebook: CompiledRulebook, candidate_id: str, quota_id: str,
@@ -53,20 +57,24 @@ class Evaluation:
         """The evaluation of ``outcome``; its ``outcomes`` and ``points`` are built when
         first read."""
         evaluation = object.__new__(cls)
-        evaluation.__dict__.update(candidate_id=candidate_id, quota_id=quota_id,
-                                   _rulebook=rulebook, _outcome=outcome)
+        _set(evaluation, "candidate_id", candidate_id)
+        _set(evaluation, "quota_id", quota_id)
+        _set(evaluation, "_rulebook", rulebook)
+        _set(evaluation, "_met", outcome.met)
+        _set(evaluation, "_shown", outcome.shown)
+        _set(evaluation, "_points", outcome.points)
         return evaluation
 
     def __getattr__(self, name: str) -> Any:
         # Reached only for an attribute not set: a decided evaluation's outcomes or points.
-        outcome = self.__dict__.get("_outcome")
-        if outcome is None or name not in ("outcomes", "points"):
+        rulebook = self._rulebook
+        if rulebook is None or name not in ("outcomes", "points"):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}",
                                  name=name, obj=self)
-        rules = self.__dict__["_rulebook"].quotas[self.quota_id]
-        value = _outcomes(self.__dict__["_rulebook"], rules, outcome) if name == "outcomes" \
-            else _points(rules, outcome)
-        self.__dict__[name] = value
+        rules = rulebook.quotas[self.quota_id]
+        value = _outcomes(rulebook, rules, self._met, self._shown) if name == "outcomes" \
+            else _points_of(rules, self._points)
+        _set(self, name, value)
         return value
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -74,59 +82,60 @@ class Evaluation:
 
     @property
     def eligible(self) -> bool:
-        if self._outcome is not None:
-            return self._outcome.eligible
+        if self._rulebook is not None:
+            return False not in self._met
         return all(outcome.met for outcome in self.outcomes)
 
     @property
     def failed(self) -> tuple[str, ...]:
-        if self._outcome is not None:
-            criteria = self._rulebook.quotas[self.quota_id].criteria  # type: ignore[union-attr]
+        if self._rulebook is not None:
+            criteria = self._rulebook.quotas[self.quota_id].criteria
             return tuple([criterion.id for criterion, met
-                          in zip(criteria, self._outcome.met, strict=True) if not met])
+                          in zip(criteria, self._met, strict=True) if not met])
         return tuple(outcome.id for outcome in self.outcomes if not outcome.met)
 
     @property
     def score(self) -> int | float | None:
-        if self._outcome is not None:
-            points = self._outcome.points
-            return None if points is None else sum(points)
+        if self._rulebook is not None:
+            return None if self._points is None else sum(self._points)
         return None if self.points is None else sum(self.points.values())
 
     def reasons(self, language: str = "vi") -> str:
-        if self._outcome is not None:
-            return _reasons(self._rulebook, self.quota_id, self._outcome,  # type: ignore[arg-type]
-                            language)
+        if self._rulebook is not None:
+            return _reasons(self._rulebook, self.quota_id, self._met, self._shown, language)
         return REASON_SEPARATOR.join(outcome.messages[language] for outcome in self.outcomes
                                      if not outcome.met)
 
 
-def _outcomes(rulebook: CompiledRulebook, rules: QuotaRules, outcome: Outcome
-              ) -> tuple[CriterionOutcome, ...]:
+_set = object.__setattr__  # a frozen dataclass's own fields, set once when it is made
+
+
+def _outcomes(rulebook: CompiledRulebook, rules: QuotaRules, met: tuple[bool, ...],
+              shown: tuple[tuple[Any, ...] | None, ...]) -> tuple[CriterionOutcome, ...]:
     labels = rulebook.labels
     built = []
-    for criterion, met, shown in zip(rules.criteria, outcome.met, outcome.shown, strict=True):
-        messages = {language: "" if met else render_message(
-            criterion.message[language], shown, language, labels[language])
+    for criterion, ok, values in zip(rules.criteria, met, shown, strict=True):
+        messages = {language: "" if ok else render_message(
+            criterion.message[language], values, language, labels[language])
             for language in LANGUAGES}
-        built.append(CriterionOutcome(criterion.id, met, messages, criterion.basis,
-                                      criterion.source, shown))
+        built.append(CriterionOutcome(criterion.id, ok, messages, criterion.basis,
+                                      criterion.source, values))
     return tuple(built)
 
 
-def _points(rules: QuotaRules, outcome: Outcome) -> dict[str, int | float] | None:
-    return None if outcome.points is None else dict(zip(
-        (priority.id for priority in rules.priorities), outcome.points, strict=True))
+def _points_of(rules: QuotaRules, points: tuple[int | float, ...] | None
+               ) -> dict[str, int | float] | None:
+    return None if points is None else dict(zip(
+        (priority.id for priority in rules.priorities), points, strict=True))
 
 
-def _reasons(rulebook: CompiledRulebook, quota_id: str, outcome: Outcome, language: str
-             ) -> str:
+def _reasons(rulebook: CompiledRulebook, quota_id: str, met: tuple[bool, ...],
+             shown: tuple[tuple[Any, ...] | None, ...], language: str) -> str:
     """The unmet criteria's messages in ``language``, as their outcomes would give them."""
     criteria, labels = rulebook.quotas[quota_id].criteria, rulebook.labels
     return REASON_SEPARATOR.join(
-        render_message(criterion.message[language], shown, language, labels[language])
-        for criterion, met, shown in zip(criteria, outcome.met, outcome.shown, strict=True)
-        if not met)
+        render_message(criterion.message[language], values, language, labels[language])
+        for criterion, ok, values in zip(criteria, met, shown, strict=True) if not ok)
 
 
 def evaluate_candidate(rulebook: CompiledRulebook, candidate: Mapping[str, Any],

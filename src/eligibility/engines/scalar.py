@@ -30,6 +30,7 @@ class QuotaProgram:
     shown: tuple[tuple[Scalar | None, ...], ...]  # per criterion, per slot (None: no value)
     priorities: tuple[Scalar, ...]
     integer: bool
+    nothing_shown: tuple[None, ...]  # the shown values of a nomination meeting every criterion
 
     def decide(self, record: Mapping[str, Any]) -> Outcome:
         loop: dict[str, Any] = {}
@@ -42,10 +43,6 @@ class QuotaProgram:
         else:
             points = tuple([0.0 if value is None else float(value) for value in values])
         return Outcome(met, self.nothing_shown, points)
-
-    @property
-    def nothing_shown(self) -> tuple[None, ...]:
-        return (None,) * len(self.criteria)
 
     def outcome(self, record: Mapping[str, Any], met: tuple[bool, ...],
                 points: tuple[int | float, ...] | None) -> Outcome:
@@ -81,7 +78,8 @@ def _compile(rulebook: CompiledRulebook, rules: QuotaRules) -> QuotaProgram:
         criteria=tuple(compile_node(criterion.condition) for criterion in rules.criteria),
         shown=tuple(shown),
         priorities=tuple(compile_node(priority.points) for priority in rules.priorities),
-        integer=rulebook.integer_points)
+        integer=rulebook.integer_points,
+        nothing_shown=(None,) * len(rules.criteria))
 
 
 def decide(rulebook: CompiledRulebook, record: Mapping[str, Any], quota_id: str) -> Outcome:
