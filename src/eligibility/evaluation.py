@@ -53,16 +53,16 @@ class Evaluation:
 
     @classmethod
     def decided(cls, rulebook: CompiledRulebook, candidate_id: str, quota_id: str,
-                outcome: Outcome) -> Evaluation:
-        """The evaluation of ``outcome``; its ``outcomes`` and ``points`` are built when
-        first read."""
+                decision: scalar.Decision) -> Evaluation:
+        """The evaluation of an outcome record's parts (met, shown, points); its
+        ``outcomes`` and ``points`` are built when first read."""
         evaluation = object.__new__(cls)
         _set(evaluation, "candidate_id", candidate_id)
         _set(evaluation, "quota_id", quota_id)
         _set(evaluation, "_rulebook", rulebook)
-        _set(evaluation, "_met", outcome.met)
-        _set(evaluation, "_shown", outcome.shown)
-        _set(evaluation, "_points", outcome.points)
+        _set(evaluation, "_met", decision[0])
+        _set(evaluation, "_shown", decision[1])
+        _set(evaluation, "_points", decision[2])
         return evaluation
 
     def __getattr__(self, name: str) -> Any:
@@ -142,11 +142,12 @@ def evaluate_candidate(rulebook: CompiledRulebook, candidate: Mapping[str, Any],
                        quota_id: str) -> Evaluation:
     """Decide ``candidate`` (a language record: ``id`` and typed field values, a yearly field
     as ``{year: value}``) for ``quota_id``."""
-    outcome = scalar.decide(rulebook, candidate, quota_id)
-    return Evaluation.decided(rulebook, str(candidate.get("id")), quota_id, outcome)
+    decision = scalar.program(rulebook, quota_id).decision(candidate)
+    return Evaluation.decided(rulebook, str(candidate.get("id")), quota_id, decision)
 
 
 def evaluation_of(rulebook: CompiledRulebook, candidate_id: str, quota_id: str,
                   outcome: Outcome) -> Evaluation:
     """An outcome record as an :class:`Evaluation` (outcomes and points built when read)."""
-    return Evaluation.decided(rulebook, candidate_id, quota_id, outcome)
+    return Evaluation.decided(rulebook, candidate_id, quota_id,
+                              (outcome.met, outcome.shown, outcome.points))

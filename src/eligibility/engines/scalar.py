@@ -21,6 +21,10 @@ from eligibility.rulebook.compiled import CompiledRulebook, QuotaRules
 
 _CACHE_KEY = "scalar"
 
+Decision = tuple[tuple[bool, ...], tuple[tuple[Any, ...] | None, ...],
+                 tuple[int | float, ...] | None]
+"""An outcome's parts (:class:`Outcome`'s fields in order), before they make one."""
+
 
 @dataclass(frozen=True)
 class QuotaProgram:
@@ -33,26 +37,33 @@ class QuotaProgram:
     nothing_shown: tuple[None, ...]  # the shown values of a nomination meeting every criterion
 
     def decide(self, record: Mapping[str, Any]) -> Outcome:
+        return Outcome(*self.decision(record))
+
+    def decision(self, record: Mapping[str, Any]) -> Decision:
+        """:meth:`decide`'s outcome as its three parts: met, shown, points."""
         loop: dict[str, Any] = {}
         met = tuple([condition(record, loop) is True for condition in self.criteria])
         if False in met:
-            return self.outcome(record, met, None)
+            return met, self.shown_values(record, met), None
         values = [priority(record, loop) for priority in self.priorities]
         if self.integer:
             points = tuple([0 if value is None else value for value in values])
         else:
             points = tuple([0.0 if value is None else float(value) for value in values])
-        return Outcome(met, self.nothing_shown, points)
+        return met, self.nothing_shown, points
 
     def outcome(self, record: Mapping[str, Any], met: tuple[bool, ...],
                 points: tuple[int | float, ...] | None) -> Outcome:
         """The outcome record of decisions already taken (by this program or another
         engine), with the values each unmet criterion's message shows."""
+        return Outcome(met, self.shown_values(record, met), points)
+
+    def shown_values(self, record: Mapping[str, Any], met: tuple[bool, ...]
+                     ) -> tuple[tuple[Any, ...] | None, ...]:
         loop: dict[str, Any] = {}
-        shown = tuple([None if ok else tuple([None if closure is None else closure(record, loop)
-                                              for closure in closures])
-                       for ok, closures in zip(met, self.shown, strict=True)])
-        return Outcome(met, shown, points)
+        return tuple([None if ok else tuple([None if closure is None else closure(record, loop)
+                                             for closure in closures])
+                      for ok, closures in zip(met, self.shown, strict=True)])
 
 
 def program(rulebook: CompiledRulebook, quota_id: str) -> QuotaProgram:

@@ -290,10 +290,10 @@ def _range(node: n.Range) -> Scalar:
 
 
 def _reduce(node: n.Reduce) -> Scalar:
-    combine = REGISTRY[node.reducer].scalar
     unrolled = _unrolled(node)
     if unrolled is not None:
         return unrolled
+    combine = REGISTRY[node.reducer].scalar
     iterable, element = compile_node(node.iterable), compile_node(node.element)
     conditions = [compile_node(test) for test in node.conditions]
     var, element_type = node.var, node.element.type
