@@ -18,8 +18,9 @@ class LibraryScalar(Contender):
     name = "scalar"
     label = "eligibility: scalar API per record"
     own = True
-    description = ("evaluate_candidate per typed record (messages in vi and en for failed "
-                   "rules), then the library's ranking + top-N")
+    description = ("evaluate_candidate per typed record, then each evaluation's reasons in vi "
+                   "(an evaluation renders messages when they are read), then the library's "
+                   "ranking + top-N")
 
     def setup(self, rulebook: CompiledRulebook) -> None:
         self.rulebook = rulebook
@@ -34,6 +35,10 @@ class LibraryScalar(Contender):
         evaluations = [evaluate_candidate(rulebook, record, quota)
                        for record, quota in zip(records, quotas, strict=True)]
         evaluated = time.perf_counter()
+        # As the vectorized contender renders them: what the evaluations themselves do not
+        # (they render a message when it is read).
+        reasons = [evaluation.reasons("vi") for evaluation in evaluations]
+        explained = time.perf_counter()
         table = pl.DataFrame({
             "candidate_id": [evaluation.candidate_id for evaluation in evaluations],
             "quota_id": quotas,
@@ -41,9 +46,11 @@ class LibraryScalar(Contender):
             "failed": [";".join(evaluation.failed) for evaluation in evaluations],
             "score": [evaluation.score for evaluation in evaluations],
             "birth_date": [record["birth_date"] for record in records],
+            "reasons": reasons,
         }, schema_overrides={"score": pl.Int64})
         result = rank_top_n(rulebook, table)
-        self.phases = {"evaluate": evaluated - began, "rank": time.perf_counter() - evaluated}
+        self.phases = {"evaluate": evaluated - began, "reasons": explained - evaluated,
+                       "rank": time.perf_counter() - explained}
         return result
 
     def decisions(self, result: Any) -> pl.DataFrame:

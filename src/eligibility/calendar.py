@@ -100,7 +100,7 @@ def completed_months(start: date, on: date) -> int:
     >>> completed_months(date(2023, 1, 31), date(2023, 2, 28))
     1
     """
-    months = _month_index(on) - _month_index(start)
+    months = (on.year - start.year) * 12 + on.month - start.month
     # add_months(start, months) lies in on's month; it falls after `on` only when start's day
     # is later than on's day and is not clamped down to it (on is not the month's last day).
     if start.day > on.day and on.day < _days_in_month(on.year, on.month):
@@ -175,6 +175,9 @@ class AgeSchedule:
         ordered = tuple(sorted(_checked_step(year, months) for year, months in steps.items()))
         _check_steps(ordered)
         object.__setattr__(self, "steps", ordered)
+        # Retirement dates found, by birth month (the day does not matter): at most one
+        # entry per month of years 1..9999.
+        object.__setattr__(self, "_retirements", {})
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{year}: {months}" for year, months in self.steps)
@@ -202,10 +205,18 @@ def retirement_date(birth: date, schedule: AgeSchedule) -> date:
     >>> retirement_date(date(1964, 10, 10), men)
     datetime.date(2026, 4, 30)
     """
-    birth_month = _month_index(birth)
+    birth_month = birth.year * 12 + birth.month - 1
+    known: dict[int, date] = schedule._retirements  # type: ignore[attr-defined]
+    found = known.get(birth_month)
+    if found is None:
+        found = known[birth_month] = _retirement_date(birth.year, birth_month, schedule)
+    return found
+
+
+def _retirement_date(birth_year: int, birth_month: int, schedule: AgeSchedule) -> date:
     # Ages never fall, so no year before birth.year + (the first, smallest age in whole
     # years) can contain the month an age is reached: start the scan there.
-    year = birth.year + schedule.steps[0][1] // 12
+    year = birth_year + schedule.steps[0][1] // 12
     while True:
         reached = birth_month + schedule.age_in(year)
         if reached // 12 <= year:

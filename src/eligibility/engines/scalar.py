@@ -21,45 +21,56 @@ from eligibility.rulebook.compiled import CompiledRulebook, QuotaRules
 
 _CACHE_KEY = "scalar"
 
+Decision = tuple[tuple[bool, ...], tuple[tuple[Any, ...] | None, ...],
+                 tuple[int | float, ...] | None]
+"""An outcome's parts (:class:`Outcome`'s fields in order), before they make one."""
+
 
 @dataclass(frozen=True)
 class QuotaProgram:
     """A quota's criteria, message placeholders and priorities as compiled closures."""
 
     criteria: tuple[Scalar, ...]
-    shown: tuple[tuple[tuple[int, Scalar], ...], ...]  # per criterion: (slot, closure)
-    slots: tuple[int, ...]  # per criterion: how many slots its messages have
+    shown: tuple[tuple[Scalar | None, ...], ...]  # per criterion, per slot (None: no value)
     priorities: tuple[Scalar, ...]
     integer: bool
+    nothing_shown: tuple[None, ...]  # the shown values of a nomination meeting every criterion
 
     def decide(self, record: Mapping[str, Any]) -> Outcome:
+        return Outcome(*self.decision(record))
+
+    def decision(self, record: Mapping[str, Any]) -> Decision:
+        """:meth:`decide`'s outcome as its three parts: met, shown, points."""
         loop: dict[str, Any] = {}
-        met = tuple(condition(record, loop) is True for condition in self.criteria)
-        points = None
-        if all(met):
-            values = (priority(record, loop) for priority in self.priorities)
-            points = tuple((0 if value is None else value) if self.integer else
-                           (0.0 if value is None else float(value)) for value in values)
-        return self.outcome(record, met, points)
+        met = tuple([condition(record, loop) is True for condition in self.criteria])
+        if False in met:
+            return met, self.shown_values(record, met), None
+        values = [priority(record, loop) for priority in self.priorities]
+        if self.integer:
+            points = tuple([0 if value is None else value for value in values])
+        else:
+            points = tuple([0.0 if value is None else float(value) for value in values])
+        return met, self.nothing_shown, points
 
     def outcome(self, record: Mapping[str, Any], met: tuple[bool, ...],
                 points: tuple[int | float, ...] | None) -> Outcome:
         """The outcome record of decisions already taken (by this program or another
         engine), with the values each unmet criterion's message shows."""
-        shown = tuple(None if ok else self._shown(index, record)
-                      for index, ok in enumerate(met))
-        return Outcome(met, shown, points)
+        return Outcome(met, self.shown_values(record, met), points)
 
-    def _shown(self, index: int, record: Mapping[str, Any]) -> tuple[Any, ...]:
-        values: list[Any] = [None] * self.slots[index]
-        for slot, closure in self.shown[index]:
-            values[slot] = closure(record, {})
-        return tuple(values)
+    def shown_values(self, record: Mapping[str, Any], met: tuple[bool, ...]
+                     ) -> tuple[tuple[Any, ...] | None, ...]:
+        loop: dict[str, Any] = {}
+        return tuple([None if ok else tuple([None if closure is None else closure(record, loop)
+                                             for closure in closures])
+                      for ok, closures in zip(met, self.shown, strict=True)])
 
 
 def program(rulebook: CompiledRulebook, quota_id: str) -> QuotaProgram:
     """The compiled program of ``quota_id``, built once per rulebook."""
-    programs: dict[str, QuotaProgram] = rulebook.engine_cache.setdefault(_CACHE_KEY, {})
+    programs: dict[str, QuotaProgram] | None = rulebook.engine_cache.get(_CACHE_KEY)
+    if programs is None:
+        programs = rulebook.engine_cache.setdefault(_CACHE_KEY, {})
     found = programs.get(quota_id)
     if found is None:
         found = programs[quota_id] = _compile(rulebook, rulebook.quotas[quota_id])
@@ -71,15 +82,15 @@ def _compile(rulebook: CompiledRulebook, rules: QuotaRules) -> QuotaProgram:
     for criterion in rules.criteria:
         parts = {part.slot: part.expression for language_parts in criterion.message.values()
                  for part in language_parts if part.slot is not None}
-        shown.append(tuple((slot, compile_node(node)) for slot, node in sorted(parts.items())
-                           if node is not None))
+        slots = range(len(rulebook.shown_types.get(criterion.id, ())))
+        shown.append(tuple(None if parts.get(slot) is None else compile_node(parts[slot])
+                           for slot in slots))
     return QuotaProgram(
         criteria=tuple(compile_node(criterion.condition) for criterion in rules.criteria),
         shown=tuple(shown),
-        slots=tuple(len(rulebook.shown_types.get(criterion.id, ()))
-                    for criterion in rules.criteria),
         priorities=tuple(compile_node(priority.points) for priority in rules.priorities),
-        integer=rulebook.integer_points)
+        integer=rulebook.integer_points,
+        nothing_shown=(None,) * len(rules.criteria))
 
 
 def decide(rulebook: CompiledRulebook, record: Mapping[str, Any], quota_id: str) -> Outcome:

@@ -23,26 +23,47 @@ GROUP = "Lists and reducers"
 
 def reduce_values(reducer: str, values: Sequence[Any], element_type: Type) -> Any:
     """A reducer applied to the element values of the kept items (nulls included)."""
-    if reducer == "any":
-        return True if True in values else (None if None in values else False)
-    if reducer == "all":
-        return False if False in values else (None if None in values else True)
-    if reducer == "count":
-        return sum(1 for value in values if value is True)
+    return _COMBINE[reducer](values, element_type)
+
+
+def _any(values: Sequence[Any], element_type: Type) -> Any:
+    return True if True in values else (None if None in values else False)
+
+
+def _all(values: Sequence[Any], element_type: Type) -> Any:
+    return False if False in values else (None if None in values else True)
+
+
+def _count(values: Sequence[Any], element_type: Type) -> int:
+    count = 0
+    for value in values:
+        if value is True:
+            count += 1
+    return count
+
+
+def _sum(values: Sequence[Any], element_type: Type) -> Any:
     present = [value for value in values if value is not None]
-    if reducer == "sum":
-        if not present:
-            return 0 if element_type == INT else 0.0
-        return numeric(sum(present) if element_type == INT else float(sum(present)))
     if not present:
-        return None
-    return min(present) if reducer == "min" else max(present)
+        return 0 if element_type == INT else 0.0
+    return numeric(sum(present) if element_type == INT else float(sum(present)))
+
+
+def _min(values: Sequence[Any], element_type: Type) -> Any:
+    present = [value for value in values if value is not None]
+    return min(present) if present else None
+
+
+def _max(values: Sequence[Any], element_type: Type) -> Any:
+    present = [value for value in values if value is not None]
+    return max(present) if present else None
+
+
+_COMBINE = {"any": _any, "all": _all, "count": _count, "sum": _sum, "min": _min, "max": _max}
 
 
 def _reducer(name: str) -> Any:
-    def combine(values: Sequence[Any], element_type: Type) -> Any:
-        return reduce_values(name, values, element_type)
-    return combine
+    return _COMBINE[name]
 
 
 def _lower_reduce(ctx: PolarsContext, node: n.Reduce) -> Lowered:
