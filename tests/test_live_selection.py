@@ -72,7 +72,7 @@ def _batch_seats(people: dict[str, list[tuple[str, Key]]],
     return dict(zip(held["candidate_id"], held["quota_id"], strict=True))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(st.data())
 def test_live_allocation_equals_deferred_acceptance_after_every_change(
         data: st.DataObject) -> None:

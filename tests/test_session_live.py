@@ -82,7 +82,7 @@ def check(session: Any, rulebook: eligibility.CompiledRulebook, ids: list[str]) 
                            decided.filter(pl.col("candidate_id") == candidate_id))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                        HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_every_change_leaves_the_batch_selection(hanoi: eligibility.CompiledRulebook,
