@@ -1,20 +1,15 @@
-"""Benchmark of the durable_rules engine against the vectorized one, and of live sessions.
+"""Benchmark of the durable_rules engine against the vectorized one.
 
-Usage: ``python bench/bench_durable.py [--sizes 10000 100000] [--session 10000]
-[--updates 1000] [--repeats 3]``
+Usage: ``python bench/bench_durable.py [--sizes 10000 100000] [--repeats 3]``
 
 Nominees are generated in-process by examples/hanoi/generate.py (clean rows), read by the
 intake into the typed nominations frame, and cut to each size. Measured, in one process:
 
 - batch: nominations per second of ``evaluate_frame`` (vectorized, best of ``--repeats``)
   and ``evaluate_frame_durable`` (durable_rules; best of ``--repeats``, once at 100k and
-  more), on the same frame;
-- live session: a durable session is filled with ``--session`` nominees, then
-  ``--updates`` updates (a random nominee's succession-plan flag flipped) are timed:
-  ``update_candidate`` alone (durable_rules re-decides that nominee's facts), and update
-  plus ``decision(id)`` (ranking and seat allocation recomputed over everyone).
+  more), on the same frame.
 
-Prints a markdown table.
+Prints a markdown table. Live sessions (both engines) are measured by ``bench_rank.py``.
 """
 
 from __future__ import annotations
@@ -23,8 +18,6 @@ import argparse
 import importlib.util
 import os
 import platform
-import random
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -43,7 +36,6 @@ from eligibility.frames import records_of  # noqa: E402
 from eligibility.intake.nominees import intake_cells  # noqa: E402
 from eligibility.intake.readers import normalized_cells  # noqa: E402
 from eligibility.rulebook.compiled import CompiledRulebook  # noqa: E402
-from eligibility.session import open_session  # noqa: E402
 
 RULES = ROOT / "rules" / "hanoi-2022-2025.yaml"
 
@@ -85,48 +77,14 @@ def typed_records(rulebook: CompiledRulebook, candidates: pl.DataFrame) -> list[
     return records
 
 
-def session_latency(rulebook: CompiledRulebook, records: list[dict[str, Any]],
-                    updates: int) -> dict[str, float]:
-    rng = random.Random(7)
-    with open_session(rulebook) as session:
-        start = time.perf_counter()
-        for record in records:
-            session.assert_candidate(record)
-        filled = time.perf_counter() - start
-        progress(f"session filled: {filled:.2f} s")
-        session.decisions()
-        update_only, with_read = [], []
-        for _ in range(updates):
-            record = dict(rng.choice(records))
-            record["succession_plan"] = not record["succession_plan"]
-            start = time.perf_counter()
-            session.update_candidate(record)
-            middle = time.perf_counter()
-            session.decision(record["id"])
-            end = time.perf_counter()
-            update_only.append(middle - start)
-            with_read.append(end - start)
-        nominations = session.decisions().height
-    return {"fill": filled, "nominations": nominations,
-            "update_median": statistics.median(update_only),
-            "update_p99": _p99(update_only),
-            "read_median": statistics.median(with_read), "read_p99": _p99(with_read)}
-
-
-def _p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[98]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--session", type=int, default=10_000)
-    parser.add_argument("--updates", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     rulebook = load_rulebook(RULES)
     largest = max(args.sizes)
-    candidates, nominations = nominees(rulebook, max(largest, args.session))
+    _, nominations = nominees(rulebook, largest)
     rows = []
     for size in args.sizes:
         frame = nominations.head(size)
@@ -139,19 +97,6 @@ def main() -> None:
                      f"{frame.height / vectorized:,.0f} nominations/s ({vectorized:.2f} s)"))
         rows.append((f"batch, {frame.height:,} nominations: durable_rules",
                      f"{frame.height / durable:,.0f} nominations/s ({durable:.2f} s)"))
-    records = typed_records(rulebook, candidates.head(args.session))
-    live = session_latency(rulebook, records, args.updates)
-    rows += [
-        (f"live session: assert {len(records):,} nominees ({live['nominations']:,.0f} "
-         f"nominations)", f"{live['fill']:.2f} s ({len(records) / live['fill']:,.0f} "
-                          f"nominees/s)"),
-        (f"live session: one update, re-decided by durable_rules (median / p99 of "
-         f"{args.updates})", f"{live['update_median'] * 1e3:.2f} ms / "
-                             f"{live['update_p99'] * 1e3:.2f} ms"),
-        ("live session: one update + its decision read out (ranking and allocation "
-         "recomputed; median / p99)", f"{live['read_median'] * 1e3:.1f} ms / "
-                                      f"{live['read_p99'] * 1e3:.1f} ms"),
-    ]
     print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, polars {pl.__version__}")
     print("| measure | value |\n|---|---|")

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+import eligibility
 
 settings.register_profile(
     "ci", max_examples=50, deadline=None, derandomize=True, database=None)
@@ -20,6 +23,25 @@ settings.register_profile(
     "thorough", max_examples=500, deadline=None,
     suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+#: The engines a live session can run on (durable needs durable-rules).
+SESSION_ENGINES = [pytest.param("durable", marks=pytest.mark.durable), "scalar"]
+
+
+@pytest.fixture(scope="module")
+def hanoi() -> eligibility.CompiledRulebook:
+    """The bundled Hanoi rulebook (a module may define its own ``hanoi``)."""
+    return eligibility.load_rulebook(Path(__file__).resolve().parent.parent / "rules"
+                                     / "hanoi-2022-2025.yaml")
+
+
+@pytest.fixture(params=SESSION_ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each session engine in turn (a module may define its own ``engine``)."""
+    if request.param == "durable":
+        pytest.importorskip("durable", reason="durable-rules is not installed")
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")

@@ -22,19 +22,6 @@ from eligibility.session import NominationSession, open_session
 from eligibility.testing.mutations import cap_seats
 
 ROOT = Path(__file__).resolve().parent.parent
-ENGINES = [pytest.param("durable", marks=pytest.mark.durable), "scalar"]
-
-
-@pytest.fixture(scope="module")
-def hanoi() -> eligibility.CompiledRulebook:
-    return eligibility.load_rulebook(ROOT / "rules" / "hanoi-2022-2025.yaml")
-
-
-@pytest.fixture(params=ENGINES)
-def engine(request: pytest.FixtureRequest) -> str:
-    if request.param == "durable":
-        pytest.importorskip("durable", reason="durable-rules is not installed")
-    return str(request.param)
 
 
 def batch(rulebook: eligibility.CompiledRulebook, records: list[dict[str, Any]],

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
@@ -20,8 +18,6 @@ from eligibility.rulebook.models import TieBreak
 from eligibility.selection import select
 from eligibility.session import open_session
 
-ROOT = Path(__file__).resolve().parent.parent
-ENGINES = [pytest.param("durable", marks=pytest.mark.durable), "scalar"]
 QUOTAS = ("tai-chinh", "noi-vu-hr", "pg-abroad", "pg-domestic")
 RANKINGS = (
     (("score", "descending"), ("birth_date", "descending"), ("id", "ascending")),
@@ -30,18 +26,6 @@ RANKINGS = (
     (("gender", "descending"), ("service_start", "descending"), ("score", "ascending")),
     (("succession_plan", "ascending"),),
 )
-
-
-@pytest.fixture(scope="module")
-def hanoi() -> eligibility.CompiledRulebook:
-    return eligibility.load_rulebook(ROOT / "rules" / "hanoi-2022-2025.yaml")
-
-
-@pytest.fixture(params=ENGINES)
-def engine(request: pytest.FixtureRequest) -> str:
-    if request.param == "durable":
-        pytest.importorskip("durable", reason="durable-rules is not installed")
-    return str(request.param)
 
 
 def variant(rulebook: eligibility.CompiledRulebook, ranking: tuple[tuple[str, str], ...],
