@@ -59,6 +59,7 @@ __all__ = ["BatchRanking"]
 #: Bytes of a delimited file read per part.
 PART_BYTES = 64 * 1024 * 1024
 _ROWS_PER_PART = 250_000  # for a workbook or a Parquet file
+_ROWS_PER_BLOCK = 250_000  # of decisions.csv turned into text at a time (~50 MB)
 
 
 class BatchRanking:
@@ -241,19 +242,20 @@ class BatchRanking:
     def write_decisions(self, handle: BinaryIO) -> None:
         """Write ``decisions.csv`` (after :meth:`read`).
 
-        Each block of rows is turned into CSV text on a second thread while the next block
-        is gathered and sorted (polars releases the interpreter's lock); at most two blocks'
-        text wait to be written.
+        Each block of rows (at most :data:`_ROWS_PER_BLOCK`) is turned into CSV text on a
+        second thread while the next is gathered and sorted (polars releases the
+        interpreter's lock); at most two blocks' text wait to be written.
         """
         waiting: deque[Future[bytes]] = deque()
         first = True
         with ThreadPoolExecutor(max_workers=1) as serializer:
             for frame in self.decisions():
-                if frame.height or first:
-                    waiting.append(serializer.submit(_csv_bytes, frame, header=first))
-                    first = False
-                while len(waiting) > 1:
-                    handle.write(waiting.popleft().result())
+                for block in frame.iter_slices(_ROWS_PER_BLOCK) if frame.height else [frame]:
+                    if block.height or first:
+                        waiting.append(serializer.submit(_csv_bytes, block, header=first))
+                        first = False
+                    while len(waiting) > 1:
+                        handle.write(waiting.popleft().result())
             while waiting:
                 handle.write(waiting.popleft().result())
 
