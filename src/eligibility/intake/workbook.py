@@ -159,10 +159,9 @@ def sheet_shapes(path: Path, language: str, limits: IntakeLimits) -> dict[str, S
                 if scanner is not None:
                     by_part[info.filename] = scanner.close()
             names = _sheet_parts(archive)
-    # zipfile raises NotImplementedError for a compression method it cannot read, and
-    # RuntimeError for an encrypted member: both are damaged workbooks to the person.
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
-            ValueError) as error:
+    # zipfile raises RuntimeError for an encrypted member, and its subclass for a compression
+    # method or zip version it cannot read: both are damaged workbooks to the person.
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError) as error:
         raise InputError(say("intake.workbook_damaged", language, detail=_first_line(error)),
                          file=source) from None
     shapes = {name: by_part[part] for name, part in names.items() if part in by_part}
