@@ -195,6 +195,30 @@ def test_a_workbook_part_that_lies_about_its_size_is_refused_as_damaged(tmp_path
     assert "damaged" in run.stderr
 
 
+@pytest.mark.parametrize(("offsets", "value", "what"), [
+    ((8, 10), 98, "a compression method zipfile cannot read (PPMd)"),
+    ((6, 8), 1, "an encrypted member"),
+    ((4, 6), 99, "a zip version zipfile cannot read"),
+])
+def test_an_unreadable_workbook_member_is_refused_as_damaged(
+        tmp_path: Path, offsets: tuple[int, int], value: int, what: str) -> None:
+    """GIVEN an .xlsx whose sheet part has one of ``what`` (the field patched in its local
+    header and central directory entry) WHEN it is ranked THEN it is refused as damaged
+    (exit 2), not an internal error."""
+    path = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<worksheet/>")
+    data = bytearray(path.read_bytes())
+    local, central = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    field = value.to_bytes(2, "little")
+    data[local + offsets[0]:local + offsets[0] + 2] = field
+    data[central + offsets[1]:central + offsets[1] + 2] = field
+    path.write_bytes(bytes(data))
+    run = rank(path, tmp_path / "out")
+    assert run.returncode == 2, (what, run.stderr)
+    assert "damaged" in run.stderr
+
+
 @pytest.mark.parametrize("kind", ["fifo", "directory"])
 def test_a_pipe_or_folder_as_the_nominee_file_is_refused_without_waiting(
         tmp_path: Path, kind: str) -> None:
