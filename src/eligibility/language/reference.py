@@ -156,8 +156,12 @@ def _strict_two(function: Callable[[Any, Any], Any], left: n.Node, right: n.Node
             b = second(record, loop)
             return None if b is None else function(constant, b)
         return run_fixed_first
-    first, second = compile_node(left), compile_node(right)
+    return _strict_pair(function, compile_node(left), compile_node(right))
 
+
+def _strict_pair(function: Callable[[Any, Any], Any], first: Scalar, second: Scalar) -> Scalar:
+    """``function(a, b)`` of two compiled operands, null when either is (``second`` is not
+    run when ``first`` is null)."""
     def run_two(record: Record, loop: Loop) -> Any:
         a = first(record, loop)
         if a is None:
@@ -201,15 +205,7 @@ def _compare(node: n.Compare) -> Scalar:
         kind: EnumType = node.left.type  # type: ignore[assignment]
         verdicts = {code: test(rank(code), rank(constant)) for code in kind.codes}
         return _strict_one(verdicts.__getitem__, node.left)
-    left, right = _ordered(node.left), _ordered(node.right)
-
-    def run(record: Record, loop: Loop) -> Any:
-        a = left(record, loop)
-        if a is None:
-            return None
-        b = right(record, loop)
-        return None if b is None else test(a, b)
-    return run
+    return _strict_pair(test, _ordered(node.left), _ordered(node.right))
 
 
 def _ranked(rank: Callable[[Any], Any], node: n.Node) -> bool:
