@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -33,7 +33,7 @@ class Layout:
         self.yearly = [name for name, spec in rulebook.fields.items() if spec.yearly]
         self.outputs = outcome_schema(rulebook)
 
-    def schema(self, years: dict[str, Iterable[int]]) -> dict[str, pl.DataType]:
+    def schema(self, years: Mapping[str, Iterable[int]]) -> dict[str, pl.DataType]:
         """Batch order: id, fields and yearly columns, nomination, outcome, order."""
         return {**field_schema(self.rulebook, years), QUOTA: pl.String(), ROW: pl.Int64(),
                 PREFERENCE: pl.Int64(), **self.outputs, ORDER: pl.Int64()}
@@ -55,11 +55,12 @@ class Layout:
                 for preference, (quota_id, outcome) in enumerate(
                     zip(nominee.quotas, outcomes, strict=True), start=1)]
 
-    def frame(self, nominee: Nominee, records: Sequence[dict[str, Any]]) -> pl.DataFrame:
-        """``nominee``'s :meth:`records` as a frame with the batch dtypes."""
+    def frame(self, records: Sequence[dict[str, Any]],
+              years: Mapping[str, Iterable[int]]) -> pl.DataFrame:
+        """:meth:`records` (of any nominees) as one frame with the batch dtypes; ``years``:
+        the yearly columns they have between them (a record without one holds a null)."""
         # Made from one dict per row, polars builds the frame in one call, where a dict of
-        # columns costs a Series per column (~2 ms a nominee).
-        years = {name: list(years) for name, years in nominee.yearly.items()}
+        # columns costs a Series per column.
         return pl.from_dicts(records, schema=self.schema(years))
 
     def columns(self, years: set[tuple[str, int]]) -> list[str]:

@@ -55,7 +55,6 @@ class _Entry:
     order: int
     keys: list[int]
     records: list[dict[str, Any]]  # this nominee's evaluated nominations, as Python values
-    rows: pl.DataFrame  # the same as a frame
     reasons: list[dict[str, str]] | None = None  # per nomination, once read
 
 
@@ -212,14 +211,13 @@ class NominationSession:
         keys = [next(self._keys) for _ in nominee.quotas]
         outcomes = self._decide(nominee, keys)
         records = self._layout.records(nominee, order, outcomes)
-        rows = self._layout.frame(nominee, records)
-        entry = _Entry(nominee, order, keys, records, rows)
+        entry = _Entry(nominee, order, keys, records)
         self._entries[nominee.id] = entry
         self._years.update(_years(nominee))
         self._changed[nominee.id] = entry
         self._decided = None
         if self._seats is not None:
-            self._seats.put(nominee.id, nominee.quotas, rows)
+            self._seats.put(nominee.id, nominee.quotas, records)
 
     def _decide(self, nominee: Nominee, keys: list[int]) -> list[Outcome]:
         record = nominee.record()
@@ -241,9 +239,14 @@ class NominationSession:
     def _evaluated(self) -> pl.DataFrame:
         if self._changed:
             changed = list(self._changed)
-            fresh = [entry.rows for entry in self._changed.values() if entry is not None]
+            fresh = [entry for entry in self._changed.values() if entry is not None]
+            years: dict[str, set[int]] = {}
+            for name, year in (pair for entry in fresh for pair in _years(entry.nominee)):
+                years.setdefault(name, set()).add(year)
+            rows = self._layout.frame(
+                [record for entry in fresh for record in entry.records], years)
             kept = self._kept.filter(~pl.col(CANDIDATE).is_in(changed))
-            self._kept = pl.concat([kept, *fresh], how="diagonal_relaxed")
+            self._kept = pl.concat([kept, rows], how="diagonal_relaxed")
             if self._kept.n_chunks() > _MAX_CHUNKS:  # one chunk per nominee makes polars crawl
                 self._kept = self._kept.rechunk()
             self._changed.clear()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -36,19 +37,21 @@ class LiveSeats:
 
     def __init__(self, rulebook: CompiledRulebook, schema: Mapping[str, pl.DataType]) -> None:
         self.keys = RankKeys(rulebook.ranking, schema)  # UnsupportedKey if it cannot
-        self._columns = [ELIGIBLE, *self.keys.columns]
         self._standings = Standings(rulebook.quotas)
         capacity = {quota_id: rules.capacity for quota_id, rules in rulebook.quotas.items()}
         self._allocation = LiveAllocation(capacity, self._standings)
         self._nominations: dict[str, Nominations] = {}
 
-    def put(self, candidate_id: str, quotas: Sequence[str], rows: pl.DataFrame) -> None:
-        """Rank and seat a nominee from their evaluated rows (one per quota, in order)."""
+    def put(self, candidate_id: str, quotas: Sequence[str],
+            records: Sequence[Mapping[str, Any]]) -> None:
+        """Rank and seat a nominee from their evaluated nominations (one record per quota,
+        in order, with the ranking keys' values as the frame of decisions holds them)."""
         eligible: list[bool | None] = []
         keys: list[Key | None] = []
-        for eligible_here, *values in rows.select(self._columns).iter_rows():
-            eligible.append(eligible_here)
-            keys.append(self.keys.key(values, candidate_id) if eligible_here else None)
+        for record in records:
+            eligible.append(record[ELIGIBLE])
+            keys.append(self.keys.key([record.get(name) for name in self.keys.columns],
+                                      candidate_id) if record[ELIGIBLE] else None)
         nominations = Nominations(tuple(quotas), tuple(eligible), tuple(keys))
         self._nominations[candidate_id] = nominations
         self._allocation.change(candidate_id, [
