@@ -105,10 +105,11 @@ def rank(
                                 override_files=override or (),
                                 include_path=include_path or ())
         compiled, earlier = with_earlier_rounds(compiled, previous or ())
-        source = {"file": Path(nominees).name, "sha256": input_digest.result()} \
-            if input_digest is not None else _database_input(target or "", table, query)
 
         def manifest_now(run: RunWriter, outcome: _Outcome) -> dict[str, Any]:
+            # The input's digest is waited for only here, once the work is done.
+            source = {"file": Path(nominees).name, "sha256": input_digest.result()} \
+                if input_digest is not None else _database_input(target or "", table, query)
             return build_manifest(rulebook=compiled, source=source, engine=chosen,
                                   language=lang, counts=outcome.counts, summary=outcome.summary,
                                   outputs=run.digests, warnings=outcome.warnings,
