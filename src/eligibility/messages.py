@@ -98,7 +98,8 @@ def quota_reasons(rulebook: CompiledRulebook, rules: QuotaRules, frame: pl.DataF
         shown = [name for name in frame.columns if name.startswith(f"shown.{rule}.")]
         values = frame.select(pl.int_range(pl.len()).alias("__row"), *shown)[failing]
         text = values.select(message_expr(rulebook, criterion, language)).to_series()
-        messages.append(pl.Series([None] * frame.height, dtype=pl.String).scatter(failing, text))
+        messages.append(pl.repeat(None, frame.height, dtype=pl.String, eager=True)
+                        .scatter(failing, text))
     if not messages:
         return pl.Series(REASONS_COLUMN, [""] * frame.height, dtype=pl.String)
     return pl.select(pl.concat_str([pl.lit(message) for message in messages],

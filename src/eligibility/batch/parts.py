@@ -94,16 +94,25 @@ class QuotaDecider:
                        .explode([NOMINATIONS, PREFERENCE]))
         by_quota = nominations.partition_by(NOMINATIONS, as_dict=True, include_key=False)
         fields = candidates.select(wanted)
+        decided: dict[str, pl.LazyFrame] = {}
+        programs = {}
         for quota_id, rules in self.rulebook.quotas.items():
             chosen = by_quota.get((quota_id,))
             if chosen is None:
                 continue
             part = fields[chosen["__at"]].with_columns(
                 pl.lit(quota_id).alias(QUOTA), chosen[PREFERENCE])
-            program = quota_program(self.rulebook, rules, part.columns)
-            decided = program.decided(part.lazy()).collect()
-            eligible = self._shaped(decided.lazy().filter(pl.col(ELIGIBLE))).collect()
-            failing = program.with_shown(decided.lazy().filter(~pl.col(ELIGIBLE))).collect()
+            program = programs[quota_id] = quota_program(self.rulebook, rules, part.columns)
+            decided[quota_id] = program.decided(part.lazy())
+        # The quotas' plans run together: polars spreads them over its threads.
+        done = dict(zip(decided, pl.collect_all(decided.values()), strict=True))
+        split = pl.collect_all([
+            plan for quota_id, frame in done.items() for plan in (
+                self._shaped(frame.lazy().filter(pl.col(ELIGIBLE))),
+                programs[quota_id].with_shown(frame.lazy().filter(~pl.col(ELIGIBLE))))])
+        for index, quota_id in enumerate(done):
+            eligible, failing = split[2 * index], split[2 * index + 1]
+            rules = self.rulebook.quotas[quota_id]
             ineligible = failing.with_columns(
                 quota_reasons(self.rulebook, rules, failing, self.language).alias(REASONS))
             yield QuotaPart(quota_id, eligible, self._shaped(ineligible.lazy()).collect())

@@ -9,6 +9,7 @@ starts the write-back and lets the cache drop the pages once on disk), so that t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -43,10 +44,9 @@ class HashingWriter(io.RawIOBase):
     def _write_behind(self, size: int) -> None:
         """Start writing the block just written to disk (where the system can)."""
         start, self._written = self._written, self._written + size
-        try:
+        # A handle without a file, or a system without the advice: nothing to start.
+        with contextlib.suppress(AttributeError, OSError, io.UnsupportedOperation):
             os.posix_fadvise(self._handle.fileno(), start, size, os.POSIX_FADV_DONTNEED)
-        except (AttributeError, OSError, io.UnsupportedOperation):
-            pass  # a handle without a file, or a system without the advice: no harm
 
     def close(self) -> None:
         if self._pool is not None:
