@@ -310,8 +310,14 @@ def _retirement_dates(births: pl.Series, schedule: AgeSchedule) -> pl.Series:
     first, last = months.min(), months.max()
     if first is None or last is None:
         return pl.Series(births.name, [None] * len(births), dtype=pl.Date)
-    table = _retirement_by_month(schedule.steps, first, last)  # type: ignore[arg-type]
-    return table.gather(months - first).alias(births.name)
+    # Whole centuries of months: every part of a file then shares one table.
+    start = first // _CENTURY * _CENTURY  # type: ignore[operator]
+    stop = (last // _CENTURY + 1) * _CENTURY - 1  # type: ignore[operator]
+    table = _retirement_by_month(schedule.steps, start, stop)
+    return table.gather(months - start).alias(births.name)
+
+
+_CENTURY = 1200  # months
 
 
 @functools.lru_cache(maxsize=64)
