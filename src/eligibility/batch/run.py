@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from io import BytesIO
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -242,22 +241,23 @@ class BatchRanking:
     def write_decisions(self, handle: BinaryIO) -> None:
         """Write ``decisions.csv`` (after :meth:`read`).
 
-        Each block of rows (at most :data:`_ROWS_PER_BLOCK`) is turned into CSV text on a
-        second thread while the next is gathered and sorted (polars releases the
-        interpreter's lock); at most two blocks' text wait to be written.
+        Each block of rows (at most :data:`_ROWS_PER_BLOCK`) is written as CSV by a second
+        thread, straight to ``handle``, while the next is gathered and sorted (polars
+        releases the interpreter's lock); the blocks are written in order, and at most two
+        wait to be.
         """
-        waiting: deque[Future[bytes]] = deque()
+        waiting: deque[Future[None]] = deque()
         first = True
-        with ThreadPoolExecutor(max_workers=1) as serializer:
+        with ThreadPoolExecutor(max_workers=1) as writer:
             for frame in self.decisions():
                 for block in frame.iter_slices(_ROWS_PER_BLOCK) if frame.height else [frame]:
                     if block.height or first:
-                        waiting.append(serializer.submit(_csv_bytes, block, header=first))
+                        waiting.append(writer.submit(write_csv, block, handle, header=first))
                         first = False
                     while len(waiting) > 1:
-                        handle.write(waiting.popleft().result())
+                        waiting.popleft().result()
             while waiting:
-                handle.write(waiting.popleft().result())
+                waiting.popleft().result()
 
     def write_rejected(self, handle: BinaryIO) -> None:
         """Write ``rejected.csv`` (after :meth:`read`)."""
@@ -313,12 +313,6 @@ def _read_ahead(parts: Iterable[tuple[pl.DataFrame, pl.Series | None]],
         while (part := coming.result()) is not None:
             coming = ahead.submit(next_part)
             yield part
-
-
-def _csv_bytes(frame: pl.DataFrame, *, header: bool) -> bytes:
-    text = BytesIO()
-    write_csv(frame, text, header=header)
-    return text.getvalue()
 
 
 def _sort_keys(rulebook: CompiledRulebook) -> tuple[list[str], list[bool]]:
