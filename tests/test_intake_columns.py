@@ -10,6 +10,7 @@ import pytest
 
 import eligibility
 from eligibility.intake.columns import TableParser, _Table
+from eligibility.intake.fields import field_parser, parse_field
 from eligibility.intake.headers import HeaderIndex
 from eligibility.intake.limits import LIMITS
 from eligibility.intake.nominees import column_map
@@ -92,3 +93,21 @@ def test_a_table_read_by_code_gives_what_gathering_gives(table: list[str | None]
     read = _Table.of(column).read(numbers, len(table) - 1)
     assert read.equals(column.gather(numbers.fill_null(len(table) - 1)))
     assert read.name == "m"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_field_parser_reads_as_parse_field(hanoi: eligibility.CompiledRulebook,
+                                             language: str) -> None:
+    """GIVEN each field of the Hanoi rulebook and the example's column for it (a bad spelling
+    added) WHEN read by the field's parser, made once, twice over, and by parse_field THEN
+    the values and messages are the same."""
+    frame = pl.read_csv(EXAMPLE, infer_schema=False)
+    for name, spec in hanoi.fields.items():
+        column = frame[name if name in frame.columns else f"{name}_2023"]
+        column = pl.concat([column, pl.Series(column.name, ["không rõ"])])
+        parse = field_parser(spec, hanoi, language=language, limits=LIMITS)
+        expected = parse_field(column, spec, hanoi, language=language, limits=LIMITS)
+        for _ in range(2):
+            got = parse(column)
+            assert got.values.equals(expected.values), name
+            assert got.errors.equals(expected.errors), name

@@ -27,7 +27,7 @@ from eligibility.intake.fields import (
     NAME_FIELD,
     NOMINATIONS,
     ErrorColumn,
-    parse_field,
+    field_parser,
     parse_id,
 )
 from eligibility.intake.headers import ColumnMap
@@ -67,15 +67,14 @@ class TableParser:
             (CANDIDATE, columns.id, parse_id, True, False)]
         for name, header in columns.fields.items():
             spec = rulebook.fields[name]
-            fields.append((name, header, partial(parse_field, spec=spec, rulebook=rulebook,
-                                                 language=language, limits=limits),
+            fields.append((name, header, field_parser(spec, rulebook, language=language,
+                                                      limits=limits),
                            spec.required, spec.type != TEXT))
         for name, years in columns.yearly.items():
             spec = rulebook.fields[name]
-            fields += [(yearly_column(name, year), header,
-                        partial(parse_field, spec=spec, rulebook=rulebook, language=language,
-                                limits=limits), spec.required, spec.type != TEXT)
-                       for year, header in sorted(years.items())]
+            parse = field_parser(spec, rulebook, language=language, limits=limits)
+            fields += [(yearly_column(name, year), header, parse, spec.required,
+                        spec.type != TEXT) for year, header in sorted(years.items())]
         fields.append((NOMINATIONS, columns.nominations, partial(
             cells.parse_codes, separator=rulebook.nominations_separator,
             allowed=list(rulebook.quotas), what=say("intake.what_quota", language),
