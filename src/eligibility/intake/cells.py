@@ -823,7 +823,7 @@ class WordMatcher:
     'female'
     """
 
-    __slots__ = ("_code_by_key", "_codes", "_spelling_by_key", "_synonyms")
+    __slots__ = ("_code_by_key", "_codes", "_descriptions", "_spelling_by_key", "_synonyms")
 
     def __init__(
         self,
@@ -836,6 +836,7 @@ class WordMatcher:
         self._synonyms = {code: tuple(synonyms.get(code, ())) for code in self._codes}
         self._code_by_key = dict(code_by_key)
         self._spelling_by_key = dict(spelling_by_key or code_by_key)
+        self._descriptions: dict[str, str] = {}  # by language: every part's messages quote it
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Sequence[str]]) -> WordMatcher:
@@ -902,6 +903,11 @@ class WordMatcher:
 
     def describe(self, language: str = DEFAULT_LANGUAGE) -> str:
         """The codes and a few other spellings: ``female, male (also Nữ, Nam, F, M, ...)``."""
+        if language not in self._descriptions:
+            self._descriptions[language] = self._described(language)
+        return self._descriptions[language]
+
+    def _described(self, language: str) -> str:
         others = self._other_spellings()
         codes = _listing(self._codes, language)
         if not others:

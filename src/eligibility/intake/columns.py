@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from typing import Literal
 
 import polars as pl
 
@@ -26,11 +27,11 @@ from eligibility.intake.fields import (
     NAME_FIELD,
     NOMINATIONS,
     ErrorColumn,
-    parse_field,
+    field_parser,
     parse_id,
 )
 from eligibility.intake.headers import ColumnMap
-from eligibility.intake.identity import ANY_CONTROL, CONTROL_BUT_LAYOUT, control_character
+from eligibility.intake.identity import control_character, has_control_character
 from eligibility.intake.limits import IntakeLimits
 from eligibility.intake.wording import say, say_expr
 from eligibility.language.types import TEXT
@@ -66,15 +67,14 @@ class TableParser:
             (CANDIDATE, columns.id, parse_id, True, False)]
         for name, header in columns.fields.items():
             spec = rulebook.fields[name]
-            fields.append((name, header, partial(parse_field, spec=spec, rulebook=rulebook,
-                                                 language=language, limits=limits),
+            fields.append((name, header, field_parser(spec, rulebook, language=language,
+                                                      limits=limits),
                            spec.required, spec.type != TEXT))
         for name, years in columns.yearly.items():
             spec = rulebook.fields[name]
-            fields += [(yearly_column(name, year), header,
-                        partial(parse_field, spec=spec, rulebook=rulebook, language=language,
-                                limits=limits), spec.required, spec.type != TEXT)
-                       for year, header in sorted(years.items())]
+            parse = field_parser(spec, rulebook, language=language, limits=limits)
+            fields += [(yearly_column(name, year), header, parse, spec.required,
+                        spec.type != TEXT) for year, header in sorted(years.items())]
         fields.append((NOMINATIONS, columns.nominations, partial(
             cells.parse_codes, separator=rulebook.nominations_separator,
             allowed=list(rulebook.quotas), what=say("intake.what_quota", language),
@@ -122,8 +122,9 @@ class _ColumnReader:
         self._categories = pl.Categories.random()
         # The mapping lives as long as a column of its type does: this one keeps it.
         self._anchor = pl.Series([], dtype=pl.Categorical(self._categories))
-        self._known: tuple[pl.Series | None, pl.Series | None, pl.Series] | None = None
+        self._known: _Known | None = None
         self._blank: tuple[pl.Series | None, pl.Series | None] | None = None
+        self._text_repeats: bool | None = None
 
     def read(self, cells: pl.Series) -> tuple[pl.Series | None, pl.Series | None,
                                                pl.Series | None]:
@@ -136,10 +137,17 @@ class _ColumnReader:
 
     def _by_distinct(self, cells: pl.Series) -> bool:
         """Whether to read this part once per distinct cell: a repeating column, or a
-        column of text where most cells repeat (an agency), unless it has too many."""
-        if self._known is not None and len(self._known[2]) >= MAX_REMEMBERED:
+        column of text where most cells repeat (an agency), unless it has too many.
+
+        Whether text repeats is judged on the first part with cells and kept: the estimate
+        costs a few ms per part, and either way of reading gives the same values."""
+        if self._known is not None and self._known.count >= MAX_REMEMBERED:
             return False
-        return self._repeats or (len(cells) > 0 and 4 * cells.approx_n_unique() < len(cells))
+        if self._repeats:
+            return True
+        if self._text_repeats is None and len(cells):
+            self._text_repeats = 4 * cells.approx_n_unique() < len(cells)
+        return bool(self._text_repeats)
 
     def _parsed(self, cells: pl.Series) -> tuple[pl.Series | None, pl.Series | None]:
         if self._parse is None:
@@ -151,17 +159,12 @@ class _ColumnReader:
     def _by_distinct_cell(self, cells: pl.Series) -> tuple[pl.Series | None, pl.Series | None,
                                                             pl.Series | None]:
         codes = cells.cast(pl.Categorical(self._categories)).to_physical()
-        known = 0 if self._known is None else len(self._known[2]) - 1
-        new = (codes >= known).fill_null(False)
-        if self._known is None or new.any():
+        known = 0 if self._known is None else self._known.count
+        if self._known is None or _numbered_from(codes, known):
+            new = (codes >= known).fill_null(False)
             self._learn(_first_of_each(codes.filter(new), cells.filter(new), known))
         assert self._known is not None
-        values, errors, messages = self._known
-        # A missing cell reads as the entry after the last (see _learn).
-        at = codes.fill_null(len(messages) - 1)
-        return (None if values is None else values.gather(at),
-                None if errors is None else errors.gather(at),
-                None if messages.null_count() == len(messages) else messages.gather(at))
+        return self._known.read(codes)
 
     def _learn(self, new: pl.Series) -> None:
         """Parse and check the cells not seen before (numbered after those seen); each
@@ -175,27 +178,27 @@ class _ColumnReader:
         blank_value, blank_error = self._blank
         if self._known is not None:  # drop the missing cell's entry, put it back after
             old_values, old_errors, old_messages = (
-                None if table is None else table.head(-1) for table in self._known)
+                None if table is None else table.column.head(-1)
+                for table in (self._known.values, self._known.errors, self._known.messages))
             values = None if values is None or old_values is None \
                 else pl.concat([old_values, values])
             errors = None if errors is None or old_errors is None \
                 else pl.concat([old_errors, errors])
             messages = pl.concat([old_messages, messages])
-        # One chunk each: gathering from a chunked nested column is many times slower.
-        self._known = (_then(values, blank_value), _then(errors, blank_error),
-                       _then(messages, pl.Series([None], dtype=pl.String)).alias(new.name))
+        self._known = _Known.of(_then(values, blank_value), _then(errors, blank_error),
+                                _then(messages, pl.Series([None], dtype=pl.String))
+                                .alias(new.name))
 
     def _cell_messages(self, cells: pl.Series) -> pl.Series | None:
         """Per cell, why no field can hold it (a control character, too long); None if no
         cell has either."""
         limits = self._limits
+        if not len(cells) or not (
+                has_control_character(cells, layout_allowed=not self._strict)
+                or (cells.str.len_bytes() > limits.max_cell_chars).any()):
+            return None
         cell = pl.col(cells.name)
         frame = cells.to_frame()
-        control = ANY_CONTROL if self._strict else CONTROL_BUT_LAYOUT
-        if not len(cells) or not frame.select(
-                (cell.str.contains(control) | (cell.str.len_bytes() > limits.max_cell_chars))
-                .any()).item():
-            return None
         found = control_character(cell, layout_allowed=not self._strict)
         message = (pl.when(found.is_not_null())
                    .then(say_expr("intake.control_character", self._language, char=found))
@@ -203,6 +206,67 @@ class _ColumnReader:
                    .then(say_expr("intake.cell_too_long", self._language,
                                   count=cell.str.len_chars(), limit=limits.max_cell_chars)))
         return frame.select(message.alias(cells.name)).to_series()
+
+
+@dataclass(frozen=True)
+class _Table:
+    """What each distinct cell of a column reads as, by number; the last entry is a missing
+    cell's. ``nulls``: which entries are null (so that a part needing none of the others
+    takes nulls without gathering)."""
+
+    column: pl.Series
+    nulls: Literal["all", "all but missing", "some"]
+
+    @classmethod
+    def of(cls, column: pl.Series) -> _Table:
+        if column.null_count() == len(column):
+            return cls(column, "all")
+        cells = column.head(-1)
+        return cls(column, "all but missing" if cells.null_count() == len(cells) else "some")
+
+    def read(self, codes: pl.Series, missing: int) -> pl.Series:
+        """The entry of each code (a null code: a missing cell's)."""
+        if self.nulls == "all" or (self.nulls == "all but missing" and not codes.null_count()):
+            # Gathering a column of nulls costs as much as any other (~1.3 ms per 250k).
+            return pl.repeat(None, len(codes), dtype=self.column.dtype, eager=True) \
+                .alias(self.column.name)
+        return self.column.gather(codes.fill_null(missing))
+
+
+@dataclass(frozen=True)
+class _Known:
+    """The values, parse messages and cell messages of every distinct cell seen so far
+    (values and parse messages None if no field reads the column)."""
+
+    values: _Table | None
+    errors: _Table | None
+    messages: _Table
+
+    @classmethod
+    def of(cls, values: pl.Series | None, errors: pl.Series | None,
+           messages: pl.Series) -> _Known:
+        return cls(None if values is None else _Table.of(values),
+                   None if errors is None else _Table.of(errors), _Table.of(messages))
+
+    @property
+    def count(self) -> int:
+        """How many distinct cells are known (the missing cell's entry is not one)."""
+        return len(self.messages.column) - 1
+
+    def read(self, codes: pl.Series) -> tuple[pl.Series | None, pl.Series | None,
+                                              pl.Series | None]:
+        """Values, parse messages and cell messages (None if no cell has one) by code."""
+        missing = self.count
+        return (None if self.values is None else self.values.read(codes, missing),
+                None if self.errors is None else self.errors.read(codes, missing),
+                None if self.messages.nulls == "all" else self.messages.read(codes, missing))
+
+
+def _numbered_from(codes: pl.Series, first: int) -> bool:
+    """Whether a code is ``first`` or more (codes are numbered in the order cells are met, so
+    the largest tells)."""
+    largest = codes.max()
+    return largest is not None and int(largest) >= first  # type: ignore[arg-type]
 
 
 def _first_of_each(codes: pl.Series, cells: pl.Series, known: int) -> pl.Series:

@@ -8,6 +8,9 @@ could); :mod:`eligibility.intake.columns` applies them to a table's columns and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import polars as pl
 
 from eligibility.frames import polars_cell, polars_type
@@ -31,7 +34,8 @@ from eligibility.language.types import (
 from eligibility.rulebook.compiled import CompiledRulebook, FieldSpec
 
 __all__ = ["CANDIDATE", "NAME_FIELD", "NOMINATIONS", "ErrorColumn", "add_missing_fields",
-           "nfc_series", "parse_field", "parse_headers", "parse_id", "structure_errors"]
+           "field_parser", "nfc_series", "parse_field", "parse_headers", "parse_id",
+           "structure_errors"]
 
 CANDIDATE = "candidate_id"
 NOMINATIONS = "nominated_for"
@@ -76,11 +80,9 @@ def parse_field(column: pl.Series, spec: FieldSpec, rulebook: CompiledRulebook, 
                 limits: IntakeLimits = LIMITS) -> cells.ParsedColumn:
     """Parse one column of text cells by the field's declared type."""
     kind = spec.type
-    what = spec.title.get(language).lower() if spec.title else spec.name.replace("_", " ")
+    what = _what(spec, language)
     if isinstance(kind, EnumType):
-        vocabulary = _vocabulary(rulebook, kind.name)
-        result = cells.parse_vocabulary(column, vocabulary, what=what, language=language)
-        return cells.ParsedColumn(result.values.cast(pl.Enum(list(kind.codes))), result.errors)
+        return _parse_enum(column, kind, _vocabulary(rulebook, kind.name), what, language)
     if kind == DATE:
         return cells.parse_dates(column, language=language)
     if kind == BOOL:
@@ -101,6 +103,28 @@ def parse_field(column: pl.Series, spec: FieldSpec, rulebook: CompiledRulebook, 
         values = pl.select(result.values.fill_null(pl.lit([], pl.List(pl.String)))).to_series()
         return cells.ParsedColumn(values.alias(column.name), result.errors)
     return _parse_text(column)
+
+
+def field_parser(spec: FieldSpec, rulebook: CompiledRulebook, *, language: str,
+                 limits: IntakeLimits) -> Callable[[pl.Series], cells.ParsedColumn]:
+    """:func:`parse_field` of one field, for parsing part after part: a vocabulary's
+    spellings are gathered once, not for each part."""
+    kind = spec.type
+    if isinstance(kind, EnumType):
+        return partial(_parse_enum, kind=kind, vocabulary=_vocabulary(rulebook, kind.name),
+                       what=_what(spec, language), language=language)
+    return partial(parse_field, spec=spec, rulebook=rulebook, language=language, limits=limits)
+
+
+def _what(spec: FieldSpec, language: str) -> str:
+    """The field as messages name it."""
+    return spec.title.get(language).lower() if spec.title else spec.name.replace("_", " ")
+
+
+def _parse_enum(column: pl.Series, kind: EnumType, vocabulary: cells.WordMatcher, what: str,
+                language: str) -> cells.ParsedColumn:
+    result = cells.parse_vocabulary(column, vocabulary, what=what, language=language)
+    return cells.ParsedColumn(result.values.cast(pl.Enum(list(kind.codes))), result.errors)
 
 
 def _parse_text(column: pl.Series) -> cells.ParsedColumn:

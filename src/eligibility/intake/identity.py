@@ -21,6 +21,7 @@ from eligibility.text import strip, strip_expr
 
 __all__ = [
     "control_character",
+    "has_control_character",
     "normalized_id",
     "normalized_ids",
     "strip_invisible",
@@ -47,6 +48,11 @@ _DASH_RE: Final = re.compile(_DASH_CLASS)
 ANY_CONTROL: Final = r"[\x00-\x1f\x7f-\x9f]"
 #: The same, but allowing a tab and line breaks (a multi-line note in a spreadsheet cell).
 CONTROL_BUT_LAYOUT: Final = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+#: The C0 controls and DEL as UTF-8 writes them (as themselves); C1 controls are written as
+#: 0xC2 and a second byte, and a 0xC2 byte starts no other control.
+_CONTROL_BYTES: Final = bytes([*range(0x20), 0x7F])
+_CONTROL_BYTES_BUT_LAYOUT: Final = bytes(byte for byte in _CONTROL_BYTES if byte not in b"\t\n\r")
+_C1_LEAD: Final = b"\xc2"
 _CODE_POINTS: Final = {chr(code): f"U+{code:04X}"
                        for code in (*range(0x20), *range(0x7F, 0xA0))}
 # C0 controls and DEL as their Unicode "control pictures" (␀, ␛...), C1 as <U+0085>.
@@ -104,3 +110,21 @@ def control_character(cells: pl.Expr, *, layout_allowed: bool) -> pl.Expr:
     pattern = CONTROL_BUT_LAYOUT if layout_allowed else ANY_CONTROL
     found = cells.str.extract(f"({pattern})", 1)
     return found.replace_strict(_CODE_POINTS, default=None, return_dtype=pl.String)
+
+
+def has_control_character(cells: pl.Series, *, layout_allowed: bool) -> bool:
+    """Whether some cell holds a control character (other than a tab or a line break where
+    ``layout_allowed``).
+
+    One pass over the column's bytes, joined: a regex costs ~30 ns per cell even where it
+    finds nothing, and nearly every column of a file has no control character at all. Only
+    text with a 0xC2 byte (a C1 control, or a character of U+00A0..U+00BF) is left to the
+    regex.
+    """
+    text = cells.str.join("").cast(pl.Binary).item()
+    forbidden = _CONTROL_BYTES_BUT_LAYOUT if layout_allowed else _CONTROL_BYTES
+    if len(text.translate(None, forbidden)) != len(text):
+        return True
+    if _C1_LEAD not in text:
+        return False
+    return bool(cells.str.contains(CONTROL_BUT_LAYOUT if layout_allowed else ANY_CONTROL).any())
