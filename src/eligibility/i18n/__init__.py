@@ -34,36 +34,49 @@ Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 DEFAULT_LANGUAGE: Language = "vi"
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Language", "catalogue", "has", "t"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Language", "catalogue", "has", "t", "template"]
 
 
 @functools.cache
 def catalogue() -> Mapping[str, Mapping[str, str]]:
     """Every message: key → language → template, read once from the package's YAML files."""
-    entries: dict[str, dict[str, str]] = {}
+    entries: dict[str, Mapping[str, str]] = {}
     folder = resources.files(__package__).joinpath("catalogue")
     for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
-        if not item.name.endswith(".yaml"):
-            continue
-        domain = item.name.removesuffix(".yaml")
-        loaded = yaml.load(item.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
-        for key, texts in loaded.items():
-            full = f"{domain}.{key}"
-            if full in entries:
-                raise RuntimeError(f"message '{full}' is defined twice")
-            entries[full] = dict(texts)
+        if item.name.endswith(".yaml"):
+            entries.update(_domain(item.name.removesuffix(".yaml")))
     return entries
+
+
+@functools.cache
+def _domain(name: str) -> Mapping[str, Mapping[str, str]]:
+    """The messages of one file (``catalogue/<name>.yaml``), keys prefixed by its name; a
+    run reads only the files of the messages it shows."""
+    if not name.replace("_", "").isalnum():  # a domain is a plain file name
+        return {}
+    item = resources.files(__package__).joinpath("catalogue", f"{name}.yaml")
+    try:
+        text = item.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    loaded = yaml.load(text, Loader=_SAFE_LOADER) or {}
+    return {f"{name}.{key}": dict(texts) for key, texts in loaded.items()}
+
+
+def template(key: str, language: str) -> str:
+    """The template of the message ``key`` in ``language`` (placeholders unfilled)."""
+    try:
+        return _domain(key.partition(".")[0])[key][language]
+    except KeyError:
+        raise KeyError(f"no message '{key}' in language '{language}'") from None
 
 
 def t(key: str, language: str, /, **values: Any) -> str:
     """The message ``key`` in ``language`` with its placeholders filled from ``values``."""
-    try:
-        template = catalogue()[key][language]
-    except KeyError:
-        raise KeyError(f"no message '{key}' in language '{language}'") from None
-    return template.format(**values) if values else template
+    found = template(key, language)
+    return found.format(**values) if values else found
 
 
 def has(key: str) -> bool:
     """Whether the catalogue holds ``key``."""
-    return key in catalogue()
+    return key in _domain(key.partition(".")[0])

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from eligibility.i18n import DEFAULT_LANGUAGE, catalogue
+from eligibility.i18n import DEFAULT_LANGUAGE, template
 from eligibility.i18n.formats import date, number
 
 __all__ = ["Phrase", "PhraseError", "Untranslated", "in_language"]
@@ -50,11 +50,7 @@ class Phrase:
 
     def render(self, language: str = DEFAULT_LANGUAGE) -> str:
         """The message in ``language``, each value written as that language writes it."""
-        try:
-            template = catalogue()[self.key][language]
-        except KeyError:
-            raise KeyError(f"no message '{self.key}' in language '{language}'") from None
-        return _Formatter(language).vformat(template, (), dict(self.values))
+        return _Formatter(language).vformat(template(self.key, language), (), dict(self.values))
 
     def __str__(self) -> str:
         return self.render(DEFAULT_LANGUAGE)

@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from eligibility.i18n import catalogue, t
+from eligibility.i18n import t, template
 
 __all__ = ["column_letter", "or_list", "say", "say_expr"]
 
@@ -35,12 +35,8 @@ def say_expr(key: str, language: str, /, **parts: pl.Expr | str | int) -> pl.Exp
     ``parts`` fill the placeholders: an expression is evaluated per row, anything else is
     inserted as text.
     """
-    try:
-        template = catalogue()[key][language]
-    except KeyError:
-        raise KeyError(f"no message '{key}' in language '{language}'") from None
     pieces: list[pl.Expr] = []
-    for literal, name, _, _ in string.Formatter().parse(template):
+    for literal, name, _, _ in string.Formatter().parse(template(key, language)):
         if literal:
             pieces.append(pl.lit(literal, dtype=pl.String))
         if name is not None:
