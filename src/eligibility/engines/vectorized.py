@@ -30,7 +30,7 @@ from eligibility.language import nodes as n
 from eligibility.language.reference import UnboundError
 from eligibility.language.registry import Lowered, entry_of
 from eligibility.language.registry.lowering import as_expr, literal, pair, typed_null
-from eligibility.language.types import AGE_SCHEDULE, INTERVAL
+from eligibility.language.types import AGE_SCHEDULE, DATE, INTERVAL
 from eligibility.rulebook.compiled import CompiledRulebook, QuotaRules
 
 _ROW = "__row"
@@ -175,13 +175,63 @@ def _program(rulebook: CompiledRulebook, rules: QuotaRules,
     shared = []
     for node in shared_subtrees(rules):
         name = f"__shared{len(computed)}"
-        shared.append(Lowerer(columns, computed=dict(computed)).expr(node).alias(name))
+        date_field = _only_date_field(node, columns)
+        expression = Lowerer(columns, computed=dict(computed)).expr(node) \
+            if date_field is None else by_day(Lowerer(frozenset({date_field})).expr(node),
+                                              date_field)
+        shared.append(expression.alias(name))
         computed[repr(node)] = name
     stages = quota_outcome(rulebook, rules, Lowerer(columns, computed=computed))
     return QuotaProgram(shared=tuple(shared), criteria=tuple(stages.criteria),
                         verdict=tuple(stages.verdict), shown=tuple(stages.shown),
                         points=tuple(stages.points), score=tuple(stages.score),
                         temporary=tuple(computed.values()))
+
+
+def _only_date_field(node: n.Node, columns: frozenset[str]) -> str | None:
+    """The field a subtree reads, when it reads one date field of the frame and nothing
+    else that varies by row (no loop, no other field)."""
+    fields = set()
+    for inner in node.walk():
+        if isinstance(inner, (n.LoopVar, n.Reduce)):
+            return None
+        if isinstance(inner, n.FieldRef):
+            if inner.type != DATE or inner.name not in columns:
+                return None
+            fields.add(inner.name)
+    return fields.pop() if len(fields) == 1 else None
+
+
+#: Past this many days between a column's first and last date, :func:`by_day` works row by
+#: row (a hostile column spanning millennia).
+MAX_TABULATED_DAYS = 200_000
+
+
+def by_day(expression: pl.Expr, column: str) -> pl.Expr:
+    """``expression``, which reads the date column ``column`` alone, worked out once for
+    each day from the column's first date to its last (and once for a missing date), each
+    row then taking its day's value.
+
+    An age or a length of service on a fixed date depends on the date alone, and a column
+    of a million birth dates spans some twenty thousand days: the calendar arithmetic runs
+    per day, and each row costs one look-up. Where the column has fewer rows than days in
+    its range, the expression runs on the rows as they are.
+    """
+    return_dtype = pl.DataFrame(schema={column: pl.Date}).select(expression).dtypes[0]
+
+    def apply(dates: pl.Series) -> pl.Series:
+        days = dates.cast(pl.Date).to_physical()
+        first, last = days.min(), days.max()
+        if first is None or last is None or last - first >= min(  # type: ignore[operator]
+                MAX_TABULATED_DAYS, len(dates)):
+            return dates.to_frame(column).select(expression).to_series()
+        span = int(last) - int(first) + 1  # type: ignore[call-overload]
+        domain = pl.concat([pl.int_range(first, int(last) + 1, dtype=pl.Int32, eager=True)
+                            .cast(pl.Date), pl.Series([None], dtype=pl.Date)])
+        table = domain.to_frame(column).select(expression).to_series()
+        return table.gather((days - first).fill_null(span)).alias(dates.name)
+
+    return pl.col(column).map_batches(apply, return_dtype=return_dtype)
 
 
 def used_fields(rulebook: CompiledRulebook) -> set[str]:
