@@ -16,6 +16,7 @@ import polars as pl
 
 from eligibility.frames import QUOTA, criterion_column, reasons_column, shown_column
 from eligibility.i18n import LANGUAGES
+from eligibility.language.nodes import Const
 from eligibility.language.rendering import REASON_SEPARATOR, Labels, display, display_expr
 from eligibility.rulebook.compiled import (
     BoundCriterion,
@@ -43,16 +44,26 @@ def render_message(parts: Sequence[MessagePart], shown: Sequence[Any] | None, la
 
 def message_expr(rulebook: CompiledRulebook, criterion: BoundCriterion, language: str
                  ) -> pl.Expr:
-    """One quota's message of ``criterion`` in ``language``, over the outcome columns."""
+    """One quota's message of ``criterion`` in ``language``, over the outcome columns.
+
+    A placeholder bound to one of the quota's constants (its title, course, a limit) is
+    written once, as :func:`~eligibility.language.rendering.display` writes it, not per row.
+    """
     labels = rulebook.labels[language]
-    pieces: list[pl.Expr] = []
+    pieces: list[pl.Expr | str] = []
     for part in criterion.message[language]:
         if part.slot is None or part.expression is None:
-            pieces.append(pl.lit(part.text))
+            pieces.append(part.text)
+        elif isinstance(part.expression, Const):  # a quota's constant: written once
+            pieces.append(display(part.expression.value, part.expression.type, language,
+                                  labels))
         else:
             column = pl.col(shown_column(criterion.id, part.slot))
             pieces.append(display_expr(column, part.expression.type, language, labels))
-    return pl.concat_str(pieces) if pieces else pl.lit("")
+    if all(isinstance(piece, str) for piece in pieces):  # the same text on every row
+        return pl.repeat("".join(pieces), pl.len(), dtype=pl.String)  # type: ignore[arg-type]
+    return pl.concat_str([pl.lit(piece) if isinstance(piece, str) else piece
+                          for piece in pieces])
 
 
 def reasons_expr(rulebook: CompiledRulebook, language: str) -> pl.Expr:
