@@ -58,6 +58,7 @@ class Problems:
     language: str
     _parts: list[pl.DataFrame] = field(default_factory=list)
     _ids: list[pl.Series] = field(default_factory=list)
+    _id_hashes: list[pl.Series] = field(default_factory=list)  # 64-bit, nulls as null
     _numbers: list[pl.Series] = field(default_factory=list)  # the row number of each id
     _written_ids: list[pl.DataFrame] = field(default_factory=list)  # row, id as written
     _suspect: set[str] = field(default_factory=set)  # headers with a cell no field can hold
@@ -132,6 +133,8 @@ class Problems:
         """The id of every row (shared ids are found over the whole table), and the id as
         written where it differs (a rejected row quotes it)."""
         self._ids.append(ids)
+        self._id_hashes.append(ids.hash().zip_with(ids.is_not_null(), pl.Series([None],
+                                                                             dtype=pl.UInt64)))
         self._numbers.append(numbers)
         raw = frame[self.columns.id]
         differs = (raw != ids).fill_null(False)
@@ -147,8 +150,10 @@ class Problems:
         numbers = pl.concat(self._numbers) if self._numbers else pl.Series(ROW, [],
                                                                            dtype=pl.Int64)
         within = numbers <= rows_in
+        hashes = pl.concat(self._id_hashes) if self._id_hashes else None
         shared = duplicate_ids(ids.filter(within), self.header_line, self.language,
-                               numbers.filter(within))
+                               numbers.filter(within),
+                               hashes=None if hashes is None else hashes.filter(within))
         problems = pl.concat(self._parts) if self._parts else pl.DataFrame(
             schema=_PROBLEM_SCHEMA)
         problems = problems.filter(pl.col(ROW) <= rows_in)
@@ -253,12 +258,16 @@ def _shortened(value: str, language: str) -> str:
 
 
 def duplicate_ids(ids: pl.Series, header_line: int, language: str,
-                  rows: pl.Series | None = None) -> pl.DataFrame:
+                  rows: pl.Series | None = None, *,
+                  hashes: pl.Series | None = None) -> pl.DataFrame:
     """``row``, ``id`` and ``message`` (why it is rejected) of every row whose id another
     row has too; ``ids`` holds the id of rows 1, 2, 3... (or of the rows numbered
-    ``rows``)."""
+    ``rows``). ``hashes``, each id's 64-bit hash (null where the id is), let the usual
+    case — no id shared — be told from integers: ids whose hashes all differ all differ."""
     schema = {ROW: pl.Int64, "id": pl.String, "message": pl.String}
     nulls = ids.null_count()
+    if hashes is not None and hashes.n_unique() - (1 if nulls else 0) == len(ids) - nulls:
+        return pl.DataFrame(schema=schema)
     if ids.n_unique() - (1 if nulls else 0) == len(ids) - nulls:  # the usual case, quickly
         return pl.DataFrame(schema=schema)
     duplicated = ids.is_duplicated() & ids.is_not_null()
