@@ -89,3 +89,45 @@ def test_parts_set_aside_on_disk_give_the_same_decisions(tmp_path: Path) -> None
         assert (on_disk > 0) == (budget == 0)
         assert folder is None or not folder.exists()
     assert written[0] == written[1]
+
+
+def test_formula_like_cells_of_a_later_part_are_neutralized_as_in_the_whole_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a file read in three parts whose last part alone has cells starting like a
+    spreadsheet formula — an id, a name, an agency, an extra column
+    WHEN it is ranked part by part (which checks the input's text columns as it reads them)
+    THEN decisions.csv is the bytes of the run kept whole, and each such cell is written
+    after an apostrophe, never as a formula."""
+    import csv
+    import io
+
+    import eligibility
+    import eligibility.batch.run as batch_run
+    from eligibility.batch import BatchRanking
+    from eligibility.output.decisions import write_csv
+
+    path = tmp_path / "nominees.csv"
+    subprocess.run([sys.executable, str(ROOT / "examples" / "hanoi" / "generate.py"),
+                    "--count", "25000", "--clean", "--seed", "5", "--out", str(path)],
+                   check=True, capture_output=True)
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    header = rows[0]
+    spoiled = {(24000, "id"): "-HN-24000", (24100, "full_name"): "=1+1",
+               (24200, "agency"): "+SUM(A1)", (24300, "note"): "@cmd"}
+    for (row, column), text in spoiled.items():
+        rows[row][header.index(column)] = text
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    monkeypatch.setattr(batch_run, "PART_BYTES", 1)  # parts of the fewest rows: 10,000
+    rulebook = eligibility.load_rulebook(RULES)
+    streamed = io.BytesIO()
+    with BatchRanking(rulebook, language="en") as batch:
+        batch.read(path)
+        batch.write_decisions(streamed)
+    whole = io.BytesIO()
+    write_csv(eligibility.decide(rulebook, path).table("en"), whole)
+    assert streamed.getvalue() == whole.getvalue()
+    text = streamed.getvalue().decode("utf-8-sig")
+    for cell in spoiled.values():
+        assert f"'{cell}" in text
+        assert f",{cell}," not in text and not text.startswith(cell)

@@ -46,7 +46,7 @@ from eligibility.intake.limits import LIMITS, IntakeLimits
 from eligibility.intake.nominees import column_map, removed_names
 from eligibility.intake.readers import CSV_SUFFIXES, read_table_parts
 from eligibility.intake.rejections import AGENCY_FIELD, REJECTED_COLUMNS, SettledProblems
-from eligibility.output.decisions import decision_columns, write_csv
+from eligibility.output.decisions import decision_columns, has_formula_start, write_csv
 from eligibility.rounds import EarlierRounds, add_earlier_courses
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection import STATUSES, placements, statuses_expr, summary_table
@@ -59,6 +59,7 @@ __all__ = ["BatchRanking"]
 PART_BYTES = 64 * 1024 * 1024
 _ROWS_PER_PART = 250_000  # for a workbook or a Parquet file
 _ROWS_PER_BLOCK = 250_000  # of decisions.csv turned into text at a time (~50 MB)
+_SHOWN_TEXT = ("full_name", "agency")  # the people's fields the decisions table shows
 
 
 class BatchRanking:
@@ -87,6 +88,7 @@ class BatchRanking:
         self._store = PartStore(memory_budget)
         self._decider: QuotaDecider | None = None
         self._extras: dict[str, str] = {}
+        self._formula_columns: set[str] = set()  # input text columns with a formula-like cell
         self._settled: SettledProblems | None = None
         self._orders: dict[str, pl.Series] = {}
         self._placed = pl.DataFrame()
@@ -116,8 +118,9 @@ class BatchRanking:
                                                extras=list(self._extras))
         accepted = 0
         typed: pl.DataFrame | None = None
-        for candidates in _read_ahead(parts, lambda raw, row_errors: add_earlier_courses(
-                intake.read(layout.apply(raw), row_errors), self.rulebook, self.earlier)):
+        for candidates in _read_ahead(parts, lambda raw, row_errors: self._note_formulas(
+                add_earlier_courses(intake.read(layout.apply(raw), row_errors),
+                                    self.rulebook, self.earlier))):
             accepted += candidates.height
             typed = candidates
             for part in decider.decide(candidates):
@@ -132,6 +135,25 @@ class BatchRanking:
         self._names = self._removed_names()
         self._rank_and_allocate()
         self._count(settled, accepted - len(settled.removed))
+
+    def _note_formulas(self, candidates: pl.DataFrame) -> pl.DataFrame:
+        """Note which of the text columns the decisions table copies from the input hold a
+        cell that starts like a spreadsheet formula (checked here, on the reading thread,
+        once per person rather than once per nomination when written)."""
+        for name in (CANDIDATE, *_SHOWN_TEXT, *self._extras):
+            if name in self._formula_columns or name not in candidates.columns:
+                continue
+            column = candidates[name]
+            if not column.dtype.is_nested() and has_formula_start(column.cast(pl.String)):
+                self._formula_columns.add(name)
+        return candidates
+
+    def _formula_free(self) -> set[str]:
+        """The decisions table's columns known to hold no formula-like cell."""
+        names = {CANDIDATE: CANDIDATE, **{name: name for name in _SHOWN_TEXT},
+                 **self._extras_named()}
+        return {shown for column, shown in names.items()
+                if column not in self._formula_columns}
 
     def _part_schema(self, decider: QuotaDecider,
                      typed: pl.DataFrame) -> dict[str, pl.DataType]:
@@ -232,11 +254,14 @@ class BatchRanking:
     def _extra_columns(self) -> list[pl.Expr]:
         """The input's extra columns, named as written (``input.<name>`` where the table has
         a column of that name)."""
+        return [pl.col(column).alias(name) for column, name in self._extras_named().items()]
+
+    def _extras_named(self) -> dict[str, str]:
         table = {CANDIDATE, "full_name", "agency", QUOTA, PREFERENCE, STATUS, ELIGIBLE, SCORE,
                  RANK, "failed", "reasons", ROW, *(name for name in self._schema
                                                    if name.startswith("points."))}
-        return [pl.col(column).alias(f"input.{name}" if name in table else name)
-                for column, name in self._extras.items()]
+        return {column: f"input.{name}" if name in table else name
+                for column, name in self._extras.items()}
 
     def write_decisions(self, handle: BinaryIO) -> None:
         """Write ``decisions.csv`` (after :meth:`read`).
@@ -248,11 +273,13 @@ class BatchRanking:
         """
         waiting: deque[Future[None]] = deque()
         first = True
+        formula_free = self._formula_free()
         with ThreadPoolExecutor(max_workers=1) as writer:
             for frame in self.decisions():
                 for block in frame.iter_slices(_ROWS_PER_BLOCK) if frame.height else [frame]:
                     if block.height or first:
-                        waiting.append(writer.submit(write_csv, block, handle, header=first))
+                        waiting.append(writer.submit(write_csv, block, handle, header=first,
+                                                     formula_free=formula_free))
                         first = False
                     while len(waiting) > 1:
                         waiting.popleft().result()

@@ -5,7 +5,7 @@ The workbook an officer works in is :mod:`eligibility.output.workbook`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -69,14 +69,17 @@ def _empty_as_null(name: str) -> pl.Expr:
     return pl.when(pl.col(name) != "").then(pl.col(name)).alias(name)
 
 
-def neutralize_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+def neutralize_formulas(frame: pl.DataFrame, *,
+                        formula_free: Collection[str] = ()) -> pl.DataFrame:
     """Text cells a spreadsheet would run as a formula are prefixed with an apostrophe.
 
     Columns holding only rulebook identifiers (which start with a letter) are left alone,
-    and so are the columns in which no cell starts like a formula.
+    and so are the columns in which no cell starts like a formula, and those the caller
+    knows to be so (``formula_free``: checked once where the cells were read).
     """
     text = [name for name, dtype in frame.schema.items()
-            if dtype == pl.String and name not in IDENTIFIER_COLUMNS]
+            if dtype == pl.String and name not in IDENTIFIER_COLUMNS
+            and name not in formula_free]
     if not text or not frame.height:
         return frame
     risky = frame.select(pl.col(name).str.contains(_FORMULA_START).any().alias(name)
@@ -90,11 +93,17 @@ def neutralize_formulas(frame: pl.DataFrame) -> pl.DataFrame:
 _FORMULA_START = r"^[=+\-@\t\r]"  # a cell starting with one of FORMULA_PREFIXES
 
 
-def write_csv(frame: pl.DataFrame, target: Path | BinaryIO, *, header: bool = True) -> None:
+def has_formula_start(cells: pl.Series) -> bool:
+    """Whether some cell of a text column starts like a spreadsheet formula."""
+    return bool(cells.str.contains(_FORMULA_START).any())
+
+
+def write_csv(frame: pl.DataFrame, target: Path | BinaryIO, *, header: bool = True,
+              formula_free: Collection[str] = ()) -> None:
     """CSV for Excel: UTF-8 with a BOM (so Vietnamese shows), formulas neutralized.
 
     With ``header=False`` (rows added to a file already started), neither the BOM nor the
-    header line is written.
+    header line is written. ``formula_free`` columns are known to hold no formula.
     """
-    neutralize_formulas(frame).write_csv(target, include_bom=header, include_header=header,
-                                         line_terminator="\r\n")
+    neutralize_formulas(frame, formula_free=formula_free).write_csv(
+        target, include_bom=header, include_header=header, line_terminator="\r\n")
