@@ -110,8 +110,7 @@ class QuotaDecider:
             plan for quota_id, frame in done.items() for plan in (
                 self._shaped(frame.lazy().filter(pl.col(ELIGIBLE))),
                 programs[quota_id].with_shown(frame.lazy().filter(~pl.col(ELIGIBLE))))])
-        for index, quota_id in enumerate(done):
-            eligible, failing = split[2 * index], split[2 * index + 1]
+        for quota_id, eligible, failing in zip(done, split[::2], split[1::2], strict=True):
             rules = self.rulebook.quotas[quota_id]
             ineligible = failing.with_columns(
                 quota_reasons(self.rulebook, rules, failing, self.language).alias(REASONS))

@@ -23,7 +23,8 @@ from eligibility.intake.identity import ANY_CONTROL, normalized_id, visible
 from eligibility.intake.wording import say, say_expr
 from eligibility.text import nfc, strip
 
-__all__ = ["AGENCY_FIELD", "REJECTED_COLUMNS", "REJECTED_SCHEMA", "Problems", "duplicate_ids"]
+__all__ = ["AGENCY_FIELD", "REJECTED_COLUMNS", "REJECTED_SCHEMA", "Problems", "duplicate_ids",
+           "none_shared"]
 
 ROW = "row"
 LINE = "line"
@@ -58,7 +59,6 @@ class Problems:
     language: str
     _parts: list[pl.DataFrame] = field(default_factory=list)
     _ids: list[pl.Series] = field(default_factory=list)
-    _id_hashes: list[pl.Series] = field(default_factory=list)  # 64-bit, nulls as null
     _numbers: list[pl.Series] = field(default_factory=list)  # the row number of each id
     _written_ids: list[pl.DataFrame] = field(default_factory=list)  # row, id as written
     _suspect: set[str] = field(default_factory=set)  # headers with a cell no field can hold
@@ -133,8 +133,6 @@ class Problems:
         """The id of every row (shared ids are found over the whole table), and the id as
         written where it differs (a rejected row quotes it)."""
         self._ids.append(ids)
-        self._id_hashes.append(ids.hash().zip_with(ids.is_not_null(), pl.Series([None],
-                                                                             dtype=pl.UInt64)))
         self._numbers.append(numbers)
         raw = frame[self.columns.id]
         differs = (raw != ids).fill_null(False)
@@ -150,10 +148,8 @@ class Problems:
         numbers = pl.concat(self._numbers) if self._numbers else pl.Series(ROW, [],
                                                                            dtype=pl.Int64)
         within = numbers <= rows_in
-        hashes = pl.concat(self._id_hashes) if self._id_hashes else None
         shared = duplicate_ids(ids.filter(within), self.header_line, self.language,
-                               numbers.filter(within),
-                               hashes=None if hashes is None else hashes.filter(within))
+                               numbers.filter(within))
         problems = pl.concat(self._parts) if self._parts else pl.DataFrame(
             schema=_PROBLEM_SCHEMA)
         problems = problems.filter(pl.col(ROW) <= rows_in)
@@ -241,6 +237,16 @@ class SettledProblems:
         return pl.DataFrame(rows, schema=REJECTED_SCHEMA).sort(ROW)
 
 
+def none_shared(ids: pl.Series, hashes: pl.Series) -> bool:
+    """Whether no two ids are the same (missing ids aside), told first from ``hashes``, the
+    ids' 64-bit hashes: counting distinct integers is a quarter of the work of counting
+    distinct texts, and ids whose hashes all differ all differ. Only when two hashes meet
+    are the ids themselves counted."""
+    nulls = ids.null_count()
+    distinct = len(ids) - nulls + (1 if nulls else 0)  # a missing id counts as one value
+    return hashes.n_unique() == distinct or ids.n_unique() == distinct
+
+
 def _readable(cell: str | None, *, is_id: bool) -> str | None:
     """An id or a name as a person reads it in rejected.csv; None if blank or it holds a
     control character."""
@@ -258,17 +264,12 @@ def _shortened(value: str, language: str) -> str:
 
 
 def duplicate_ids(ids: pl.Series, header_line: int, language: str,
-                  rows: pl.Series | None = None, *,
-                  hashes: pl.Series | None = None) -> pl.DataFrame:
+                  rows: pl.Series | None = None) -> pl.DataFrame:
     """``row``, ``id`` and ``message`` (why it is rejected) of every row whose id another
     row has too; ``ids`` holds the id of rows 1, 2, 3... (or of the rows numbered
-    ``rows``). ``hashes``, each id's 64-bit hash (null where the id is), let the usual
-    case — no id shared — be told from integers: ids whose hashes all differ all differ."""
+    ``rows``)."""
     schema = {ROW: pl.Int64, "id": pl.String, "message": pl.String}
-    nulls = ids.null_count()
-    if hashes is not None and hashes.n_unique() - (1 if nulls else 0) == len(ids) - nulls:
-        return pl.DataFrame(schema=schema)
-    if ids.n_unique() - (1 if nulls else 0) == len(ids) - nulls:  # the usual case, quickly
+    if none_shared(ids, ids.hash()):  # the usual case, quickly
         return pl.DataFrame(schema=schema)
     duplicated = ids.is_duplicated() & ids.is_not_null()
     numbers = rows if rows is not None else pl.int_range(1, len(ids) + 1, dtype=pl.Int64,
