@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from eligibility.engines import scalar
 from eligibility.engines.outcome import Outcome
 from eligibility.i18n import LANGUAGES
-from eligibility.messages import REASON_SEPARATOR, render_message
+from eligibility.messages import REASON_SEPARATOR, render_message, unmet_reasons
 from eligibility.rulebook.compiled import CompiledRulebook, QuotaRules
 from eligibility.rulebook.models import LegalText
 
@@ -102,7 +102,8 @@ class Evaluation:
 
     def reasons(self, language: str = "vi") -> str:
         if self._rulebook is not None:
-            return _reasons(self._rulebook, self.quota_id, self._met, self._shown, language)
+            return unmet_reasons(self._rulebook, self.quota_id, self._met, self._shown,
+                                 language)
         return REASON_SEPARATOR.join(outcome.messages[language] for outcome in self.outcomes
                                      if not outcome.met)
 
@@ -127,15 +128,6 @@ def _points_of(rules: QuotaRules, points: tuple[int | float, ...] | None
                ) -> dict[str, int | float] | None:
     return None if points is None else dict(zip(
         (priority.id for priority in rules.priorities), points, strict=True))
-
-
-def _reasons(rulebook: CompiledRulebook, quota_id: str, met: tuple[bool, ...],
-             shown: tuple[tuple[Any, ...] | None, ...], language: str) -> str:
-    """The unmet criteria's messages in ``language``, as their outcomes would give them."""
-    criteria, labels = rulebook.quotas[quota_id].criteria, rulebook.labels
-    return REASON_SEPARATOR.join(
-        render_message(criterion.message[language], values, language, labels[language])
-        for criterion, ok, values in zip(criteria, met, shown, strict=True) if not ok)
 
 
 def evaluate_candidate(rulebook: CompiledRulebook, candidate: Mapping[str, Any],

@@ -26,7 +26,7 @@ from eligibility.rulebook.compiled import (
 )
 
 __all__ = ["LANGUAGES", "REASON_SEPARATOR", "quota_reasons", "reasons_expr", "render_message",
-           "render_reasons"]
+           "render_reasons", "unmet_reasons"]
 
 
 def render_message(parts: Sequence[MessagePart], shown: Sequence[Any] | None, language: str,
@@ -40,6 +40,17 @@ def render_message(parts: Sequence[MessagePart], shown: Sequence[Any] | None, la
             value = None if shown is None else shown[part.slot]
             pieces.append(display(value, part.expression.type, language, labels))
     return "".join(pieces)
+
+
+def unmet_reasons(rulebook: CompiledRulebook, quota_id: str, met: Sequence[bool | None],
+                  shown: Sequence[Sequence[Any] | None], language: str) -> str:
+    """The ``reasons`` of one nomination in ``language``, from its outcome record: the
+    messages of the quota's unmet criteria (``met[i]`` False), each showing ``shown[i]``,
+    in rulebook order."""
+    criteria, labels = rulebook.quotas[quota_id].criteria, rulebook.labels[language]
+    return REASON_SEPARATOR.join(
+        render_message(criterion.message[language], values, language, labels)
+        for criterion, ok, values in zip(criteria, met, shown, strict=True) if ok is False)
 
 
 def message_expr(rulebook: CompiledRulebook, criterion: BoundCriterion, language: str

@@ -9,8 +9,7 @@ from typing import Any
 
 from eligibility.frames import QUOTA, criterion_column, language_value, reasons_column, shown_column
 from eligibility.i18n import LANGUAGES
-from eligibility.language.rendering import REASON_SEPARATOR
-from eligibility.messages import render_message
+from eligibility.messages import unmet_reasons
 from eligibility.rulebook.compiled import CompiledRulebook
 
 
@@ -23,14 +22,10 @@ def reasons_of(rulebook: CompiledRulebook,
 
 
 def _reasons(rulebook: CompiledRulebook, row: Mapping[str, Any], language: str) -> str:
-    criteria = {criterion.id: criterion for criterion in rulebook.quotas[row[QUOTA]].criteria}
-    messages = []
-    for rule in rulebook.criterion_ids:
-        criterion = criteria.get(rule)
-        if criterion is None or row[criterion_column(rule)] is not False:
-            continue
-        shown = [language_value(row[shown_column(rule, slot)], kind)
-                 for slot, kind in enumerate(rulebook.shown_types.get(rule, ()))]
-        messages.append(render_message(criterion.message[language], shown, language,
-                                       rulebook.labels[language]))
-    return REASON_SEPARATOR.join(messages)
+    criteria = rulebook.quotas[row[QUOTA]].criteria
+    met = [row[criterion_column(criterion.id)] for criterion in criteria]
+    shown = [None if ok is not False else [
+        language_value(row[shown_column(criterion.id, slot)], kind)
+        for slot, kind in enumerate(rulebook.shown_types.get(criterion.id, ()))]
+        for criterion, ok in zip(criteria, met, strict=True)]
+    return unmet_reasons(rulebook, row[QUOTA], met, shown, language)
