@@ -25,7 +25,7 @@ from eligibility.rulebook.compiled import (
     QuotaRules,
 )
 
-__all__ = ["LANGUAGES", "REASON_SEPARATOR", "quota_reasons", "reasons_expr", "render_message",
+__all__ = ["LANGUAGES", "REASON_SEPARATOR", "quota_reasons_expr", "reasons_expr", "render_message",
            "render_reasons", "unmet_reasons"]
 
 
@@ -96,37 +96,28 @@ def reasons_expr(rulebook: CompiledRulebook, language: str) -> pl.Expr:
             chosen = pl.col(QUOTA).is_in(quota_ids) if len(branches) > 1 else pl.lit(True)
             message = pl.when(chosen).then(message_expr(rulebook, wording[key], language)) \
                 .otherwise(message)
-        unmet = pl.col(criterion_column(rule)).not_()
-        messages.append(pl.when(unmet.fill_null(False)).then(message))
+        messages.append(_when_unmet(rule, message))
+    return _joined(messages)
+
+
+def quota_reasons_expr(rulebook: CompiledRulebook, rules: QuotaRules, language: str
+                       ) -> pl.Expr:
+    """:func:`reasons_expr` for the nominations of one quota (``rules``), over their outcome
+    columns: no branch on the quota, and only the quota's own criteria."""
+    by_id = {criterion.id: criterion for criterion in rules.criteria}
+    return _joined([_when_unmet(rule, message_expr(rulebook, by_id[rule], language))
+                    for rule in rulebook.criterion_ids if rule in by_id])
+
+
+def _when_unmet(rule: str, message: pl.Expr) -> pl.Expr:
+    """``message`` where criterion ``rule`` is unmet (false), else null."""
+    return pl.when(pl.col(criterion_column(rule)).not_().fill_null(False)).then(message)
+
+
+def _joined(messages: list[pl.Expr]) -> pl.Expr:
     if not messages:
         return pl.lit("")
     return pl.concat_str(messages, separator=REASON_SEPARATOR, ignore_nulls=True)
-
-
-def quota_reasons(rulebook: CompiledRulebook, rules: QuotaRules, frame: pl.DataFrame,
-                  language: str) -> pl.Series:
-    """The ``reasons`` of one quota's nominations (``frame``, with their outcome columns), as
-    :func:`reasons_expr` gives them: each criterion's message is rendered for the rows that
-    fail it, and only those."""
-    by_id = {criterion.id: criterion for criterion in rules.criteria}
-    messages = []
-    for rule in rulebook.criterion_ids:
-        criterion = by_id.get(rule)
-        if criterion is None:
-            continue
-        failing = frame[criterion_column(rule)].not_().fill_null(False).arg_true()
-        if not len(failing):
-            continue
-        shown = [name for name in frame.columns if name.startswith(f"shown.{rule}.")]
-        values = frame.select(pl.int_range(pl.len()).alias("__row"), *shown)[failing]
-        text = values.select(message_expr(rulebook, criterion, language)).to_series()
-        messages.append(pl.repeat(None, frame.height, dtype=pl.String, eager=True)
-                        .scatter(failing, text))
-    if not messages:
-        return pl.Series(REASONS_COLUMN, [""] * frame.height, dtype=pl.String)
-    return pl.select(pl.concat_str([pl.lit(message) for message in messages],
-                                   separator=REASON_SEPARATOR, ignore_nulls=True)
-                     ).to_series().alias(REASONS_COLUMN)
 
 
 REASONS_COLUMN = "reasons"

@@ -33,7 +33,7 @@ from eligibility.frames import (
     points_column,
 )
 from eligibility.intake.nominees import explode_nominations
-from eligibility.messages import quota_reasons
+from eligibility.messages import quota_reasons_expr
 from eligibility.rulebook.compiled import CompiledRulebook
 from eligibility.selection.ranking import rank_key_column, total_order
 
@@ -109,28 +109,31 @@ class QuotaDecider:
         split = pl.collect_all([
             plan for quota_id, frame in done.items() for plan in (
                 self._shaped(frame.lazy().filter(pl.col(ELIGIBLE))),
-                programs[quota_id].with_shown(frame.lazy().filter(~pl.col(ELIGIBLE))))])
-        for quota_id, eligible, failing in zip(done, split[::2], split[1::2], strict=True):
-            rules = self.rulebook.quotas[quota_id]
-            ineligible = failing.with_columns(
-                quota_reasons(self.rulebook, rules, failing, self.language).alias(REASONS))
-            yield QuotaPart(quota_id, eligible, self._shaped(ineligible.lazy()).collect())
+                self._shaped(self._with_reasons(
+                    quota_id, programs[quota_id].with_shown(
+                        frame.lazy().filter(~pl.col(ELIGIBLE))))))])
+        for quota_id, eligible, ineligible in zip(done, split[::2], split[1::2], strict=True):
+            yield QuotaPart(quota_id, eligible, ineligible)
 
     def _by_engine(self, candidates: pl.DataFrame) -> Iterator[QuotaPart]:
         nominations = explode_nominations(candidates)
         evaluated = frame_engine(self.engine)(self.rulebook, nominations.drop(self.extras))
         evaluated = evaluated.hstack(nominations.select(self.extras))
         by_quota = evaluated.partition_by(QUOTA, as_dict=True)
-        for quota_id, rules in self.rulebook.quotas.items():
+        for quota_id in self.rulebook.quotas:
             part = by_quota.get((quota_id,))
             if part is None:
                 continue
-            failing = part.filter(~pl.col(ELIGIBLE))
-            ineligible = failing.with_columns(
-                quota_reasons(self.rulebook, rules, failing, self.language).alias(REASONS))
+            failing = part.lazy().filter(~pl.col(ELIGIBLE))
             yield QuotaPart(quota_id,
                             self._shaped(part.lazy().filter(pl.col(ELIGIBLE))).collect(),
-                            self._shaped(ineligible.lazy()).collect())
+                            self._shaped(self._with_reasons(quota_id, failing)).collect())
+
+    def _with_reasons(self, quota_id: str, failing: pl.LazyFrame) -> pl.LazyFrame:
+        """A quota's ineligible nominations with their failure messages: each unmet
+        criterion's message, from the values its outcome record shows."""
+        return failing.with_columns(quota_reasons_expr(
+            self.rulebook, self.rulebook.quotas[quota_id], self.language).alias(REASONS))
 
     def _shaped(self, decided: pl.LazyFrame) -> pl.LazyFrame:
         """The decided rows with :attr:`columns` (no messages where there are none)."""
