@@ -202,14 +202,20 @@ class BatchRanking:
         rows = []
         statuses = dict.fromkeys(STATUSES, 0)
         placed = self._placed
+        placed_rows = pl.Series(ROW, [] if placed.is_empty() else placed[ROW],
+                                dtype=pl.Int64).implode()
         for quota_id in self.rulebook.quotas:
             eligible = self._kept(quota_id, "eligible", [ROW, PREFERENCE, SCORE])
             ineligible = self._kept(quota_id, "ineligible", [ROW]).height
-            status = eligible.select(pl.lit(True).alias(ELIGIBLE), pl.lit(quota_id).alias(QUOTA),
-                                     ROW, PREFERENCE, SCORE).with_columns(
-                statuses_expr(placed, on=ROW))
+            # An eligible nomination of someone placed nowhere is a reserve: only the
+            # nominations of the people placed (at most the seats) need their status.
+            status = eligible.filter(pl.col(ROW).is_in(placed_rows)).select(
+                pl.lit(True).alias(ELIGIBLE), pl.lit(quota_id).alias(QUOTA), ROW, PREFERENCE,
+                SCORE).with_columns(statuses_expr(placed, on=ROW))
             chosen = status.filter(pl.col(STATUS) == "selected")
-            for name, count in status[STATUS].value_counts().iter_rows():
+            found = dict(status[STATUS].value_counts().iter_rows())
+            found["reserve"] = eligible.height - status.height + found.get("reserve", 0)
+            for name, count in found.items():
                 statuses[name] += count
             statuses["ineligible"] += ineligible
             rows.append({QUOTA: quota_id, "nominated": eligible.height + ineligible,
