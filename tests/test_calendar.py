@@ -34,6 +34,7 @@ from eligibility.calendar import (
     overlaps,
     overlaps_expr,
     retirement_date,
+    retirement_date_chosen_expr,
     retirement_date_expr,
 )
 
@@ -794,6 +795,41 @@ def test_retirement_date_expr_matches_retirement_date(
     THEN every row equals the scalar result, and nulls stay null."""
     expected = [_null_safe(retirement_date, birth, schedule) for birth in births]
     assert _evaluate(retirement_date_expr(pl.col("d"), schedule), d=births) == expected
+
+
+@st.composite
+def _chosen_births(draw: st.DrawFn) -> tuple[list[date | None], list[int | None]]:
+    """Birth dates with nulls — within a few weeks (fewer days than rows: looked up by day)
+    or anywhere (by month) — each with the index of its schedule among three, or null."""
+    if draw(st.booleans()):
+        start = draw(DATES)
+        births = draw(st.lists(st.none() | st.integers(0, 20).map(
+            lambda days: date.fromordinal(min(start.toordinal() + days,
+                                              date(2100, 12, 31).toordinal()))),
+            min_size=25, max_size=60))
+    else:
+        births = draw(st.lists(MAYBE_DATES, **ROWS))
+    choices = draw(st.lists(st.none() | st.integers(0, 2), min_size=len(births),
+                            max_size=len(births)))
+    return births, choices
+
+
+@settings(max_examples=80)
+@given(rows=_chosen_births(), schedule=st.sampled_from([MEN, WOMEN]) | age_schedules())
+def test_retirement_date_chosen_expr_matches_retirement_date(
+    rows: tuple[list[date | None], list[int | None]], schedule: AgeSchedule
+) -> None:
+    """GIVEN birth dates, each with the schedule it takes among (men's, a drawn one, none),
+    or none WHEN retirement dates are computed by the polars expression THEN every row
+    equals the scalar result under its schedule, and null where it has none."""
+    births, choices = rows
+    schedules = [MEN, schedule, None]
+    expected = [None if choice is None or schedules[choice] is None
+                else _null_safe(retirement_date, birth, schedules[choice])
+                for birth, choice in zip(births, choices, strict=True)]
+    frame = pl.DataFrame({"d": births, "k": choices}, schema={"d": pl.Date, "k": pl.UInt32})
+    found = frame.select(retirement_date_chosen_expr(pl.col("d"), pl.col("k"), schedules))
+    assert found["d"].to_list() == expected
 
 
 def test_retirement_date_expr_covers_every_date_and_gives_null_after_9999() -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -46,6 +46,7 @@ __all__ = [
     "overlaps",
     "overlaps_expr",
     "retirement_date",
+    "retirement_date_chosen_expr",
     "retirement_date_expr",
 ]
 
@@ -299,13 +300,75 @@ def retirement_date_expr(birth: pl.Expr, schedule: AgeSchedule) -> pl.Expr:
     >>> frame.select(retirement_date_expr(pl.col("birth"), women))["birth"].to_list()
     [datetime.date(2026, 5, 31), None]
     """
-    return birth.map_batches(lambda births: _retirement_dates(births, schedule),
+    return birth.map_batches(lambda births: _retirement_dates(births, None, [schedule]),
                              return_dtype=pl.Date)
 
 
-def _retirement_dates(births: pl.Series, schedule: AgeSchedule) -> pl.Series:
-    # The date depends on the month of birth alone, and a column of birth dates spans a few
-    # hundred months: each month is worked out once, and every row takes its month's date.
+def retirement_date_chosen_expr(birth: pl.Expr, choice: pl.Expr,
+                                schedules: Sequence[AgeSchedule | None]) -> pl.Expr:
+    """:func:`retirement_date` of each birth date under the schedule ``schedules[choice]``
+    (``choice`` a ``pl.UInt32`` expression), null where ``choice`` is null or names None.
+
+    One look-up per row, whichever schedule it takes: what the same date gives under each
+    schedule is worked out once for the column (the men's and the women's ages, say).
+
+    >>> men = AgeSchedule({2020: 720, 2021: 723, 2022: 726})
+    >>> women = AgeSchedule({2020: 660, 2021: 664, 2022: 668})
+    >>> frame = pl.DataFrame({"birth": [date(1962, 1, 15)] * 3, "k": [0, 1, None]},
+    ...                      schema={"birth": pl.Date, "k": pl.UInt32})
+    >>> frame.select(retirement_date_chosen_expr(pl.col("birth"), pl.col("k"), [men, women])
+    ...              )["birth"].to_list()
+    [datetime.date(2022, 7, 31), datetime.date(2017, 1, 31), None]
+    """
+    def dates(both: pl.Series) -> pl.Series:
+        columns = both.struct.unnest()  # the births, then the choices
+        return _retirement_dates(columns.to_series(0), columns.to_series(1), schedules)
+
+    # The struct, and so the result, is named after ``birth``.
+    return pl.struct(birth, choice.alias("__schedule")).map_batches(dates,
+                                                                     return_dtype=pl.Date)
+
+
+#: Past this many days between a column's first and last birth date (or more days than
+#: rows), each row's retirement date is looked up by its month rather than by its day.
+_MAX_TABULATED_DAYS = 200_000
+
+
+def _retirement_dates(births: pl.Series, choices: pl.Series | None,
+                      schedules: Sequence[AgeSchedule | None]) -> pl.Series:
+    """The retirement date of each birth under ``schedules[choice]`` (every row the first
+    schedule when ``choices`` is None).
+
+    A column of birth dates spans some tens of thousands of days: each day's date under
+    each schedule is worked out once (by its month, :func:`_by_birth_month`), and every row
+    takes its day's. A column spanning more days than it has rows is looked up by month,
+    row by row."""
+    births = births.cast(pl.Date)
+    days = births.to_physical().cast(pl.Int64)
+    first, last = days.min(), days.max()
+    if first is None or last is None:
+        return pl.Series(births.name, [None] * len(births), dtype=pl.Date)
+    span = int(last) - int(first) + 1  # type: ignore[call-overload]
+    if span <= min(len(births), _MAX_TABULATED_DAYS):
+        domain = pl.int_range(first, int(last) + 1, dtype=pl.Int32, eager=True).cast(pl.Date)
+        offset = days - first
+    else:
+        domain, span = births, len(births)
+        offset = pl.int_range(0, span, dtype=pl.Int64, eager=True)
+    table = pl.concat([*(_by_birth_month(domain, schedule) for schedule in schedules),
+                       pl.Series([None], dtype=pl.Date)])
+    chosen = offset if choices is None else choices.cast(pl.Int64) * span + offset
+    missing = len(schedules) * span  # the table's last entry: no date
+    return table.gather(chosen.fill_null(missing)).alias(births.name)
+
+
+def _by_birth_month(births: pl.Series, schedule: AgeSchedule | None) -> pl.Series:
+    """The retirement date of each birth under ``schedule`` (nulls for None).
+
+    The date depends on the month of birth alone, and a column of birth dates spans a few
+    hundred months: each month is worked out once, and every row takes its month's date."""
+    if schedule is None:
+        return pl.Series(births.name, [None] * len(births), dtype=pl.Date)
     months = births.dt.year().cast(pl.Int64) * 12 + births.dt.month().cast(pl.Int64) - 1
     first, last = months.min(), months.max()
     if first is None or last is None:

@@ -181,12 +181,12 @@ def schedule_choices(ctx: PolarsContext, node: n.Node
 
 def _lower_retirement(ctx: PolarsContext, node: n.Call) -> Lowered:
     birth = ctx.expr(node.args[0])
-    result: pl.Expr = pl.lit(None, pl.Date)
-    for condition, schedule in reversed(schedule_choices(ctx, node.args[1])):
-        branch = pl.lit(None, pl.Date) if schedule is None else \
-            calendar.retirement_date_expr(birth, schedule)
-        result = pl.when(condition).then(branch).otherwise(result)
-    return result
+    choices = schedule_choices(ctx, node.args[1])
+    chosen: pl.Expr = pl.lit(None, pl.UInt32)  # the first schedule whose condition holds
+    for index, (condition, _) in reversed(list(enumerate(choices))):
+        chosen = pl.when(condition).then(pl.lit(index, pl.UInt32)).otherwise(chosen)
+    return calendar.retirement_date_chosen_expr(
+        birth, chosen, [schedule for _, schedule in choices])
 
 
 def _lower_interval(ctx: PolarsContext, node: n.Call) -> Lowered:
