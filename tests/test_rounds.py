@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -174,13 +177,19 @@ def test_a_later_round_prints_the_seats_it_can_still_fill(rounds: tuple[Path, Pa
     """GIVEN the 2023 round WHEN the 2025 round is ranked THEN its summary shows, beside each
     quota's plan seats, the seats left to fill; a first round (nothing taken) does not."""
     first, _ = rounds
-    runner = CliRunner()
-    later = runner.invoke(app, ["rank", str(NOMINEES), "--rules", str(SECOND), "--out",
-                                str(tmp_path / "later"), "--previous", str(first),
-                                "--lang", "en"], env={"COLUMNS": "200"})
-    assert later.exit_code == 0, later.output
-    assert "Seats to fill" in later.output
-    alone = runner.invoke(app, ["rank", str(NOMINEES), "--rules", str(FIRST), "--out",
-                                str(tmp_path / "alone"), "--lang", "en"], env={"COLUMNS": "200"})
-    assert alone.exit_code == 0, alone.output
-    assert "Seats to fill" not in alone.output
+    # In a process of its own: rich reads COLUMNS once, when the command's consoles are made
+    # at import, so in this process the width would be whatever it was then.
+    later = _rank_printed("--rules", str(SECOND), "--out", str(tmp_path / "later"),
+                          "--previous", str(first))
+    assert later.returncode == 0, later.stderr
+    assert "Seats to fill" in later.stdout
+    alone = _rank_printed("--rules", str(FIRST), "--out", str(tmp_path / "alone"))
+    assert alone.returncode == 0, alone.stderr
+    assert "Seats to fill" not in alone.stdout
+
+
+def _rank_printed(*args: str) -> subprocess.CompletedProcess[str]:
+    """``eligibility rank`` of the example nominees in English, 200 columns wide."""
+    return subprocess.run(
+        [sys.executable, "-m", "eligibility", "rank", str(NOMINEES), *args, "--lang", "en"],
+        capture_output=True, text=True, check=False, env={**os.environ, "COLUMNS": "200"})
