@@ -41,6 +41,7 @@ __all__ = [
     "completed_months_expr",
     "completed_years",
     "completed_years_expr",
+    "days_of",
     "last_day_of_month",
     "lasts_at_least_months",
     "overlaps",
@@ -329,9 +330,33 @@ def retirement_date_chosen_expr(birth: pl.Expr, choice: pl.Expr,
                                                                      return_dtype=pl.Date)
 
 
-#: Past this many days between a column's first and last birth date (or more days than
-#: rows), each row's retirement date is looked up by its month rather than by its day.
-_MAX_TABULATED_DAYS = 200_000
+#: Past this many days between a column's first and last date, :func:`days_of` leaves the
+#: column row by row (a hostile column spanning millennia).
+MAX_TABULATED_DAYS = 200_000
+
+
+def days_of(dates: pl.Series) -> tuple[pl.Series, pl.Series] | None:
+    """Each day from the column's first date to its last (``pl.Date``), and each row's place
+    among them (null for a missing date); None when the column spans more days than it has
+    rows, or more than :data:`MAX_TABULATED_DAYS`.
+
+    What depends on a date alone (an age on a fixed day, a retirement date) can then be worked
+    out once per day, each row taking its day's value: a column of a million birth dates
+    spans some twenty thousand days.
+
+    >>> domain, place = days_of(pl.Series([date(2000, 1, 3), None, date(2000, 1, 1)] * 2))
+    >>> [day.isoformat() for day in domain], place.to_list()
+    (['2000-01-01', '2000-01-02', '2000-01-03'], [2, None, 0, 2, None, 0])
+    """
+    days = dates.cast(pl.Date).to_physical().cast(pl.Int64)
+    first, last = days.min(), days.max()
+    if first is None or last is None:
+        return None
+    span = int(last) - int(first) + 1  # type: ignore[call-overload]
+    if span > min(len(dates), MAX_TABULATED_DAYS):
+        return None
+    domain = pl.int_range(first, int(last) + 1, dtype=pl.Int32, eager=True).cast(pl.Date)
+    return domain, days - first
 
 
 def _retirement_dates(births: pl.Series, choices: pl.Series | None,
@@ -339,25 +364,20 @@ def _retirement_dates(births: pl.Series, choices: pl.Series | None,
     """The retirement date of each birth under ``schedules[choice]`` (every row the first
     schedule when ``choices`` is None).
 
-    A column of birth dates spans some tens of thousands of days: each day's date under
-    each schedule is worked out once (by its month, :func:`_by_birth_month`), and every row
-    takes its day's. A column spanning more days than it has rows is looked up by month,
-    row by row."""
+    Each day of the column's range is worked out once under each schedule (by its month,
+    :func:`_by_birth_month`), and every row takes its day's (:func:`days_of`); a column
+    spanning more days than it has rows is looked up by month, row by row."""
     births = births.cast(pl.Date)
-    days = births.to_physical().cast(pl.Int64)
-    first, last = days.min(), days.max()
-    if first is None or last is None:
-        return pl.Series(births.name, [None] * len(births), dtype=pl.Date)
-    span = int(last) - int(first) + 1  # type: ignore[call-overload]
-    if span <= min(len(births), _MAX_TABULATED_DAYS):
-        domain = pl.int_range(first, int(last) + 1, dtype=pl.Int32, eager=True).cast(pl.Date)
-        offset = days - first
+    tabulated = days_of(births)
+    if tabulated is None:
+        domain = births
+        place = pl.int_range(0, len(births), dtype=pl.Int64, eager=True)
     else:
-        domain, span = births, len(births)
-        offset = pl.int_range(0, span, dtype=pl.Int64, eager=True)
+        domain, place = tabulated
+    span = len(domain)
     table = pl.concat([*(_by_birth_month(domain, schedule) for schedule in schedules),
                        pl.Series([None], dtype=pl.Date)])
-    chosen = offset if choices is None else choices.cast(pl.Int64) * span + offset
+    chosen = place if choices is None else choices.cast(pl.Int64) * span + place
     missing = len(schedules) * span  # the table's last entry: no date
     return table.gather(chosen.fill_null(missing)).alias(births.name)
 

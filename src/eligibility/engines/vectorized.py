@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from eligibility.calendar import days_of
 from eligibility.frames import (
     ELIGIBLE,
     FAILED,
@@ -202,34 +203,25 @@ def _only_date_field(node: n.Node, columns: frozenset[str]) -> str | None:
     return fields.pop() if len(fields) == 1 else None
 
 
-#: Past this many days between a column's first and last date, :func:`by_day` works row by
-#: row (a hostile column spanning millennia).
-MAX_TABULATED_DAYS = 200_000
-
-
 def by_day(expression: pl.Expr, column: str) -> pl.Expr:
     """``expression``, which reads the date column ``column`` alone, worked out once for
     each day from the column's first date to its last (and once for a missing date), each
-    row then taking its day's value.
+    row then taking its day's value (:func:`~eligibility.calendar.days_of`).
 
-    An age or a length of service on a fixed date depends on the date alone, and a column
-    of a million birth dates spans some twenty thousand days: the calendar arithmetic runs
-    per day, and each row costs one look-up. Where the column has fewer rows than days in
-    its range, the expression runs on the rows as they are.
+    An age or a length of service on a fixed date depends on the date alone: the calendar
+    arithmetic runs per day, and each row costs one look-up. Where the column has fewer rows
+    than days in its range, the expression runs on the rows as they are.
     """
     return_dtype = pl.DataFrame(schema={column: pl.Date}).select(expression).dtypes[0]
 
     def apply(dates: pl.Series) -> pl.Series:
-        days = dates.cast(pl.Date).to_physical()
-        first, last = days.min(), days.max()
-        if first is None or last is None or last - first >= min(  # type: ignore[operator]
-                MAX_TABULATED_DAYS, len(dates)):
+        tabulated = days_of(dates)
+        if tabulated is None:
             return dates.to_frame(column).select(expression).to_series()
-        span = int(last) - int(first) + 1  # type: ignore[call-overload]
-        domain = pl.concat([pl.int_range(first, int(last) + 1, dtype=pl.Int32, eager=True)
-                            .cast(pl.Date), pl.Series([None], dtype=pl.Date)])
-        table = domain.to_frame(column).select(expression).to_series()
-        return table.gather((days - first).fill_null(span)).alias(dates.name)
+        domain, place = tabulated
+        with_missing = pl.concat([domain, pl.Series([None], dtype=pl.Date)])
+        table = with_missing.to_frame(column).select(expression).to_series()
+        return table.gather(place.fill_null(len(domain))).alias(dates.name)
 
     return pl.col(column).map_batches(apply, return_dtype=return_dtype)
 
