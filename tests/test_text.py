@@ -163,6 +163,17 @@ def test_match_key_identical_for_every_assigned_code_point() -> None:
     assert match_key_series(_polars_series(samples)).to_list() == [match_key(s) for s in samples]
 
 
+def test_casefold_table_lists_every_character_folding_otherwise_than_it_lowercases() -> None:
+    """GIVEN every code point, built one by one with chr()
+    WHEN the characters whose case fold differs from themselves while lowercase are listed
+    THEN the table polars' match key applies is exactly that list, each with its fold.
+    """
+    expected = {char: char.casefold() for char in map(chr, range(0x110000))
+                if char.casefold() != char and char.lower() == char}
+    assert text._casefold_fixes() == expected
+    assert expected["ß"] == "ss"
+
+
 def test_doctests() -> None:
     """GIVEN the examples in the module's docstrings
     WHEN they are run
