@@ -63,3 +63,33 @@ def test_the_summary_says_how_each_cutoff_was_decided(tmp_path: Path) -> None:
     health = lines["Health policy, digital transformation in health"]
     assert ("Eligible nominees seated in a quota they listed earlier: 1 "
             "(Postgraduate training in Vietnam: 1)") in health
+
+
+_EMBEDDED = """
+import sys
+from typer.testing import CliRunner
+from eligibility.cli import app
+for columns, out in zip(sys.argv[1::2], sys.argv[2::2], strict=True):
+    result = CliRunner().invoke(app, ["rank", {example!r}, "--rules", {rules!r}, "--out", out,
+                                      "--lang", "en"], env={{"COLUMNS": columns}})
+    assert result.exit_code == 0, result.output
+    table = [line for line in result.stdout.splitlines() if "\u2502" in line]
+    print(columns, max(len(line) for line in table))
+"""
+
+
+def test_a_command_run_in_process_prints_at_the_width_of_that_run(tmp_path: Path) -> None:
+    """GIVEN a program that imports the CLI while its terminal is 60 columns wide, then runs
+    it in process at 200, 60 and 120 columns WHEN the example is ranked each time THEN each
+    summary table is as wide as that run allows: the consoles are made for each run, not
+    once when the CLI was imported."""
+    runs = ["200", str(tmp_path / "a"), "60", str(tmp_path / "b"), "120", str(tmp_path / "c")]
+    result = subprocess.run(
+        [sys.executable, "-c", _EMBEDDED.format(example=str(EXAMPLE), rules=str(RULES)),
+         *runs], capture_output=True, text=True, check=False,
+        env={**os.environ, "COLUMNS": "60"})
+    assert result.returncode == 0, result.stderr
+    widest = {int(columns): int(width) for columns, width
+              in (line.split() for line in result.stdout.splitlines())}
+    assert all(width <= columns for columns, width in widest.items()), widest
+    assert widest[200] > widest[120] > 100 > widest[60], widest

@@ -177,8 +177,7 @@ def test_a_later_round_prints_the_seats_it_can_still_fill(rounds: tuple[Path, Pa
     """GIVEN the 2023 round WHEN the 2025 round is ranked THEN its summary shows, beside each
     quota's plan seats, the seats left to fill; a first round (nothing taken) does not."""
     first, _ = rounds
-    # In a process of its own: rich reads COLUMNS once, when the command's consoles are made
-    # at import, so in this process the width would be whatever it was then.
+    # In a process of its own, 200 columns wide, as a person would run it.
     later = _rank_printed("--rules", str(SECOND), "--out", str(tmp_path / "later"),
                           "--previous", str(first))
     assert later.returncode == 0, later.stderr

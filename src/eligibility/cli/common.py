@@ -35,12 +35,19 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   help="Decide, explain and rank who may be sent to a training programme.")
 
 
+def stdout_console() -> Console:
+    """A console on standard output, made now: its width is the terminal's (or ``COLUMNS``)
+    at this call, so a command run in process prints at the width it is given then."""
+    return _console(stderr=False)
+
+
+def stderr_console() -> Console:
+    """:func:`stdout_console`'s counterpart on standard error."""
+    return _console(stderr=True)
+
+
 def _console(*, stderr: bool) -> Console:
     return Console(stderr=stderr, soft_wrap=True, markup=False, highlight=False, emoji=False)
-
-
-out = _console(stderr=False)
-err = _console(stderr=True)
 
 Engine = Literal["vectorized", "scalar", "durable", "sql"]
 RulesOption = Annotated[Path, typer.Option("--rules", "-r", help="The rulebook (YAML).")]
@@ -129,12 +136,12 @@ def say(*parts: Part, console: Console | None = None) -> None:
     for part in parts:
         text, style = (part, "") if isinstance(part, str) else part
         line.append(visible(text, multiline=True), style=style)
-    (console or out).print(line)
+    (console or stdout_console()).print(line)
 
 
 def warn(*parts: Part) -> None:
     """:func:`say` on stderr."""
-    say(*parts, console=err)
+    say(*parts, console=stderr_console())
 
 
 def cell(value: object, style: str = "") -> Text:
@@ -148,9 +155,10 @@ def progress_display() -> Iterator[Progress]:
 
     Descriptions are plain text (never markup); pass them through :func:`visible`.
     """
+    console = stderr_console()
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False),
-                        TimeElapsedColumn(), console=err, transient=True,
-                        disable=not err.is_terminal)
+                        TimeElapsedColumn(), console=console, transient=True,
+                        disable=not console.is_terminal)
     with progress:
         yield progress
 

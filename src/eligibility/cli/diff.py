@@ -23,9 +23,9 @@ from eligibility.cli.common import (
     cell,
     errors_exit,
     message,
-    out,
     progress_display,
     say,
+    stdout_console,
     warn,
 )
 from eligibility.cli.rank import sheet_choice
@@ -178,7 +178,7 @@ def _print_summary(comparison: Comparison, lang: str, out_dir: Path, same: bool)
                                for name in ("capacity", "eligible", "selected",
                                             "cutoff_score")),
                       cell(number(row["entered"], lang)), cell(number(row["left"], lang)))
-    out.print(table)
+    stdout_console().print(table)
     if same:
         warn(text("same_sides"))
     if comparison.empty:

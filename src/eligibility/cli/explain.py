@@ -20,8 +20,8 @@ from eligibility.cli.common import (
     errors_exit,
     json_text,
     message,
-    out,
     say,
+    stdout_console,
     warn,
 )
 from eligibility.cli.variants import (
@@ -72,7 +72,7 @@ def explain(
         warn(message("cli.error", lang, message=text))
         raise typer.Exit(EXIT_INVALID)
     if as_json:
-        out.print(json_text(explanation), soft_wrap=True)
+        stdout_console().print(json_text(explanation), soft_wrap=True)
     else:
         render_explanation(explanation, lang)
 
@@ -94,7 +94,7 @@ def render_explanation(explanation: dict[str, Any], language: str) -> None:
         if item["position"]:
             say(item["position"])
         say(message("cutoff.explain_line", language, text=" ".join(item["cutoff"][1:])))
-        out.print(_criteria_table(item, language))
+        stdout_console().print(_criteria_table(item, language))
         if item["eligible"]:
             points = ", ".join(f"{p['title']} {_number(p['points'], language)}"
                                for p in item["points"])

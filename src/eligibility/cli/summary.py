@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 from rich.table import Table
 
-from eligibility.cli.common import cell, message, out, say, warn
+from eligibility.cli.common import cell, message, say, stdout_console, warn
 from eligibility.i18n.formats import number
 from eligibility.output.cutoff_text import describe_cutoff
 from eligibility.rulebook.compiled import CompiledRulebook
@@ -39,7 +39,8 @@ def print_summary(rulebook: CompiledRulebook, summary: pl.DataFrame, counts: dic
     # Each column takes 3 characters of borders and padding.
     natural = sum(max(len(header), widest) + 3 for header in headers) + \
         max(map(len, titles.values()), default=0) + 4
-    wrap_headers = out.width < natural
+    console = stdout_console()
+    wrap_headers = console.width < natural
     table.add_column(message("cli.column_quota", lang))
     for header in headers:
         longest_word = max(len(word) for word in header.split())
@@ -52,7 +53,7 @@ def print_summary(rulebook: CompiledRulebook, summary: pl.DataFrame, counts: dic
         cutoff = row["cutoff_score"]
         table.add_row(quota, *(cell(number(row[name], lang)) for name in columns),
                       cell("—" if cutoff is None else number(cutoff, lang)))
-    out.print(table)
+    console.print(table)
     # How each line fell: the same sentences as the report and explain ("seats filled" is
     # in the table already).
     for quota_id, cutoff in cutoffs.items():
