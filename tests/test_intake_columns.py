@@ -28,9 +28,14 @@ def hanoi() -> eligibility.CompiledRulebook:
 def _spoiled(frame: pl.DataFrame) -> pl.DataFrame:
     """The example with problems in some parts only: a missing required cell (first part),
     a bad date and a new rating spelling (second part), control characters and a cell too
-    long (third part)."""
+    long (third part); and ratings spelt in one year's column first, then in other years'
+    columns of later parts."""
     edits = {(10, "gender"): None, (1100, "birth_date"): "31/02/2020",
              (1200, "rating_2021"): "xuất sắc lắm", (2100, "note"): "a\x1bb",
+             (20, "rating_2019"): "  hoàn THÀNH xuất sắc  nhiệm vụ ",
+             (1300, "rating_2022"): "  hoàn THÀNH xuất sắc  nhiệm vụ ",
+             (1400, "rating_2023"): "xuất sắc lắm", (2600, "rating_2019"): "xuất sắc lắm",
+             (30, "rating_2020"): "   ", (2700, "rating_2024"): "   ",
              (2200, "full_name"): "Tab\tName", (2300, "agency"): "\u0085Sở",
              (2400, "note"): "x" * (LIMITS.max_cell_chars + 1),
              (2500, "phone"): "0123\u00a0456"}
