@@ -131,3 +131,53 @@ def test_formula_like_cells_of_a_later_part_are_neutralized_as_in_the_whole_run(
     for cell in spoiled.values():
         assert f"'{cell}" in text
         assert f",{cell}," not in text and not text.startswith(cell)
+
+
+def test_each_part_decided_is_reported_with_the_rows_so_far(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """GIVEN 25,000 nominees with bad rows, read in parts of 10,000 WHEN ranked THEN the run
+    reports after each part the rows of the parts decided so far, bad rows included, ending
+    at every row of the file."""
+    import eligibility
+    import eligibility.batch.run as batch_run
+    from eligibility.batch import BatchRanking
+
+    path = tmp_path / "nominees.csv"
+    subprocess.run([sys.executable, str(ROOT / "examples" / "hanoi" / "generate.py"),
+                    "--count", "25000", "--bad-rows", "40", "--seed", "8", "--out", str(path)],
+                   check=True, capture_output=True)
+    monkeypatch.setattr(batch_run, "PART_BYTES", 1)  # parts of the fewest rows: 10,000
+    reported: list[int] = []
+    with BatchRanking(eligibility.load_rulebook(RULES)) as batch:
+        batch.read(path, on_part=reported.append)
+        assert reported == [10_000, 20_000, 25_000]
+        assert batch.counts["rows_in"] == 25_000
+        assert batch.counts["rows_rejected"] > 0
+
+
+@pytest.mark.parametrize(("language", "shown"), [
+    ("vi", "Đang đọc và xét nominees.csv (bộ máy vectorized) — đã đọc và xét 3.000 dòng"),
+    ("en", "Reading and deciding nominees.csv (vectorized engine) — 3,000 rows read and decided"),
+])
+def test_a_terminal_shows_the_rows_read_and_decided(tmp_path: Path, language: str,
+                                                     shown: str) -> None:
+    """GIVEN the example ranked on a terminal WHEN a part is decided THEN the progress line
+    says how many rows have been read and decided, in the run's language; off a terminal
+    nothing of it is printed."""
+    import os
+    import re
+
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE")}
+    runs = {}
+    for terminal in (True, False):
+        result = subprocess.run(
+            [sys.executable, "-m", "eligibility", "rank", str(EXAMPLE), "--rules", str(RULES),
+             "--out", str(tmp_path / str(terminal)), "--lang", language],
+            capture_output=True, text=True, check=False,
+            env={**environment, "COLUMNS": "200", **({"FORCE_COLOR": "1"} if terminal else {})})
+        assert result.returncode == 0, result.stderr
+        runs[terminal] = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)
+    assert shown in runs[True]
+    assert shown not in runs[False]

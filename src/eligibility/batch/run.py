@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import polars as pl
 
@@ -54,6 +54,8 @@ from eligibility.selection.cutoff import QuotaCutoff, quota_cutoff
 from eligibility.selection.ranking import rank_key_column, total_order
 
 __all__ = ["BatchRanking"]
+
+_Read = TypeVar("_Read")
 
 #: Bytes of a delimited file read per part.
 PART_BYTES = 64 * 1024 * 1024
@@ -99,8 +101,11 @@ class BatchRanking:
 
     # --- reading -------------------------------------------------------------------------
 
-    def read(self, path: Path, *, sheet: str | int = 0) -> None:
-        """Read, decide, rank and allocate the nominee file at ``path``."""
+    def read(self, path: Path, *, sheet: str | int = 0,
+             on_part: Callable[[int], None] | None = None) -> None:
+        """Read, decide, rank and allocate the nominee file at ``path``; ``on_part`` is
+        called after each part is decided, with the rows of the parts decided so far (to
+        show progress)."""
         index = HeaderIndex(self.rulebook)
         parts = read_table_parts(path, sheet=sheet, language=self.language,
                                  limits=self.limits, header_score=index.score,
@@ -116,16 +121,24 @@ class BatchRanking:
         decider = self._decider = QuotaDecider(self.rulebook, engine=self.engine,
                                                language=self.language,
                                                extras=list(self._extras))
-        accepted = 0
+
+        def read_part(raw: pl.DataFrame, row_errors: pl.Series | None
+                      ) -> tuple[pl.DataFrame, int]:
+            candidates = add_earlier_courses(intake.read(layout.apply(raw), row_errors),
+                                             self.rulebook, self.earlier)
+            return self._note_formulas(candidates), raw.height
+
+        accepted = rows = 0
         typed: pl.DataFrame | None = None
-        for candidates in _read_ahead(parts, lambda raw, row_errors: self._note_formulas(
-                add_earlier_courses(intake.read(layout.apply(raw), row_errors),
-                                    self.rulebook, self.earlier))):
+        for candidates, height in _read_ahead(parts, read_part):
             accepted += candidates.height
             typed = candidates
             for part in decider.decide(candidates):
                 self._store.add(part.quota_id, "eligible", part.eligible)
                 self._store.add(part.quota_id, "ineligible", part.ineligible)
+            rows += height
+            if on_part is not None:
+                on_part(rows)
         if typed is None:  # no row at all: the typed columns of an empty part
             typed = add_earlier_courses(intake.read(pl.DataFrame(
                 schema=dict.fromkeys(layout.names, pl.String))), self.rulebook, self.earlier)
@@ -331,13 +344,12 @@ class BatchRanking:
 
 
 def _read_ahead(parts: Iterable[tuple[pl.DataFrame, pl.Series | None]],
-                read: Callable[[pl.DataFrame, pl.Series | None], pl.DataFrame]
-                ) -> Iterator[pl.DataFrame]:
+                read: Callable[[pl.DataFrame, pl.Series | None], _Read]) -> Iterator[_Read]:
     """Each part read by ``read``, the next one read while the caller works on this one
     (polars releases the interpreter's lock, so both cores work)."""
     source = iter(parts)
 
-    def next_part() -> pl.DataFrame | None:
+    def next_part() -> _Read | None:
         found = next(source, None)
         return None if found is None else read(*found)
 

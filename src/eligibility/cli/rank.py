@@ -152,8 +152,14 @@ def rank(
             # by part, so that memory does not grow with the file.
             progress.update(step, description=message("batch.step_deciding", lang,
                                                       file=Path(nominees).name, engine=chosen))
+
+            def show_rows(rows: int) -> None:
+                progress.update(step, refresh=True, description=message(
+                    "batch.step_deciding_rows", lang, file=Path(nominees).name, engine=chosen,
+                    rows=number(rows, lang)))
+
             with BatchRanking(compiled, engine=chosen, language=lang, earlier=earlier) as batch:
-                batch.read(Path(nominees), sheet=sheet_choice(sheet))
+                batch.read(Path(nominees), sheet=sheet_choice(sheet), on_part=show_rows)
                 progress.update(step, description=message("cli.step_writing", lang))
                 outcome = _Outcome(batch.summary, batch.counts, batch.warnings)
                 with folder.writing(inputs=compiled.files) as run:
