@@ -388,11 +388,11 @@ def _by_birth_month(births: pl.Series, schedule: AgeSchedule | None) -> pl.Serie
     The date depends on the month of birth alone, and a column of birth dates spans a few
     hundred months: each month is worked out once, and every row takes its month's date."""
     if schedule is None:
-        return pl.Series(births.name, [None] * len(births), dtype=pl.Date)
+        return pl.repeat(None, len(births), dtype=pl.Date, eager=True).alias(births.name)
     months = births.dt.year().cast(pl.Int64) * 12 + births.dt.month().cast(pl.Int64) - 1
     first, last = months.min(), months.max()
     if first is None or last is None:
-        return pl.Series(births.name, [None] * len(births), dtype=pl.Date)
+        return pl.repeat(None, len(births), dtype=pl.Date, eager=True).alias(births.name)
     # Whole centuries of months: every part of a file then shares one table.
     start = first // _CENTURY * _CENTURY  # type: ignore[operator]
     stop = (last // _CENTURY + 1) * _CENTURY - 1  # type: ignore[operator]

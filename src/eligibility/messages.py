@@ -120,8 +120,6 @@ def _joined(messages: list[pl.Expr]) -> pl.Expr:
     return pl.concat_str(messages, separator=REASON_SEPARATOR, ignore_nulls=True)
 
 
-REASONS_COLUMN = "reasons"
-
 
 def render_reasons(rulebook: CompiledRulebook, frame: pl.DataFrame,
                    languages: Sequence[str]) -> pl.DataFrame:
